@@ -1,0 +1,42 @@
+"""matchcore: match job seekers with vacancies at the scale of a province.
+
+Stages, each a subpackage: :mod:`matchcore.normalize` (clean and parse messy records, code
+titles), :mod:`matchcore.occupations` (the 2022 classification), :mod:`matchcore.scoring`
+(candidates and explained scores) and :mod:`matchcore.assign` (capacitated matching and
+recommendations).
+
+Examples
+--------
+>>> import matchcore as mc
+>>> mc.occupations.load()["6-31-01-03"].name
+'电工'
+"""
+
+import logging
+
+from matchcore import assign, normalize, occupations, scoring
+from matchcore._errors import (
+    AmbiguousRegion,
+    InvalidParameter,
+    InvalidValue,
+    MatchcoreError,
+    MissingColumns,
+    UnknownOccupation,
+)
+from matchcore._version import __version__
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+__all__ = [
+    "AmbiguousRegion",
+    "InvalidParameter",
+    "InvalidValue",
+    "MatchcoreError",
+    "MissingColumns",
+    "UnknownOccupation",
+    "__version__",
+    "assign",
+    "normalize",
+    "occupations",
+    "scoring",
+]

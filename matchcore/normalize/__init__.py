@@ -1,0 +1,3 @@
+"""Text cleaning, field parsers, record validation helpers and the title coder."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Feature vectors, candidate generation, component scores, weights and explanations."""
+
+__all__: list[str] = []
