@@ -1,0 +1,164 @@
+"""Edge-selection kernels on one shard, in local (compact) numbering.
+
+Every kernel takes a CSR pattern (``indptr``, ``indices``) with per-edge benefits and returns the
+positions of the chosen edges. They are plain functions of arrays so a worker process (or a Dask
+worker) can run them on a shard it received.
+
+- :func:`flow_bmatching` is exact: a maximum-weight b-matching (row ``i`` at most ``row_cap[i]``
+  edges, column ``j`` at most ``col_cap[j]``) solved as a min-cost flow with OR-Tools on integer
+  costs ``round(score / resolution)``.
+- :func:`deferred_acceptance` is the seeker-proposing deferred acceptance with capacities
+  (Gale-Shapley for many-to-one), vectorised in rounds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matchcore._errors import MatchcoreError
+
+__all__ = ["SolverFailed", "deferred_acceptance", "flow_bmatching", "row_of_edge"]
+
+
+class SolverFailed(MatchcoreError, RuntimeError):
+    """The min-cost-flow engine did not report an optimal solution."""
+
+
+def row_of_edge(indptr: np.ndarray) -> np.ndarray:
+    """Row index of every stored entry of a CSR pattern."""
+    n = indptr.shape[0] - 1
+    return np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+
+
+def integer_costs(data: np.ndarray, resolution: float) -> np.ndarray:
+    """Benefits scaled to integers: ``round(data / resolution)`` as int64."""
+    scaled = np.rint(data / resolution)
+    limit = 2.0**52
+    if scaled.size and float(np.abs(scaled).max()) > limit:
+        raise SolverFailed(
+            f"scores / resolution reaches {float(np.abs(scaled).max()):.3g}, beyond the exact "
+            f"integer range 2**52 of the flow engine: pass a larger resolution"
+        )
+    return scaled.astype(np.int64)
+
+
+def flow_bmatching(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    row_cap: np.ndarray,
+    col_cap: np.ndarray,
+    resolution: float,
+) -> np.ndarray:
+    """Positions of the edges of a maximum-weight b-matching.
+
+    Maximizes the sum of ``round(data / resolution)`` over chosen edges with row ``i`` in at most
+    ``row_cap[i]`` chosen edges and column ``j`` in at most ``col_cap[j]``. Edges whose integer
+    benefit is not positive are never chosen (leaving a row short is free).
+
+    Network: source -> row (capacity ``row_cap``, cost 0), row -> column (capacity 1, cost
+    ``-benefit``), column -> sink (capacity ``col_cap``), plus a source -> sink bypass carrying
+    the unused supply at cost 0. OR-Tools' cost-scaling push-relabel returns an optimal integer
+    flow; the chosen edges are those carrying flow.
+    """
+    from ortools.graph.python import min_cost_flow
+
+    n_rows = indptr.shape[0] - 1
+    n_cols = col_cap.shape[0]
+    rows = row_of_edge(indptr)
+    cost = integer_costs(data, resolution)
+    keep = (cost > 0) & (col_cap[indices] > 0) & (row_cap[rows] > 0)
+    edges = np.flatnonzero(keep)
+    if edges.size == 0:
+        return edges
+    er, ec = rows[edges], indices[edges].astype(np.int64)
+    used_rows = np.flatnonzero(np.bincount(er, minlength=n_rows))
+    used_cols = np.flatnonzero(np.bincount(ec, minlength=n_cols))
+    rmap = np.full(n_rows, -1, dtype=np.int64)
+    rmap[used_rows] = np.arange(used_rows.size)
+    cmap = np.full(n_cols, -1, dtype=np.int64)
+    cmap[used_cols] = np.arange(used_cols.size)
+    nr, nc = used_rows.size, used_cols.size
+    sink = nr + nc + 1
+    # a row or column can never use more capacity than it has edges
+    rc = np.minimum(row_cap[used_rows], np.bincount(er, minlength=n_rows)[used_rows])
+    cc = np.minimum(col_cap[used_cols], np.bincount(ec, minlength=n_cols)[used_cols])
+    supply = int(rc.sum())
+    n_e = edges.size
+    tails = np.concatenate(
+        [1 + rmap[er], np.zeros(nr, np.int64), nr + 1 + np.arange(nc), np.array([0])]
+    ).astype(np.int32)
+    heads = np.concatenate(
+        [
+            nr + 1 + cmap[ec],
+            1 + np.arange(nr),
+            np.full(nc, sink, dtype=np.int64),
+            np.array([sink]),
+        ]
+    ).astype(np.int32)
+    caps = np.concatenate([np.ones(n_e, np.int64), rc, cc, np.array([supply])]).astype(np.int64)
+    costs = np.concatenate([-cost[edges], np.zeros(nr + nc + 1, np.int64)])
+    del er, ec, rmap, cmap
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    del tails, heads, caps, costs
+    flow.set_node_supply(0, supply)
+    flow.set_node_supply(sink, -supply)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise SolverFailed(
+            f"the min-cost-flow engine stopped with status {status!r} on a shard of "
+            f"{n_e} pairs; if it is BAD_COST_RANGE, pass a larger resolution"
+        )
+    chosen = flow.flows(np.arange(n_e, dtype=np.int32)) > 0
+    return edges[chosen]
+
+
+def deferred_acceptance(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    seeker_pref: np.ndarray,
+    vacancy_pref: np.ndarray,
+    col_cap: np.ndarray,
+) -> np.ndarray:
+    """Positions of the edges of the seeker-optimal stable matching (each row at most once).
+
+    Seekers (rows) rank their acceptable vacancies by ``seeker_pref`` descending, ties by column;
+    vacancy ``j`` keeps the ``col_cap[j]`` best proposers by ``vacancy_pref`` descending, ties by
+    lower row. A pair is acceptable when ``seeker_pref > 0``. Each round every free seeker
+    proposes to its next vacancy and every vacancy that received proposals re-selects among its
+    held and new proposers; the loop ends when no free seeker has a vacancy left to ask.
+    """
+    n_rows = indptr.shape[0] - 1
+    rows = row_of_edge(indptr)
+    ok = (seeker_pref > 0) & (col_cap[indices] > 0)
+    e = np.flatnonzero(ok)
+    order = e[np.lexsort((indices[e], -seeker_pref[e], rows[e]))]
+    orow = rows[order]
+    ocol = indices[order].astype(np.int64)
+    ovpref = vacancy_pref[order]
+    del rows, e, ok
+    seekers = np.arange(n_rows)
+    start = np.searchsorted(orow, seekers, side="left")
+    end = np.searchsorted(orow, seekers, side="right")
+    ptr = start.copy()
+    held = np.empty(0, dtype=np.int64)  # positions in `order`
+    active = np.flatnonzero(start < end)
+    touched = np.zeros(col_cap.shape[0], dtype=bool)
+    while active.size:
+        props = ptr[active]
+        touched[ocol[props]] = True
+        contested = touched[ocol[held]]
+        cand = np.concatenate([held[contested], props])
+        quiet = held[~contested]
+        touched[ocol[props]] = False
+        srt = np.lexsort((orow[cand], -ovpref[cand], ocol[cand]))
+        cand = cand[srt]
+        cv = ocol[cand]
+        rank = np.arange(cand.size) - np.searchsorted(cv, cv, side="left")
+        accept = rank < col_cap[cv]
+        held = np.concatenate([quiet, cand[accept]])
+        rejected = orow[cand[~accept]]
+        ptr[rejected] += 1
+        active = rejected[ptr[rejected] < end[rejected]]
+    return np.sort(order[held])
