@@ -14,7 +14,8 @@ Examples
 
 import logging
 
-from matchcore import assign, normalize, occupations, scoring
+from matchcore import assign, normalize, occupations, records, scoring, synth
+from matchcore._config import MatchConfig
 from matchcore._errors import (
     AmbiguousRegion,
     InvalidParameter,
@@ -31,6 +32,7 @@ __all__ = [
     "AmbiguousRegion",
     "InvalidParameter",
     "InvalidValue",
+    "MatchConfig",
     "MatchcoreError",
     "MissingColumns",
     "UnknownOccupation",
@@ -38,5 +40,7 @@ __all__ = [
     "assign",
     "normalize",
     "occupations",
+    "records",
     "scoring",
+    "synth",
 ]

@@ -12,6 +12,8 @@ PACKAGES = [
     "matchcore.normalize",
     "matchcore.scoring",
     "matchcore.assign",
+    "matchcore.records",
+    "matchcore.synth",
 ]
 
 
