@@ -1,0 +1,266 @@
+"""``MatchConfig``: every knob of a matching job in one frozen, JSON-round-tripping dataclass.
+
+Scoring owns the weights and the hard constraints; the whole job adds its own keys. To add a key:
+add a field with a default, and (if its type needs more than the generic check) a validator in
+``_VALIDATORS``; ``to_dict`` / ``from_dict`` pick it up from the dataclass fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from matchcore._errors import InvalidParameter
+
+__all__ = ["DEFAULT_WEIGHTS", "MatchConfig"]
+
+#: Default weight of each score component (see :data:`matchcore.scoring.COMPONENTS`). They are
+#: normalised to sum to 1 when scores are computed, so only their ratios matter.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "occupation": 0.40,
+    "title": 0.10,
+    "education": 0.10,
+    "salary": 0.10,
+    "region": 0.10,
+    "experience": 0.05,
+    "skill": 0.05,
+    "professional_title": 0.05,
+    "priority": 0.05,
+}
+
+_OWNER = "MatchConfig"
+
+
+def _bad(name: str, value: object, expected: str) -> InvalidParameter:
+    return InvalidParameter.of(name, _OWNER, value, expected)
+
+
+def _check_int(name: str, value: object, lo: int, hi: float = math.inf) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        hi_s = "inf)" if hi == math.inf else f"{int(hi)}]"
+        raise _bad(name, value, f"an int in [{lo}, {hi_s}")
+
+
+def _check_weights(cfg: MatchConfig) -> None:
+    w = cfg.weights
+    if not isinstance(w, Mapping):
+        raise _bad("weights", w, "a mapping of component name to a non-negative weight")
+    unknown = [k for k in w if k not in DEFAULT_WEIGHTS]
+    if unknown:
+        raise _bad(
+            f"weights[{unknown[0]!r}]",
+            w[unknown[0]],
+            f"a weight of a known component; valid components: {sorted(DEFAULT_WEIGHTS)}",
+        )
+    for k, v in w.items():
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
+            raise _bad(f"weights[{k!r}]", v, "a finite number >= 0")
+    if sum(float(v) for v in w.values()) <= 0:
+        raise _bad("weights", dict(w), "weights with a positive sum")
+
+
+def _check_age_pair(name: str) -> Callable[[MatchConfig], None]:
+    def check(cfg: MatchConfig) -> None:
+        v = getattr(cfg, name)
+        ok = (
+            isinstance(v, tuple)
+            and len(v) == 2
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in v)
+            and 0 <= v[0] <= v[1] <= 120
+        )
+        if not ok:
+            raise _bad(name, v, "a pair (min_age, max_age) of ints with 0 <= min <= max <= 120")
+
+    return check
+
+
+def _check_scope(cfg: MatchConfig) -> None:
+    if cfg.scope not in ("city", "province"):
+        raise _bad("scope", cfg.scope, "one of 'city', 'province'")
+
+
+def _check_codes(cfg: MatchConfig) -> None:
+    v = cfg.urgent_occupations
+    if not isinstance(v, tuple) or not all(isinstance(c, str) for c in v):
+        raise _bad("urgent_occupations", v, "a tuple of occupation codes such as '6-31-01-03'")
+    from matchcore.occupations import load
+
+    tax = load()
+    for c in v:
+        if c not in tax:
+            raise _bad("urgent_occupations", c, "a code of the 2022 classification")
+
+
+def _check_as_of(cfg: MatchConfig) -> None:
+    if cfg.as_of is not None and not isinstance(cfg.as_of, dt.date):
+        raise _bad(
+            "as_of", cfg.as_of, "a datetime.date or None (None: the latest date in the data)"
+        )
+
+
+def _check_bool(name: str) -> Callable[[MatchConfig], None]:
+    def check(cfg: MatchConfig) -> None:
+        if not isinstance(getattr(cfg, name), bool):
+            raise _bad(name, getattr(cfg, name), "True or False")
+
+    return check
+
+
+_VALIDATORS: dict[str, Callable[[MatchConfig], None]] = {
+    "weights": _check_weights,
+    "top_k": lambda c: _check_int("top_k", c.top_k, 1),
+    "candidates": lambda c: _check_int("candidates", c.candidates, 1),
+    "scope": _check_scope,
+    "education_tolerance": lambda c: _check_int("education_tolerance", c.education_tolerance, 0, 1),
+    "legal_working_age": _check_age_pair("legal_working_age"),
+    "trainee_age": _check_age_pair("trainee_age"),
+    "vacancy_age_limits": _check_bool("vacancy_age_limits"),
+    "urgent_occupations": _check_codes,
+    "as_of": _check_as_of,
+    "seed": lambda c: _check_int("seed", c.seed, 0),
+}
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    """Settings of a matching job: score weights, hard constraints and sizes.
+
+    Parameters
+    ----------
+    weights : dict of str to float
+        Weight of each score component (names in :data:`matchcore.scoring.COMPONENTS`); missing
+        components take their default, and the weights are normalised to sum to 1.
+    top_k : int, default 10
+        Recommendations kept per seeker.
+    candidates : int, default 50
+        Candidate vacancies generated per seeker (K of candidate generation).
+    scope : {"city", "province"}, default "city"
+        Region hard constraint: ``"city"`` considers only vacancies in the seeker's city and in the
+        cities of their willing regions; ``"province"`` considers every vacancy (region is then
+        only a score component).
+    education_tolerance : {0, 1}, default 0
+        How many education levels below a vacancy's minimum a seeker may be and still pass.
+    legal_working_age : (int, int), default (16, 65)
+        Seekers whose age (from ``birth_year`` and ``as_of``) is outside get no candidates.
+    trainee_age : (int, int), default (16, 24)
+        Ages eligible for trainee posts (就业见习岗位); graduates are eligible at any age.
+    vacancy_age_limits : bool, default False
+        Enforce a vacancy's own ``age_min`` / ``age_max`` (off by default: age limits in postings
+        are discouraged and flagged by the records audit).
+    urgent_occupations : tuple of str
+        Occupation codes the service lists as urgently needed (急需紧缺职业); a vacancy whose code
+        is one of them or below one of them gets the priority bonus.
+    as_of : datetime.date or None
+        Reference date for ages; None uses the latest ``registered_at`` / ``posted_at`` in the
+        data, so the same tables always give the same result.
+    seed : int, default 0
+        Seed for anything random downstream.
+
+    Examples
+    --------
+    >>> import matchcore as mc
+    >>> cfg = mc.MatchConfig(top_k=5, weights={"occupation": 0.6})
+    >>> cfg.weights["occupation"], cfg.weights["salary"]
+    (0.6, 0.1)
+    >>> mc.MatchConfig.from_dict(cfg.to_dict()) == cfg
+    True
+    >>> mc.MatchConfig.from_dict({"topk": 3})
+    Traceback (most recent call last):
+    ...
+    matchcore._errors.InvalidParameter: The 'topk' parameter of MatchConfig must be a known key; valid keys: ... Got 3 instead.
+    """
+
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    top_k: int = 10
+    candidates: int = 50
+    scope: str = "city"
+    education_tolerance: int = 0
+    legal_working_age: tuple[int, int] = (16, 65)
+    trainee_age: tuple[int, int] = (16, 24)
+    vacancy_age_limits: bool = False
+    urgent_occupations: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.weights, Mapping):
+            merged = dict(DEFAULT_WEIGHTS)
+            merged.update(self.weights)
+            object.__setattr__(self, "weights", merged)
+        for name in ("legal_working_age", "trainee_age", "urgent_occupations"):
+            v = getattr(self, name)
+            if isinstance(v, list):
+                object.__setattr__(self, name, tuple(v))
+        for f in dataclasses.fields(self):
+            check = _VALIDATORS.get(f.name)
+            if check is not None:
+                check(self)
+
+    # -- derived -------------------------------------------------------------------------------
+    def normalized_weights(self) -> dict[str, float]:
+        """The weights divided by their sum, in component order.
+
+        Examples
+        --------
+        >>> MatchConfig(weights={k: 1.0 for k in DEFAULT_WEIGHTS}).normalized_weights()["title"]
+        0.1111111111111111
+        """
+        total = sum(self.weights.values())
+        return {k: float(self.weights[k]) / total for k in DEFAULT_WEIGHTS}
+
+    def replace(self, **changes: Any) -> MatchConfig:
+        """A copy with some fields changed (validated like the constructor)."""
+        return dataclasses.replace(self, **changes)
+
+    # -- serialisation -------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (tuples become lists, dates ISO strings).
+
+        Examples
+        --------
+        >>> MatchConfig().to_dict()["scope"]
+        'city'
+        """
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, tuple):
+                v = list(v)
+            elif isinstance(v, dt.date):
+                v = v.isoformat()
+            elif isinstance(v, dict):
+                v = dict(v)
+            out[f.name] = v
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MatchConfig:
+        """Build from :meth:`to_dict` output (or any subset of it); unknown keys are an error."""
+        if not isinstance(data, Mapping):
+            raise _bad("data", data, "a mapping of config keys")
+        names = [f.name for f in dataclasses.fields(cls)]
+        for key in data:
+            if key not in names:
+                raise _bad(key, data[key], f"a known key; valid keys: {names}")
+        kwargs = dict(data)
+        as_of = kwargs.get("as_of")
+        if isinstance(as_of, str):
+            try:
+                kwargs["as_of"] = dt.date.fromisoformat(as_of)
+            except ValueError:
+                raise _bad("as_of", as_of, "an ISO date such as '2026-06-30'") from None
+        return cls(**kwargs)
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as a JSON string."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> MatchConfig:
+        """Inverse of :meth:`to_json`."""
+        return cls.from_dict(json.loads(text))
