@@ -1,0 +1,667 @@
+"""Text normalization and job-title cleaning.
+
+``clean_title`` turns a posting title as employers type it into the occupation words (``core``)
+plus the modifiers it pulled out. The steps, in order:
+
+1. NFKC (full-width letters, digits and punctuation to ASCII) and traditional to simplified
+   characters (OpenCC ``t2s``).
+2. Modifiers are read from the whole text, bracketed notes included: seniority, trainee status,
+   employment type and place names (as current division codes).
+3. Bracketed notes (（急招）, 【国网】) and reference codes (J10865) are removed.
+4. A company or shop prefix ending in a hiring word is removed: 金房物业招聘保安 -> 保安. 招聘 that
+   is part of a job (招聘专员, 招聘经理) is kept.
+5. Noise is replaced by a separator: salary (月入过万, 8k-12k, 300/天), benefits (五险一金, 包吃住,
+   双休), urgency and hype (急招, 高薪, 直招), age and experience requirements.
+6. The rest is split into titles on ``+ / 、 , ; | !`` and on spaces or dashes between Chinese
+   characters; a piece that is only a rank (行政人事 主管) joins the piece before it; pieces that
+   are only noise (培训, 食宿) or only a place name are dropped.
+7. In each title: a leading grade (初级, 中级, 高级, 资深) and employment words (兼职, 日结) are
+   removed, and trainee affixes: 实习会计 -> 会计, 会计实习生 -> 会计, 汽修学徒工 -> 汽修工
+   (trainee="学徒"); a leading or trailing place name is removed. Nothing is removed that would
+   leave fewer than two characters, so 实习生, 学徒工 or 兼职 alone stay as they are. Ranks that
+   name the job (销售经理, 店长, 主管) are reported as ``seniority`` but kept in the title.
+
+``core`` is the first title that ends like a job (师, 员, 工, 经理, 销售...) or else the first
+title; ``titles`` lists them all. Latin words such as CNC, PLC, 3D, C++ and licence classes
+(C1, A2) are kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["CleanTitle", "clean_title", "normalize_text"]
+
+
+@functools.cache
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@functools.cache
+def _traditional() -> frozenset[str]:
+    """Characters that t2s changes on their own: text without any of them is left as it is."""
+    conv = _t2s()
+    chars = "".join(chr(c) for c in range(0x3400, 0xA000))
+    out = conv.convert(chars)
+    if len(out) == len(chars):
+        return frozenset(a for a, b in zip(chars, out) if a != b)
+    return frozenset(ch for ch in chars if conv.convert(ch) != ch)
+
+
+def normalize_text(text: str) -> str:
+    """NFKC-normalize ``text`` and convert traditional characters to simplified.
+
+    Examples
+    --------
+    >>> from matchcore.normalize import normalize_text
+    >>> normalize_text("高級ＪＡＶＡ開發（急招）")
+    '高级JAVA开发(急招)'
+    """
+    s = unicodedata.normalize("NFKC", text)
+    if not s.isascii() and not _traditional().isdisjoint(s):
+        s = _t2s().convert(s)
+    return s
+
+
+@dataclass(frozen=True, slots=True)
+class CleanTitle:
+    """A cleaned job title.
+
+    Attributes
+    ----------
+    core : str
+        The occupation words of the main title, ``""`` when the text held none.
+    seniority : str or None
+        The grade or rank found (初级, 中级, 高级, 资深, 首席, 主管, 经理, 总监, 店长, 助理...).
+    trainee : str or None
+        见习, 实习, 学徒 or 管培生.
+    employment : str or None
+        全职, 兼职, 日结, 临时, 小时工 or 假期工.
+    regions : tuple of str
+        Current division codes of the places named, in order of appearance.
+    titles : tuple of str
+        Every title named, cleaned like ``core``, in order (``core`` is one of them).
+
+    Examples
+    --------
+    >>> from matchcore.normalize import clean_title
+    >>> clean_title("高级Java开发工程师（急招）")
+    CleanTitle(core='Java开发工程师', seniority='高级', trainee=None, employment=None, regions=(), titles=('Java开发工程师',))
+    """
+
+    core: str
+    seniority: str | None = None
+    trainee: str | None = None
+    employment: str | None = None
+    regions: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+_CJK = r"\u3400-\u9fff"
+_SEP = "\x1f"  # internal separator replacing removed noise
+
+_GRADES = ["初级", "中级", "高级", "资深", "首席", "senior", "Senior", "SENIOR", "Sr.", "junior"]
+_RANKS = [
+    "总经理",
+    "副总经理",
+    "副总",
+    "总监",
+    "经理",
+    "主管",
+    "主任",
+    "组长",
+    "班长",
+    "领班",
+    "店长",
+    "负责人",
+    "助理",
+    "总裁",
+]
+_TRAINEE = {
+    "管理培训生": "管培生",
+    "管培生": "管培生",
+    "实习生": "实习",
+    "见习生": "见习",
+    "学徒工": "学徒",
+    "学徒": "学徒",
+    "实习": "实习",
+    "见习": "见习",
+}
+_EMPLOYMENT = {
+    "全职": "全职",
+    "兼职": "兼职",
+    "可兼职": "兼职",
+    "日结": "日结",
+    "周结": "日结",
+    "临时工": "临时",
+    "临时": "临时",
+    "短期工": "临时",
+    "小时工": "小时工",
+    "钟点工": "小时工",
+    "寒假工": "假期工",
+    "暑假工": "假期工",
+    "暑期工": "假期工",
+}
+# Words that are noise wherever they appear.
+_NOISE_WORDS = [
+    "五险一金",
+    "六险一金",
+    "五险二金",
+    "五险",
+    "社保",
+    "缴纳社保",
+    "交社保",
+    "公积金",
+    "包吃包住",
+    "包吃住",
+    "包食宿",
+    "包住宿",
+    "包三餐",
+    "包住",
+    "包吃",
+    "管吃住",
+    "提供住宿",
+    "提供食宿",
+    "免费住宿",
+    "免费食宿",
+    "周末双休",
+    "双休",
+    "单休",
+    "大小周",
+    "做六休一",
+    "做五休二",
+    "带薪年假",
+    "带薪培训",
+    "带薪实习",
+    "带薪寒暑假",
+    "寒暑假",
+    "年终奖",
+    "年底双薪",
+    "十三薪",
+    "节日福利",
+    "福利好",
+    "福利多",
+    "高福利",
+    "待遇优厚",
+    "待遇好",
+    "高薪诚聘",
+    "高薪急聘",
+    "高薪招聘",
+    "高薪聘请",
+    "高薪",
+    "高工资",
+    "高底薪",
+    "高提成",
+    "提成高",
+    "月入过万",
+    "月入上万",
+    "月薪过万",
+    "月入",
+    "过万",
+    "上万",
+    "急招",
+    "急聘",
+    "急需",
+    "直招",
+    "诚聘",
+    "诚招",
+    "热招",
+    "火热招聘",
+    "大量招聘",
+    "长期招聘",
+    "常年招聘",
+    "不加班",
+    "朝九晚六",
+    "朝九晚五",
+    "时间自由",
+    "时间灵活",
+    "就近分配",
+    "就近安排",
+    "可小白",
+    "小白可",
+    "接受小白",
+    "零基础",
+    "无经验",
+    "经验不限",
+    "无需经验",
+    "可无经验",
+    "有无经验均可",
+    "学历不限",
+    "不限学历",
+    "男女不限",
+    "有发展",
+    "发展空间大",
+    "晋升快",
+    "上市公司",
+    "无责底薪",
+    "无责任底薪",
+    "底薪",
+    "保底",
+    "新店开张",
+    "名企",
+    "工作地点",
+    "工作地",
+    "限男性",
+    "限女性",
+    "限男",
+    "限女",
+    "男性优先",
+    "女性优先",
+    "男士优先",
+    "女士优先",
+    "退伍军人优先",
+    "应届生优先",
+]
+# Words that are noise only when they are a whole title piece.
+_NOISE_PIECES = frozenset(
+    {
+        "培训",
+        "带薪",
+        "食宿",
+        "住宿",
+        "提成",
+        "保险",
+        "福利",
+        "奖金",
+        "年假",
+        "补贴",
+        "餐补",
+        "房补",
+        "加班费",
+        "周末",
+        "应届生",
+        "应届",
+        "毕业生",
+        "小白",
+        "课时费",
+        "高课时费",
+        "不限",
+        "招聘",
+        "招",
+        "聘",
+        "急",
+        "可",
+        "长期",
+        "短期",
+        "稳定",
+        "轻松",
+        "正规",
+        "待遇",
+        "包",
+        "区域",
+        "驻",
+        "均可",
+        "要求",
+        "经验要求",
+        "无要求",
+        "安排",
+        "岁",
+        "年",
+        "元",
+    }
+)
+_NUM = r"\d+(?:\.\d+)?"
+_UNIT = r"(?:[kKwW](?![a-zA-Z])|千|万)"
+_PERIOD = r"(?:\s*(?:/|每|一|元/|元每|元一)\s*(?:个月|月|天|日|小时|时|年|单|件|周))"
+_PAY = r"(?:(?:月薪|年薪|底薪|综合薪资|薪资|工资|日薪|时薪|保底|税前|到手|收入|日结|综合)\s*)?"
+_TAIL = r"\s*(?:起|以上|左右|\+)?"
+# Noise with digits (only searched when the text has a digit).
+_NUMBER_NOISE_RE = re.compile(
+    "|".join(
+        [
+            # ages and experience
+            rf"(?:年龄\s*)?{_NUM}\s*[-~～至到]\s*{_NUM}\s*(?:周岁|岁)",
+            rf"(?:年龄\s*)?{_NUM}\s*(?:周岁|岁)\s*(?:以下|以上|以内|之间)?",
+            rf"{_NUM}\s*[-~～至到]\s*{_NUM}\s*年(?:以上)?(?:工作)?(?:经验)?",
+            rf"{_NUM}\s*年以上(?:工作)?(?:经验)?",
+            r"\d{2,4}\s*届(?:毕业生|应届生)?",
+            # salary
+            rf"{_PAY}{_NUM}\s*{_UNIT}?\s*[-~～至到]\s*{_NUM}\s*(?:{_UNIT}|元)?{_PERIOD}?{_TAIL}",
+            rf"{_PAY}{_NUM}\s*{_UNIT}\s*元?{_PERIOD}?{_TAIL}",
+            rf"{_PAY}{_NUM}\s*(?:元|块)\s*{_PERIOD}?{_TAIL}",
+            rf"{_PAY}\d{{3,}}(?:\.\d+)?\s*{_PERIOD}?{_TAIL}",
+            rf"{_NUM}\s*{_PERIOD}",
+            rf"(?:(?:提成|分成)\s*)?{_NUM}\s*%",
+            # reference codes
+            r"(?<![A-Za-z])[A-Za-z]{1,3}\d{4,}",
+        ]
+    )
+)
+_HAS_DIGIT_RE = re.compile(r"\d")
+_COMMISSION_RE = re.compile(r"(?:高|超高)?[\u4e00-\u9fff]{0,2}提成高?")
+
+
+def _trie_regex(words: list[str]) -> re.Pattern[str]:
+    """A regex alternation of ``words`` shaped as a prefix trie (fast; longest match first)."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict[str, Any]) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if end else body
+
+    return re.compile(build(trie))
+
+
+_WORD_NOISE_RE = _trie_regex(_NOISE_WORDS)
+_BRACKET_RE = re.compile(r"[(\[【「『〔<《{]([^()\[\]【】「」『』〔〕<>《》{}]*)[)\]】」』〕>》}]")
+_STRAY_BRACKETS = re.compile(r"[()\[\]【】「」『』〔〕<>《》{}]")
+_HIRING_RE = re.compile(
+    r"(?:高薪诚聘|高薪聘请|高薪招聘|诚聘|急聘|招聘|聘请|招募|急招|直招|诚招|热招)"
+    r"(?!专员|主管|经理|助理|顾问|官|总监|负责人|HR|hr|实习|工作|会|专场)"
+)
+_COMPANY_RE = re.compile(
+    rf"^[{_CJK}A-Za-z0-9]{{2,}}?(?:股份有限公司|有限责任公司|有限公司|分公司|公司|集团)(?=[{_CJK}A-Za-z])"
+)
+_ELLIPSIS_RE = re.compile(r"(?:\.{2,}|…+)")
+_SPLIT_RE = re.compile(rf"[{_SEP}/、,，;；|!?！？:：+~=*&@]+|(?<=[{_CJK}])[\s\-_—·.]+(?=[{_CJK}])")
+_JUNK_RE = re.compile(
+    rf"[^{_CJK}A-Za-z0-9/、,，;；|!?！？:：+~=*&@#.%…\-_—·()\[\]【】「」『』〔〕<>《》{{}}\ue000]+"
+)
+_KEEP_RE = re.compile(rf"[^{_CJK}A-Za-z0-9+#. \ue000]+")
+_SPACES_RE = re.compile(r"\s+")
+_CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_CPP_RE = re.compile(r"(?i)c\+\+")
+_CPP_MARK = "\ue000"
+_GRADE_RE = re.compile(rf"(?:{_alt(_GRADES)})\s*")
+_RANK_RE = re.compile(_alt(_RANKS))
+_TRAINEE_RE = re.compile(_alt(list(_TRAINEE)))
+_TRAINEE_PREFIX_RE = re.compile(r"^(?:实习|见习)")
+_TRAINEE_SUFFIX_RE = re.compile(r"(?:管理培训生|管培生|实习生|见习生|学徒|实习|见习)$")
+_EMPLOYMENT_RE = re.compile(_alt(list(_EMPLOYMENT)))
+_EMPLOYMENT_STRIP_RE = re.compile(r"可兼职|全职|兼职|日结|周结|临时")
+_JOBLIKE_RE = re.compile(
+    r"(?:员|工|师|手|长|家|匠|官|嫂|厨|生|司机|经理|主管|专员|顾问|代表|助理|总监|主任|老师|"
+    r"教练|医生|护士|会计|出纳|文员|前台|客服|销售|保安|保洁|保姆|阿姨|骑手|快递|主播|模特|达人|"
+    r"编辑|编剧|记者|翻译|律师|运营|策划|设计|开发|测试|运维|采购|仓管|跟单|导购|收银|维修|"
+    r"普工|负责人|管家|[A-Za-z]{2,}|\d)$"
+)
+_GRADE_ANY_RE = re.compile(_alt(_GRADES))
+_GRADE_HEADS = frozenset(g[:2] for g in _GRADES)
+_EMPLOYMENT_CHARS = frozenset("全兼日周临")
+_TRAINEE_ENDS = ("管理培训生", "管培生", "实习生", "见习生", "学徒", "学徒工", "实习", "见习")
+_PURE_RE = re.compile(rf"[{_CJK}]+")
+_RANK_ONLY = frozenset({"主管", "经理", "总监", "主任", "助理", "专员", "负责人"})
+
+
+# Short names too common as words or company names to read as places in a title.
+_PLACE_STOP = frozenset({"大理", "白银", "普洱", "阿里", "来宾", "安康", "兴安", "海东", "海西"})
+
+
+@dataclass(frozen=True)
+class _Places:
+    """Place names read in titles, each with its current code (None: ambiguous)."""
+
+    codes: dict[str, str | None]
+    heads: frozenset[str]  # the first two characters of every name
+    max_len: int
+
+    def at(self, s: str, i: int) -> str | None:
+        """The longest place name starting at ``s[i]``."""
+        if s[i : i + 2] not in self.heads:
+            return None
+        for j in range(min(len(s), i + self.max_len), i + 1, -1):
+            if s[i:j] in self.codes:
+                return s[i:j]
+        return None
+
+    def find(self, s: str) -> list[str]:
+        found = []
+        i, n = 0, len(s) - 1
+        heads = self.heads
+        while i < n:
+            if s[i : i + 2] in heads:
+                name = self.at(s, i)
+                if name is not None:
+                    found.append(name)
+                    i += len(name)
+                    continue
+            i += 1
+        return found
+
+
+@functools.cache
+def _places() -> _Places:
+    from matchcore.normalize._region import _index
+
+    idx = _index()
+    keys: dict[str, frozenset[str]] = {}
+    for name, codes in idx.full.items():
+        if len(name) >= 3 or any(idx.depth[c] <= 2 for c in codes):
+            keys[name] = codes
+    for name, codes in idx.short.items():
+        if name in idx.wide and len(name) >= 2 and name not in _PLACE_STOP and name not in keys:
+            keys[name] = codes
+    resolved: dict[str, str | None] = {}
+    for name, codes in keys.items():
+        if len(name) < 2:
+            continue
+        if len(codes) == 1:
+            resolved[name] = next(iter(codes))
+        else:
+            home = [c for c in codes if c.startswith("37")]
+            resolved[name] = home[0] if len(home) == 1 else None
+    return _Places(
+        codes=resolved,
+        heads=frozenset(k[:2] for k in resolved),
+        max_len=max(len(k) for k in resolved),
+    )
+
+
+def _most_specific(codes: list[str]) -> list[str]:
+    """Drop the codes that are ancestors of another code found (山东 济南 -> 济南)."""
+    from matchcore.normalize._region import _index
+
+    lineage = _index().lineage
+    return [c for c in codes if not any(o != c and c in lineage[o] for o in codes)]
+
+
+def _modifier(regex: re.Pattern[str], table: dict[str, str] | None, *texts: str) -> str | None:
+    for t in texts:
+        m = regex.search(t)
+        if m:
+            return table[m.group()] if table is not None else m.group()
+    return None
+
+
+def _remove_noise(s: str) -> str:
+    if _HAS_DIGIT_RE.search(s):
+        s = _NUMBER_NOISE_RE.sub(_SEP, s)
+    s = _WORD_NOISE_RE.sub(_SEP, s)
+    if "提成" in s:
+        s = _COMMISSION_RE.sub(_SEP, s)
+    return s
+
+
+def _tidy(piece: str) -> str:
+    if _PURE_RE.fullmatch(piece):
+        return piece
+    piece = _KEEP_RE.sub(" ", piece)
+    piece = _CJK_SPACE_RE.sub("", piece)
+    return _SPACES_RE.sub(" ", piece).strip(" .+")
+
+
+def _strip_piece(piece: str, places: _Places) -> str:
+    """Remove grade, employment, trainee affixes and edge place names from one title."""
+    for _ in range(6):
+        before = piece
+        if piece[:2] in _GRADE_HEADS:
+            m = _GRADE_RE.match(piece)
+            if m and len(piece) - m.end() >= 2:
+                piece = piece[m.end() :]
+        if not _EMPLOYMENT_CHARS.isdisjoint(piece):
+            stripped = _EMPLOYMENT_STRIP_RE.sub("", piece)
+            if len(stripped) >= 2 and stripped != piece:
+                piece = stripped
+        if piece.endswith(_TRAINEE_ENDS):
+            if piece.endswith("学徒工"):
+                if len(piece) >= 5:
+                    piece = piece[:-3] + "工"
+            else:
+                m = _TRAINEE_SUFFIX_RE.search(piece)
+                if m and m.start() >= 2:
+                    piece = piece[: m.start()]
+        if piece.startswith(("实习", "见习")) and len(piece) >= 4:
+            piece = piece[2:]
+        name = places.at(piece, 0)
+        if name is not None and len(piece) - len(name) >= 2:
+            piece = piece[len(name) :]
+        if piece == before:
+            break
+        piece = _tidy(piece)
+    return piece
+
+
+def clean_title(text: str) -> CleanTitle:
+    """Split a posting title into the occupation words and the modifiers around them.
+
+    Never raises: any string (``None`` and non-strings are read as their text) gives a
+    ``CleanTitle``, possibly with an empty ``core``. Idempotent: cleaning a ``core`` again
+    returns the same ``core``.
+
+    Parameters
+    ----------
+    text : str
+        A job title as typed in a posting or a seeker's record.
+
+    Returns
+    -------
+    CleanTitle
+
+    Examples
+    --------
+    >>> from matchcore.normalize import clean_title
+    >>> clean_title("金房物业招聘保安").core
+    '保安'
+    >>> t = clean_title("新能源电工+五险一金+包食宿")
+    >>> t.core, t.titles
+    ('新能源电工', ('新能源电工',))
+    >>> t = clean_title("抖音房产分析师/选房师+提成70% 月入3万")
+    >>> t.core, t.titles
+    ('抖音房产分析师', ('抖音房产分析师', '选房师'))
+    >>> t = clean_title("青岛必胜客餐厅兼职服务员(J306229)")
+    >>> t.employment, t.regions
+    ('兼职', ('370200',))
+    """
+    if text is None:
+        return CleanTitle("")
+    if not isinstance(text, str):
+        text = str(text)
+    return _clean_once(text)
+
+
+def _pieces(s: str, places: _Places) -> list[str]:
+    """Remove the hiring prefix and noise, split into title pieces, tidy them."""
+    last = None
+    if "聘" in s or "招" in s:
+        for last in _HIRING_RE.finditer(s):  # noqa: B007
+            pass
+    rest = _remove_noise(s[last.end() :]) if last is not None else ""
+    s = rest if _tidy(rest.replace(_SEP, " ")) else _remove_noise(s)
+    if "公司" in s or "集团" in s:
+        m = _COMPANY_RE.match(s)
+        if m:
+            s = s[m.end() :]
+    pieces: list[str] = []
+    for raw in _SPLIT_RE.split(s):
+        piece = _tidy(raw)
+        if not piece or piece in _NOISE_PIECES or piece.isdigit():
+            continue
+        if piece in _RANK_ONLY and pieces:
+            pieces[-1] = pieces[-1] + piece
+            continue
+        if piece in places.codes:
+            continue
+        pieces.append(piece)
+    return pieces
+
+
+def _stable(piece: str, places: _Places) -> list[str]:
+    """Strip one piece until cleaning it again changes nothing (removing words can expose noise)."""
+    out: list[str] = []
+    work = [piece]
+    for _ in range(6):
+        nxt: list[str] = []
+        for p in work:
+            c = _strip_piece(p, places)
+            again = _pieces(c, places) if c else []
+            if again == [c]:
+                out.append(c)
+            else:
+                nxt.extend(again)
+        if not nxt:
+            break
+        work = nxt
+    return out
+
+
+def _clean_once(text: str) -> CleanTitle:
+    s = normalize_text(text)
+    s = _CPP_RE.sub("C" + _CPP_MARK * 2, s)
+    s = _JUNK_RE.sub(" ", s)
+    places = _places()
+
+    notes: list[str] = []
+    if _STRAY_BRACKETS.search(s):
+
+        def keep_note(m: re.Match[str]) -> str:
+            notes.append(m.group(1))
+            return _SEP
+
+        for _ in range(3):
+            s2 = _BRACKET_RE.sub(keep_note, s)
+            if s2 == s:
+                break
+            s = s2
+        s = _STRAY_BRACKETS.sub(_SEP, s)
+    if "." in s or "…" in s:
+        s = _ELLIPSIS_RE.sub(_SEP, s)
+    full = s + _SEP + _SEP.join(notes) if notes else s
+
+    seniority = _modifier(_GRADE_ANY_RE, None, full)
+    trainee = _modifier(_TRAINEE_RE, _TRAINEE, full)
+    employment = _modifier(_EMPLOYMENT_RE, _EMPLOYMENT, full)
+    regions: list[str] = []
+    for name in places.find(full):
+        code = places.codes[name]
+        if code is not None and code not in regions:
+            regions.append(code)
+    if len(regions) > 1:
+        regions = _most_specific(regions)
+
+    titles: list[str] = []
+    for piece in _pieces(s, places):
+        for cleaned in _stable(piece, places):
+            cleaned = cleaned.replace(_CPP_MARK, "+")
+            if cleaned not in titles and cleaned not in _NOISE_PIECES:
+                titles.append(cleaned)
+    core = next((t for t in titles if _JOBLIKE_RE.search(t)), titles[0] if titles else "")
+    if seniority is None:
+        seniority = _modifier(_RANK_RE, None, core, full)
+    return CleanTitle(
+        core=core,
+        seniority=seniority,
+        trainee=trainee,
+        employment=employment,
+        regions=tuple(regions),
+        titles=tuple(titles),
+    )

@@ -1,0 +1,161 @@
+"""clean_title: the occupation words and modifiers of real, messy posting titles."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matchcore.normalize import CleanTitle, clean_title, normalize_text
+
+# (title, core, other titles expected in ``titles``)
+CORES = [
+    ("金房物业招聘保安", "保安"),
+    ("新能源电工+五险一金+包食宿", "新能源电工"),
+    ("高级Java开发工程师（急招）", "Java开发工程师"),
+    ("招聘专员无经验要求可小白", "招聘专员"),
+    ("高级招聘专员（东莞）(J10271)", "招聘专员"),
+    ("汽修学徒工", "汽修工"),
+    ("抖音房产分析师/选房师+提成70% 月入3万", "抖音房产分析师"),
+    ("青岛必胜客餐厅兼职服务员(J306229)", "必胜客餐厅服务员"),
+    ("新厂320一天急聘！质检员/物料/仓管员/普工", "质检员"),
+    ("红板科技股份有限公司招聘普工/操作工", "普工"),
+    ("沈阳百胜餐饮有限...招聘后厨", "后厨"),
+    ("招聘補漏工", "补漏工"),
+    ("ＣＮＣ操作工８ｋ－１２ｋ", "CNC操作工"),
+    ("PLC电气工程师 8千-1.2万", "PLC电气工程师"),
+    ("C++开发工程师", "C++开发工程师"),
+    ("3D建模师", "3D建模师"),
+    ("A2驾驶员 月薪8000", "A2驾驶员"),
+    ("C1司机300/天", "C1司机"),
+    ("行政人事 主管", "行政人事主管"),
+    ("销售无责底薪双休五险", "销售"),
+    ("车险续保客服 福州 7500+", "车险续保客服"),
+    ("美术老师5000起+高课时费+高招生提成", "美术老师"),
+    ("视频审核专员-朝九晚六，周末双休", "视频审核专员"),
+    ("甜啦啦-会计", "会计"),
+    ("操作工 包吃包住（一厂）", "操作工"),
+    ("实习会计", "会计"),
+    ("兼职服务员日结", "服务员"),
+    ("高級會計師", "会计师"),
+    ("武汉三镇私教+包住", "三镇私教"),  # a leading place name goes to regions
+    ("高薪诚聘服装店营业员", "服装店营业员"),
+    ("金都保安招聘保安经理", "保安经理"),
+    ("普工 18-45岁 长白班", "普工"),
+    ("电焊工3-5年经验", "电焊工"),
+]
+
+
+@pytest.mark.parametrize(("text", "core"), CORES)
+def test_core(text, core):
+    assert clean_title(text).core == core
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        ("抖音房产分析师/选房师+提成70% 月入3万", ("抖音房产分析师", "选房师")),
+        ("服务员 后厨人员 厨师长  店长", ("服务员", "后厨人员", "厨师长", "店长")),
+        ("质检员、仓管员,普工", ("质检员", "仓管员", "普工")),
+        ("新能源电工+五险一金+包食宿", ("新能源电工",)),
+        ("Java Web开发", ("Java Web开发",)),
+    ],
+)
+def test_titles_split(text, titles):
+    assert clean_title(text).titles == titles
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("高级Java开发工程师（急招）", "seniority", "高级"),
+        ("资深UI设计师", "seniority", "资深"),
+        ("软件产品专员（助理）", "seniority", "助理"),
+        ("销售经理", "seniority", "经理"),
+        ("普工", "seniority", None),
+        ("汽修学徒工", "trainee", "学徒"),
+        ("营销管培生(24届应届生）", "trainee", "管培生"),
+        ("财务部实习生", "trainee", "实习"),
+        ("见习护士", "trainee", "见习"),
+        ("普工", "trainee", None),
+        ("青岛必胜客餐厅兼职服务员", "employment", "兼职"),
+        ("春融街日结200-300时间自由安排", "employment", "日结"),
+        ("暑假工", "employment", "假期工"),
+        ("全职司机", "employment", "全职"),
+        ("普工", "employment", None),
+    ],
+)
+def test_modifiers(text, field, value):
+    assert getattr(clean_title(text), field) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "regions"),
+    [
+        ("青岛必胜客餐厅兼职服务员", ("370200",)),
+        ("销售代表（济南）", ("370100",)),
+        ("车险续保客服 福州 7500+", ("350100",)),
+        ("莱芜钢铁电工", ("370116",)),
+        ("山东省济南市历下区保洁员", ("370102",)),
+        ("山东济南 保洁员 青岛", ("370100", "370200")),
+        ("普工", ()),
+    ],
+)
+def test_regions(text, regions):
+    assert clean_title(text).regions == regions
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["实习生", "学徒工", "兼职", "高级工", "招聘专员", "店长", "3D", "CNC", "PLC", "C1"],
+)
+def test_job_words_are_never_emptied(text):
+    assert clean_title(text).core == text
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "8k-12k", "五险一金+包吃住+双休", "（急招）", "月入过万"]
+)
+def test_only_noise_gives_empty_core(text):
+    t = clean_title(text)
+    assert t.core == ""
+    assert t.titles == ()
+
+
+def test_none_and_non_strings():
+    assert clean_title(None) == CleanTitle("")  # type: ignore[arg-type]
+    assert clean_title(12345).core == ""  # type: ignore[arg-type]
+
+
+def test_normalize_text_full_width_and_traditional():
+    assert normalize_text("ＡＢＣ１２３（測試）") == "ABC123(测试)"
+
+
+def test_real_titles_keep_their_occupation_words():
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "shared" / "data" / "titles_dev.csv"
+    if not path.exists():
+        pytest.skip("titles_dev.csv not available")
+    with path.open(encoding="utf-8") as f:
+        titles = [r["title"] for r in csv.DictReader(f)]
+    empty = [t for t in titles if not clean_title(t).core]
+    # Only titles that are all noise may lose every word.
+    assert len(empty) <= len(titles) // 100, empty[:20]
+
+
+title_text = st.text(
+    alphabet=st.sampled_from(
+        list("招聘诚急高薪级资深初中实习学徒兼职日结工师员经理主管济南青岛历下区市县省")
+        + list("五险一金包吃住双休+/、,，() （）【】 -_.…0123456789kK千万元天月%JCNP")
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=40), title_text))
+def test_never_raises_and_is_idempotent(text):
+    t = clean_title(text)
+    assert isinstance(t, CleanTitle)
+    assert clean_title(t.core).core == t.core
+    assert t.core in t.titles or (t.core == "" and t.titles == ())
