@@ -93,12 +93,82 @@ def test_plain_top_k_matches_brute_force(inst, k):
 @given(instances(), st.integers(1, 3), st.sampled_from([0.5, 1.0, 2.0]))
 def test_congestion_is_an_optimal_capped_b_matching(inst, k, multiple):
     scores, cap = inst
-    r = recommend(scores, cap, k, congestion=multiple, assignment=False)
+    r = recommend(scores, cap, k, congestion=multiple, price=0.0, assignment=False)
     show = np.ceil(multiple * cap - 1e-9)
     assert (r.exposure() <= show).all()
     assert (np.bincount(r.seeker, minlength=r.n_seekers) <= k).all()
     ref = lp_bmatching(scores, np.full(scores.shape[0], k), show)
     assert r.score.sum() == pytest.approx(ref, abs=1e-5)
+
+
+def lp_priced(scores, k, widths, prices):
+    """Slow reference for the priced b-matching: an LP over pair and step variables.
+
+    Maximize sum(score x) - sum(price_s y_js) with row sums <= k, a vacancy's pairs covered by
+    its steps (sum x_j - sum_s y_js <= 0) and 0 <= y_js <= width_js: a network LP, so integral.
+    """
+    csr = sp.csr_array(scores)
+    pos = np.flatnonzero(csr.data > 0)
+    n, m = csr.shape
+    n_steps = widths.shape[0]
+    rows = np.repeat(np.arange(n), np.diff(csr.indptr))[pos]
+    cols = csr.indices[pos]
+    e = np.arange(pos.size)
+    y = pos.size + np.arange(n_steps * m).reshape(n_steps, m)
+    nv = pos.size + n_steps * m
+    a_row = sp.csr_array((np.ones(pos.size), (rows, e)), shape=(n, nv))
+    yr = np.tile(np.arange(m), n_steps)
+    a_col = sp.csr_array(
+        (
+            np.concatenate([np.ones(pos.size), -np.ones(n_steps * m)]),
+            (np.concatenate([cols, yr]), np.concatenate([e, y.ravel()])),
+        ),
+        shape=(m, nv),
+    )
+    cost = np.concatenate([-csr.data[pos], np.repeat(prices, m)])
+    bounds = [(0, 1)] * pos.size + [(0, w) for w in widths.ravel()]
+    res = linprog(
+        cost,
+        A_ub=sp.vstack([a_row, a_col]),
+        b_ub=np.concatenate([np.full(n, k), np.zeros(m)]),
+        bounds=bounds,
+        method="highs",
+    )
+    assert res.status == 0
+    return -res.fun
+
+
+def penalty_of(exposure, widths, prices):
+    """Price paid for an exposure when the steps fill in order."""
+    ends = np.cumsum(widths, axis=0)
+    starts = ends - widths
+    used = np.clip(exposure[None, :] - starts, 0, widths)
+    return float((used * prices[:, None]).sum())
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances(), st.integers(1, 3), st.sampled_from([1.0, 4.0]), st.sampled_from([0.1, 0.3]))
+def test_priced_congestion_is_optimal(inst, k, multiple, price):
+    scores, cap = inst
+    r = recommend(scores, cap, k, congestion=multiple, price=price, assignment=False)
+    show = np.ceil(multiple * cap - 1e-9).astype(int)
+    assert (r.exposure() <= show).all()
+    # rebuild the price steps as documented
+    pos_deg = np.bincount(
+        np.repeat(np.arange(scores.shape[0]), np.diff(scores.indptr))[scores.data > 0],
+        minlength=scores.shape[0],
+    )
+    level = np.minimum(pos_deg, k).sum() / max(1, cap.sum())
+    if level == 0:
+        assert len(r) == 0
+        return
+    n_steps = min(16, max(1, math.ceil(multiple / level)))
+    widths = np.repeat(np.ceil(level * cap - 1e-9)[None, :], n_steps, axis=0)
+    widths[-1] = show
+    widths = np.diff(np.minimum(np.cumsum(widths, axis=0), show), axis=0, prepend=0)
+    prices = np.arange(n_steps) * price
+    ours = r.score.sum() - penalty_of(r.exposure(), widths, prices)
+    assert ours == pytest.approx(lp_priced(scores, k, widths, prices), abs=1e-5)
 
 
 @settings(max_examples=60, deadline=None)
@@ -124,13 +194,18 @@ def test_congestion_spreads_exposure_on_a_city_instance():
     scores, cap = random_instance(3000, 600, candidates=20, seed=2)
     plain = recommend(scores, cap, 5, congestion=None, assignment=False)
     spread = recommend(scores, cap, 5, assignment=False)
+    capped = recommend(scores, cap, 5, price=0.0, assignment=False)
     assert spread.multiple is not None and spread.multiple >= 1.0
-    ps, ss = plain.summary(), spread.summary()
+    ps, ss, cs = plain.summary(), spread.summary(), capped.summary()
     assert ss["exposure_gini"] < 0.75 * ps["exposure_gini"]
-    assert ss["coverage"] > ps["coverage"]
-    assert ss["max_exposure_per_opening"] <= math.ceil(spread.multiple * cap.max())
-    assert ss["mean_score"] < ps["mean_score"]
-    assert ss["mean_score"] > 0.85 * ps["mean_score"]
+    assert cs["exposure_gini"] < ps["exposure_gini"]
+    assert ss["exposure_gini"] < cs["exposure_gini"]  # the price spreads more than the cap alone
+    assert ss["coverage"] >= ps["coverage"]
+    assert ss["expected_hires"] > ps["expected_hires"]
+    assert ss["max_exposure_per_opening"] <= spread.multiple + 1
+    assert ps["max_exposure_per_opening"] > spread.multiple + 1
+    assert 0.95 * ps["mean_score"] < ss["mean_score"] < ps["mean_score"]
+    assert len(spread) >= 0.99 * len(plain)  # a pair worth less than its price may drop
 
 
 def test_default_flags_the_exact_assignment():

@@ -49,6 +49,7 @@ def flow_bmatching(
     row_cap: np.ndarray,
     col_cap: np.ndarray,
     resolution: float,
+    col_steps: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Positions of the edges of a maximum-weight b-matching.
 
@@ -60,6 +61,11 @@ def flow_bmatching(
     ``-benefit``), column -> sink (capacity ``col_cap``), plus a source -> sink bypass carrying
     the unused supply at cost 0. OR-Tools' cost-scaling push-relabel returns an optimal integer
     flow; the chosen edges are those carrying flow.
+
+    ``col_steps = (widths, prices)`` makes a column's use convex-priced: ``widths`` of shape
+    (S, n_cols) split its capacity into S consecutive steps, the s-th costing ``prices[s]``
+    (integer, non-decreasing) per unit. The steps are S parallel column -> sink arcs; since their
+    prices rise, a min-cost flow fills them in order. ``col_cap`` still bounds the total.
     """
     from ortools.graph.python import min_cost_flow
 
@@ -83,21 +89,37 @@ def flow_bmatching(
     # a row or column can never use more capacity than it has edges
     rc = np.minimum(row_cap[used_rows], np.bincount(er, minlength=n_rows)[used_rows])
     cc = np.minimum(col_cap[used_cols], np.bincount(ec, minlength=n_cols)[used_cols])
+    if col_steps is None:
+        step_caps, step_costs = cc[None, :], np.zeros((1, nc), np.int64)
+    else:
+        widths = np.asarray(col_steps[0])[:, used_cols].astype(np.int64)
+        # cut the steps so they add up to at most cc
+        ends = np.minimum(np.cumsum(widths, axis=0), cc[None, :])
+        step_caps = np.diff(ends, axis=0, prepend=0)
+        step_costs = np.repeat(np.asarray(col_steps[1], np.int64)[:, None], nc, axis=1)
+        live = step_caps > 0
+        step_caps, step_costs = step_caps[live][None, :], step_costs[live][None, :]
+        step_cols = np.nonzero(live)[1]
     supply = int(rc.sum())
     n_e = edges.size
+    col_tail = np.arange(nc) if col_steps is None else step_cols
     tails = np.concatenate(
-        [1 + rmap[er], np.zeros(nr, np.int64), nr + 1 + np.arange(nc), np.array([0])]
+        [1 + rmap[er], np.zeros(nr, np.int64), nr + 1 + col_tail, np.array([0])]
     ).astype(np.int32)
     heads = np.concatenate(
         [
             nr + 1 + cmap[ec],
             1 + np.arange(nr),
-            np.full(nc, sink, dtype=np.int64),
+            np.full(col_tail.size, sink, dtype=np.int64),
             np.array([sink]),
         ]
     ).astype(np.int32)
-    caps = np.concatenate([np.ones(n_e, np.int64), rc, cc, np.array([supply])]).astype(np.int64)
-    costs = np.concatenate([-cost[edges], np.zeros(nr + nc + 1, np.int64)])
+    caps = np.concatenate(
+        [np.ones(n_e, np.int64), rc, step_caps.ravel(), np.array([supply])]
+    ).astype(np.int64)
+    costs = np.concatenate(
+        [-cost[edges], np.zeros(nr, np.int64), step_costs.ravel(), np.zeros(1, np.int64)]
+    )
     del er, ec, rmap, cmap
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)

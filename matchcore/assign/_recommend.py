@@ -1,9 +1,14 @@
 """``recommend``: ranked lists for every seeker, with congestion control and the assigned flag.
 
-Congestion control is an exact b-matching: every seeker gets up to ``k`` vacancies, vacancy ``j``
-is shown to at most ``ceil(multiple x openings[j])`` seekers, and the total score of everything
-shown is maximized (a min-cost flow, like :func:`~matchcore.assign.solve` with seeker supply
-``k``). Each list is then ranked by score. Plain top-k is the same with no limit on vacancies.
+Congestion control is an exact b-matching with a convex congestion price: every seeker gets up
+to ``k`` vacancies, vacancy ``j`` is shown to at most ``ceil(multiple x openings[j])`` seekers,
+and each show beyond every further "fair share" of vacancy ``j`` (the average exposure per
+opening times its openings) costs ``price`` more in score units; the lists together maximize the
+total score shown minus those prices (a min-cost flow, like :func:`~matchcore.assign.solve` with
+seeker supply ``k`` and parallel priced arcs from a vacancy to the sink). A seeker is moved off a
+crowded posting only where an alternative costs them less than the price, which is why a small
+loss in relevance buys a large drop in congestion. Each list is then ranked by score. Plain
+top-k is the same with no limit and no price.
 The vacancy a seeker is assigned to (exact assignment) is always in that seeker's list.
 """
 
@@ -23,6 +28,9 @@ from matchcore.assign._kernels import row_of_edge
 from matchcore.assign._shard import execute
 from matchcore.assign._solve import Assignment, _frozen, check_executor, solve
 from matchcore.assign._validate import check_capacity, check_int, check_scores
+
+#: most price steps per vacancy (the last step runs to the hard limit)
+MAX_STEPS = 16
 
 __all__ = [
     "Recommendations",
@@ -56,6 +64,8 @@ class Recommendations:
         Longest list asked for.
     multiple : float or None
         Most times a vacancy is shown per opening (None: no congestion control).
+    price : float
+        Congestion price per fair share exceeded (0 with no congestion control).
     seconds : float
         Wall time.
 
@@ -80,6 +90,7 @@ class Recommendations:
     n_seekers: int
     k: int
     multiple: float | None
+    price: float
     seconds: float
 
     def __len__(self) -> int:
@@ -122,6 +133,7 @@ def recommend(
     k: int = 10,
     *,
     congestion: float | Literal["auto"] | None = "auto",
+    price: float = 0.1,
     assignment: Assignment | bool = True,
     resolution: float = 1e-6,
     executor: Executor | Literal["serial"] | None = None,
@@ -140,9 +152,14 @@ def recommend(
         Longest list.
     congestion : float, "auto" or None
         Most times a vacancy may be shown per opening: vacancy ``j`` reaches at most
-        ``ceil(congestion x capacity[j])`` lists. ``"auto"`` uses 1.5 times the average demand
-        per opening (``sum of list lengths / sum of openings``, at least 1). ``None`` gives plain
-        top-k. With a limit, the lists together maximize the total score shown (exact b-matching).
+        ``ceil(congestion x capacity[j])`` lists. ``"auto"`` uses 3 times the average exposure per
+        opening (``sum of list lengths / sum of openings``), at least 1. ``None`` gives plain
+        top-k.
+    price : float
+        Congestion price in score units (>= 0): showing vacancy ``j`` once more costs
+        ``s x price`` once it has been shown ``s`` fair shares (``ceil(average exposure per
+        opening x capacity[j])`` each). 0 keeps only the hard limit. Ignored without congestion
+        control.
     assignment : Assignment or bool
         The assignment whose vacancy is flagged ``assigned`` and always kept in the list:
         ``True`` computes the exact one with :func:`solve`, ``False`` flags nothing.
@@ -184,6 +201,10 @@ def recommend(
         raise InvalidParameter.of(
             "congestion", owner, congestion, "a positive float, 'auto' or None"
         )
+    if not (
+        isinstance(price, float | int) and not isinstance(price, bool) and 0 <= price < math.inf
+    ):
+        raise InvalidParameter.of("price", owner, price, "a float in [0, inf)")
     if isinstance(assignment, Assignment):
         if assignment.vacancy_of.shape != (n,):
             raise InvalidParameter(
@@ -218,14 +239,21 @@ def recommend(
     if congestion is None:
         sel = _top_k(csr, rows, fixed, k)
         multiple: float | None = None
+        price = 0.0
     else:
         pos_deg = np.bincount(rows[csr.data > 0], minlength=n)
-        demand = float(np.minimum(pos_deg, k).sum())
-        if congestion == "auto":
-            multiple = max(1.0, 1.5 * demand / max(1, int(cap.sum())))
-        else:
-            multiple = float(congestion)
+        level = float(np.minimum(pos_deg, k).sum()) / max(1, int(cap.sum()))
+        multiple = max(1.0, 3.0 * level) if congestion == "auto" else float(congestion)
         show = np.ceil(multiple * cap - 1e-9).astype(np.int64)
+        steps = None
+        if price > 0 and level > 0:
+            # fair-share steps priced 0, price, 2 price, ...; the last one runs to the hard limit
+            n_steps = int(min(MAX_STEPS, max(1, math.ceil(multiple / level))))
+            share = np.ceil(level * cap - 1e-9).astype(np.int64)
+            widths = np.repeat(share[None, :], n_steps, axis=0)
+            widths[-1] = show
+            prices = np.rint(np.arange(n_steps) * price / resolution).astype(np.int64)
+            steps = (widths, prices)
         fixed_r, fixed_c = rows[fixed], csr.indices[fixed].astype(np.int64)
         row_cap = k - np.bincount(fixed_r, minlength=n)
         col_cap = np.maximum(show - np.bincount(fixed_c, minlength=m), 0)
@@ -240,6 +268,7 @@ def recommend(
             executor=executor,
             n_shards=n_shards,
             progress=progress,
+            col_steps=steps,
             desc="recommend",
         )
         picked = np.zeros(csr.nnz, dtype=bool)
@@ -263,6 +292,7 @@ def recommend(
         n_seekers=n,
         k=k,
         multiple=multiple,
+        price=float(price),
         seconds=time.perf_counter() - t0,
     )
 

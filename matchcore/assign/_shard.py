@@ -44,6 +44,7 @@ class Task:
     col_cap: np.ndarray
     params: dict[str, Any] = field(default_factory=dict)
     aux: np.ndarray | None = None  # vacancy preferences for deferred acceptance
+    col_steps: tuple[np.ndarray, np.ndarray] | None = None  # convex price steps per column
 
 
 def run_task(task: Task) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -56,6 +57,7 @@ def run_task(task: Task) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             task.row_cap,
             task.col_cap,
             task.params["resolution"],
+            task.col_steps,
         )
     elif task.kernel == "stable":
         vpref = task.data if task.aux is None else task.aux
@@ -136,6 +138,7 @@ def make_tasks(
     col_cap: np.ndarray,
     params: dict[str, Any],
     aux: sp.csr_array | None = None,
+    col_steps: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Iterator[Task]:
     """Yield one :class:`Task` a shard, built lazily to keep the parent's memory low."""
     m = csr.shape[1]
@@ -152,6 +155,7 @@ def make_tasks(
             col_cap[cols],
             params,
             None if aux is None else aux[rows].data,
+            None if col_steps is None else (col_steps[0][:, cols], col_steps[1]),
         )
 
 
@@ -223,6 +227,7 @@ def execute(
     n_shards: int | None,
     progress: bool | None,
     aux: sp.csr_array | None = None,
+    col_steps: tuple[np.ndarray, np.ndarray] | None = None,
     desc: str = "shards",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, ShardPlan]:
     """Plan shards, pick the executor, run, and return (rows, cols, scores, plan)."""
@@ -230,7 +235,7 @@ def execute(
     if n_shards is None:
         n_shards = 1 if serial else 4 * default_workers()
     plan = plan_shards(csr, n_shards)
-    tasks = make_tasks(csr, plan, kernel, row_cap, col_cap, params, aux)
+    tasks = make_tasks(csr, plan, kernel, row_cap, col_cap, params, aux, col_steps)
     log.debug("%d shards from %d components", plan.n_shards, plan.n_components)
     if serial or isinstance(executor, str) or (plan.n_shards <= 1 and executor is None):
         return (*run_tasks(tasks, plan, None, progress=progress, desc=desc), plan)

@@ -28,9 +28,10 @@ def random_instance(
     ``1/sqrt(rank)``), numbered city by city. Each seeker gets ``candidates`` distinct vacancies
     (fewer if the city has fewer): from its own city, or with probability ``cross_city`` from its
     neighbouring city (cities are paired 0-1, 2-3, ...), so the candidate graph falls into about
-    ``n_cities / 2`` independent components. Within a city, vacancies are drawn with a weight that
-    grows with their attractiveness ``a_j ~ Beta(2, 5)``, so a few postings are everybody's
-    candidates (congestion). A pair's score is ``appeal x a_j + (1 - appeal) x u`` with
+    ``n_cities / 2`` independent components. Within a city, vacancy ``j`` is drawn with weight
+    ``exp(4 a_j) x openings_j x lognormal(0, 0.5)``: postings with many openings have broad
+    requirements and so many candidates, and attractive ones (``a_j ~ Beta(2, 5)``) are
+    everybody's candidates (congestion). A pair's score is ``appeal x a_j + (1 - appeal) x u`` with
     ``u ~ Beta(2, 2)`` the pair's own fit, in [0, 1]. Openings are ``1 + multinomial`` over lognormal(0, 1.2) weights, heavy-tailed, summing
     to ``openings`` (default ``5 x n_vacancies``).
 
@@ -85,7 +86,7 @@ def random_instance(
 
     capacity = 1 + rng.multinomial(total - m, _normalized(rng.lognormal(0.0, 1.2, m)))
     attract = rng.beta(2.0, 5.0, m)
-    pop = np.exp(4.0 * attract) * rng.lognormal(0.0, 0.5, m)
+    pop = np.exp(4.0 * attract) * capacity * rng.lognormal(0.0, 0.5, m)
 
     rows_out: list[np.ndarray] = []
     cols_out: list[np.ndarray] = []
