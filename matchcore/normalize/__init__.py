@@ -1,15 +1,44 @@
 """Text cleaning, field parsers, record validation helpers and the title coder."""
 
+from matchcore.normalize._audit import AuditFinding, audit_posting
+from matchcore.normalize._fields import (
+    Education,
+    ProfessionalTitle,
+    SalaryRange,
+    SkillLevel,
+    age_range,
+    date,
+    education,
+    experience,
+    professional_title,
+    salary,
+    skill_level,
+)
 from matchcore.normalize._region import city_of, province_of, region, region_name, region_path
+from matchcore.normalize._series import parse
 from matchcore.normalize._text import CleanTitle, clean_title, normalize_text
 
 __all__: list[str] = [
+    "AuditFinding",
     "CleanTitle",
+    "Education",
+    "ProfessionalTitle",
+    "SalaryRange",
+    "SkillLevel",
+    "age_range",
+    "audit_posting",
     "city_of",
     "clean_title",
+    "date",
+    "education",
+    "experience",
     "normalize_text",
+    "parse",
+    "professional_title",
     "province_of",
     "region",
     "region_name",
     "region_path",
+    "salary",
+    "skill_level",
 ]
