@@ -1,4 +1,24 @@
-"""Seeker and vacancy records: read them from files, validate and type them for matching."""
+"""Seeker and vacancy records: read them from files, validate and type them for matching.
+
+:func:`read` reads the files a service exports (CSV in UTF-8 or GBK/GB18030, Parquet, Excel);
+:func:`prepare` validates and types the raw tables and returns a :class:`Prepared` with the
+rows it kept and one ``rejected`` row per problem.
+
+Examples
+--------
+>>> import polars as pl, matchcore as mc
+>>> seekers = pl.DataFrame({"seeker_id": ["a", "b"], "desired_occupation": ["6310103", "6180204"],
+...                         "region": ["济南市历下区", None]})
+>>> vacancies = pl.DataFrame({"vacancy_id": ["v"], "occupation_code": ["6-31-01-03"],
+...                           "openings": ["3人"], "region": ["济阳县"]})
+>>> p = mc.records.prepare(seekers, vacancies)
+>>> p.summary().rows()
+[('seekers', 2, 1, 1, 0), ('vacancies', 1, 1, 0, 0)]
+>>> p.rejected.select("table", "row", "field", "reason").rows()
+[('seekers', 1, 'region', 'no region')]
+>>> p.vacancies.select("openings", "region_code").rows()
+[(3, '370115')]
+"""
 
 from matchcore.records._industry import (
     ADVANCED_MANUFACTURING_PREFIXES,
@@ -7,11 +27,25 @@ from matchcore.records._industry import (
     industry_code,
     is_advanced_manufacturing,
 )
+from matchcore.records._prepare import (
+    SEEKER_COLUMNS,
+    VACANCY_COLUMNS,
+    Prepared,
+    TitleCoderLike,
+    prepare,
+)
+from matchcore.records._read import read
 
 __all__ = [
     "ADVANCED_MANUFACTURING_PREFIXES",
     "HIGH_TECH_PREFIXES",
+    "SEEKER_COLUMNS",
     "SHANDONG_ADVANCED_PREFIXES",
+    "VACANCY_COLUMNS",
+    "Prepared",
+    "TitleCoderLike",
     "industry_code",
     "is_advanced_manufacturing",
+    "prepare",
+    "read",
 ]

@@ -1,0 +1,977 @@
+"""Validate and type raw seeker and vacancy tables: :func:`prepare` and its :class:`Prepared` result.
+
+Every input row ends in exactly one place: the prepared table, or ``rejected`` with at least one
+``error`` row naming the field and the reason. A row whose optional field cannot be read is kept
+with that field empty and one ``warning`` row. Fields are parsed once per distinct value and
+joined back, so a province's million rows cost as much as their few thousand distinct values.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import polars as pl
+
+from matchcore._errors import InvalidParameter, MissingColumns, UnknownOccupation
+from matchcore._progress import Progress
+from matchcore.records._industry import industry_code, is_advanced_manufacturing
+
+__all__ = [
+    "SEEKER_COLUMNS",
+    "VACANCY_COLUMNS",
+    "Prepared",
+    "TitleCoderLike",
+    "prepare",
+]
+
+log = logging.getLogger(__name__)
+
+#: Raw seeker columns prepare reads (all but the required ones may be absent).
+SEEKER_COLUMNS: tuple[str, ...] = (
+    "seeker_id", "category", "desired_title", "desired_occupation", "region", "willing_regions",
+    "education", "major", "graduation_year", "expected_salary", "experience_years",
+    "skill_level", "professional_title", "birth_year", "registered_at",
+)  # fmt: skip
+#: Raw vacancy columns prepare reads (``requirements``/``description`` feed the posting audit).
+VACANCY_COLUMNS: tuple[str, ...] = (
+    "vacancy_id", "employer_id", "title", "occupation_code", "openings", "region",
+    "education_min", "salary", "salary_min", "salary_max", "experience_min", "skill_level_min",
+    "professional_title_min", "age_min", "age_max", "industry_code", "advanced_manufacturing",
+    "internship", "session", "posted_at", "expires_at", "requirements", "description",
+)  # fmt: skip
+
+_REQUIRED = {
+    "seekers": ("seeker_id", "region", ("desired_title", "desired_occupation")),
+    "vacancies": ("vacancy_id", "openings", "region", ("title", "occupation_code")),
+}
+
+REJECTED_SCHEMA = {
+    "table": pl.Utf8,
+    "row": pl.UInt32,
+    "id": pl.Utf8,
+    "field": pl.Utf8,
+    "value": pl.Utf8,
+    "reason": pl.Utf8,
+    "severity": pl.Utf8,
+}
+
+_CATEGORY = {
+    "unemployed": "unemployed", "登记失业": "unemployed", "登记失业人员": "unemployed",
+    "失业": "unemployed", "失业人员": "unemployed", "城镇登记失业人员": "unemployed",
+    "graduate": "graduate", "未就业高校毕业生": "graduate", "高校毕业生": "graduate",
+    "毕业生": "graduate", "离校未就业高校毕业生": "graduate", "应届毕业生": "graduate",
+    "other": "other", "其他": "other", "其它": "other",
+}  # fmt: skip
+_TRUE = {"是", "true", "t", "1", "y", "yes", "有", "√", "见习", "1.0"}
+_FALSE = {"否", "false", "f", "0", "n", "no", "无", "非", "×", "0.0"}
+_YEAR_RE = r"^((?:19|20)\d\d)(?:\.0|[年届./\-].*)?$"
+_SPLIT_RE = r"[、,，/;；|\s]+"
+
+
+class TitleCoderLike(Protocol):
+    """What :func:`prepare` needs of a title coder: ``code(titles)`` -> a table with ``code`` and
+    ``confidence``, one row per title in order (:class:`matchcore.normalize.TitleCoder` is one)."""
+
+    def code(self, titles: Any) -> pl.DataFrame: ...
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Typed, validated records ready for scoring.
+
+    Attributes
+    ----------
+    seekers, vacancies : polars.DataFrame
+        One row per accepted input row, in input order, with the columns and dtypes listed in
+        ``docs/stages.md`` (``row`` is the position in the input).
+    rejected : polars.DataFrame
+        One row per problem: ``table``, ``row``, ``id``, ``field``, ``value`` (the offending cell
+        as text), ``reason`` and ``severity`` (``error``: the row was rejected; ``warning``: the
+        row was kept with that field empty).
+
+    Examples
+    --------
+    >>> import polars as pl, matchcore as mc
+    >>> s = pl.DataFrame({"seeker_id": ["a"], "desired_occupation": ["6-31-01-03"],
+    ...                   "region": ["济南市历下区"]})
+    >>> v = pl.DataFrame({"vacancy_id": ["v"], "occupation_code": ["6310103"], "openings": [2],
+    ...                   "region": ["370102"]})
+    >>> p = mc.records.prepare(s, v)
+    >>> p.seekers["region_code"].to_list(), p.vacancies["city_code"].to_list()
+    (['370102'], ['370100'])
+    >>> p.summary()["prepared"].to_list()
+    [1, 1]
+    """
+
+    seekers: pl.DataFrame
+    vacancies: pl.DataFrame
+    rejected: pl.DataFrame
+
+    def summary(self) -> pl.DataFrame:
+        """Counts per table: ``input``, ``prepared``, ``rejected`` rows and ``warnings``.
+
+        ``input == prepared + rejected`` always holds.
+        """
+        rows = []
+        for table, frame in (("seekers", self.seekers), ("vacancies", self.vacancies)):
+            r = self.rejected.filter(pl.col("table") == table)
+            errors = r.filter(pl.col("severity") == "error")["row"].n_unique()
+            warnings = r.filter(pl.col("severity") == "warning").height
+            rows.append((table, frame.height + errors, frame.height, errors, warnings))
+        return pl.DataFrame(
+            rows,
+            schema={
+                "table": pl.Utf8,
+                "input": pl.Int64,
+                "prepared": pl.Int64,
+                "rejected": pl.Int64,
+                "warnings": pl.Int64,
+            },
+            orient="row",
+        )
+
+    def __repr__(self) -> str:
+        parts = [
+            f"{t}: {p} prepared, {r} rejected, {w} warnings"
+            for t, _i, p, r, w in self.summary().iter_rows()
+        ]
+        return f"Prepared({'; '.join(parts)})"
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+
+
+def _as_text(s: pl.Series) -> pl.Series:
+    """Any column as trimmed text; empty strings become null."""
+    if s.dtype == pl.Utf8:
+        t = s
+    elif s.dtype == pl.Null:
+        t = s.cast(pl.Utf8)
+    elif isinstance(s.dtype, pl.List | pl.Array):
+        t = s.cast(pl.List(pl.Utf8), strict=False).list.join("、")
+    elif s.dtype.is_float():
+        # whole floats (Excel's 2025.0) read as integers
+        f = s.cast(pl.Float64)
+        whole = (f == f.round(0)) & f.is_finite() & (f.abs() < 1e15)
+        t = pl.select(
+            pl.when(pl.lit(whole))
+            .then(pl.lit(f).cast(pl.Int64, strict=False).cast(pl.Utf8))
+            .otherwise(pl.lit(f).cast(pl.Utf8))
+        ).to_series()
+    else:
+        try:
+            t = s.cast(pl.Utf8)
+        except Exception:  # structs, objects: fall back to Python's str of each cell
+            t = pl.Series([None if v is None else str(v) for v in s.to_list()], dtype=pl.Utf8)
+    t = t.str.strip_chars()
+    return pl.select(
+        pl.when(pl.lit(t).str.len_chars() == 0).then(None).otherwise(pl.lit(t))
+    ).to_series()
+
+
+def _by_distinct(values: pl.Series, fn: Callable[[pl.Series], pl.DataFrame]) -> pl.DataFrame:
+    """Apply ``fn`` (Series -> one row per value) to the distinct non-null values, join back."""
+    key = values.rename("__key")
+    uniq = key.drop_nulls().unique(maintain_order=True)
+    out = fn(uniq)
+    if out.height != uniq.len():
+        raise RuntimeError(f"parser returned {out.height} rows for {uniq.len()} values")
+    out = out.with_columns(uniq)
+    return key.to_frame().join(out, on="__key", how="left", maintain_order="left").drop("__key")
+
+
+def _parse(values: pl.Series, field: str, **options: Any) -> pl.DataFrame:
+    from matchcore import normalize
+
+    return _by_distinct(values, lambda u: normalize.parse(u, field, **options))
+
+
+def _year(values: pl.Series, low: int, high: int) -> pl.DataFrame:
+    """Years from ints or text such as ``2025``, ``2025年``, ``2025届``, ``2025-07``."""
+    text = values.str.normalize("NFKC").str.strip_chars()
+    year = text.str.extract(_YEAR_RE, 1).cast(pl.Int32, strict=False)
+    ok = year.is_between(low, high)
+    reason = f"expected a year between {low} and {high}"
+    return pl.DataFrame(
+        {
+            "value": pl.select(pl.when(pl.lit(ok)).then(pl.lit(year))).to_series().cast(pl.Int16),
+            "reason": pl.select(
+                pl.when(pl.lit(ok) | pl.lit(values).is_null())
+                .then(None)
+                .otherwise(pl.lit("cannot read year from '") + pl.lit(values) + f"': {reason}")
+            ).to_series(),
+        }
+    )
+
+
+def _int_in(values: pl.Series, field: str, low: int, high: int) -> pl.DataFrame:
+    """Whole numbers such as ``3``, ``3.0``, ``3人``, ``18岁`` in [low, high]."""
+    text = values.str.normalize("NFKC").str.strip_chars()
+    num = text.str.extract(r"^(\d+)(?:\.0+)?\s*(?:人|名|个|位|岁|周岁)?$", 1).cast(
+        pl.Int64, strict=False
+    )
+    ok = num.is_between(low, high)
+    return pl.DataFrame(
+        {
+            "value": pl.select(pl.when(pl.lit(ok)).then(pl.lit(num))).to_series(),
+            "reason": pl.select(
+                pl.when(pl.lit(ok) | pl.lit(values).is_null())
+                .then(None)
+                .otherwise(
+                    pl.lit(f"cannot read {field} from '")
+                    + pl.lit(values)
+                    + f"': expected a whole number in [{low}, {high}]"
+                )
+            ).to_series(),
+        }
+    )
+
+
+def _flag(values: pl.Series, field: str) -> pl.DataFrame:
+    text = values.str.normalize("NFKC").str.strip_chars().str.to_lowercase()
+    value = pl.select(
+        pl.when(pl.lit(text).is_in(list(_TRUE)))
+        .then(True)
+        .when(pl.lit(text).is_in(list(_FALSE)))
+        .then(False)
+        .otherwise(None)
+    ).to_series()
+    bad = value.is_null() & values.is_not_null()
+    return pl.DataFrame(
+        {
+            "value": value,
+            "reason": pl.select(
+                pl.when(pl.lit(bad))
+                .then(
+                    pl.lit(f"cannot read {field} from '") + pl.lit(values) + "': expected 是 or 否"
+                )
+                .otherwise(None)
+            ).to_series(),
+        }
+    )
+
+
+def _occupation(values: pl.Series) -> pl.DataFrame:
+    """Occupation codes: ``value`` (canonical code) and ``reason`` where unknown."""
+    from matchcore import occupations
+
+    tax = occupations.load()
+
+    def read(u: pl.Series) -> pl.DataFrame:
+        codes: list[str | None] = []
+        reasons: list[str | None] = []
+        for v in u.to_list():
+            try:
+                codes.append(tax.resolve(v))
+                reasons.append(None)
+            except UnknownOccupation as exc:
+                codes.append(None)
+                reasons.append(str(exc))
+        return pl.DataFrame({"value": codes, "reason": reasons}, schema=_OCC_SCHEMA)
+
+    return _by_distinct(values, read)
+
+
+_OCC_SCHEMA = {"value": pl.Utf8, "reason": pl.Utf8}
+
+
+def _category(values: pl.Series) -> pl.DataFrame:
+    key = values.str.normalize("NFKC").str.strip_chars().str.to_lowercase()
+    value = key.replace_strict(_CATEGORY, default=None, return_dtype=pl.Utf8)
+    bad = value.is_null() & values.is_not_null()
+    return pl.DataFrame(
+        {
+            "value": value,
+            "reason": pl.select(
+                pl.when(pl.lit(bad))
+                .then(
+                    pl.lit("cannot read category from '")
+                    + pl.lit(values)
+                    + "': expected unemployed (登记失业), graduate (未就业高校毕业生) or other"
+                )
+                .otherwise(None)
+            ).to_series(),
+        }
+    )
+
+
+class _Problems:
+    """Collects rejected rows of one table."""
+
+    def __init__(self, table: str, rows: pl.Series, ids: pl.Series) -> None:
+        self.table = table
+        self.rows = rows
+        self.ids = ids
+        self.parts: list[pl.DataFrame] = []
+
+    def add(
+        self,
+        mask: pl.Series,
+        field: str,
+        value: pl.Series | None,
+        reason: pl.Series | str,
+        severity: str,
+    ) -> None:
+        mask = mask.fill_null(False)
+        if not mask.any():
+            return
+        n = self.rows.len()
+        frame = pl.DataFrame(
+            {
+                "table": pl.repeat(self.table, n, eager=True, dtype=pl.Utf8),
+                "row": self.rows,
+                "id": self.ids,
+                "field": pl.repeat(field, n, eager=True, dtype=pl.Utf8),
+                "value": value
+                if value is not None
+                else pl.repeat(None, n, dtype=pl.Utf8, eager=True),
+                "reason": reason
+                if isinstance(reason, pl.Series)
+                else pl.repeat(reason, n, eager=True, dtype=pl.Utf8),
+                "severity": pl.repeat(severity, n, eager=True, dtype=pl.Utf8),
+            },
+            schema=REJECTED_SCHEMA,
+        )
+        self.parts.append(frame.filter(mask))
+
+    def error_mask(self) -> pl.Series:
+        n = self.rows.len()
+        bad = np.zeros(n, dtype=bool)
+        for part in self.parts:
+            errs = part.filter(pl.col("severity") == "error")["row"].to_numpy()
+            bad[errs] = True
+        return pl.Series(bad)
+
+    def frame(self, kept: pl.Series) -> pl.DataFrame:
+        """All errors, and the warnings of rows that were kept."""
+        if not self.parts:
+            return pl.DataFrame(schema=REJECTED_SCHEMA)
+        keep_rows = self.rows.filter(kept)
+        out = pl.concat(self.parts)
+        return out.filter(
+            (pl.col("severity") == "error") | pl.col("row").is_in(keep_rows.implode())
+        )
+
+
+def _optional(
+    problems: _Problems,
+    raw: pl.Series,
+    column: str,
+    parsed: pl.DataFrame,
+) -> pl.DataFrame:
+    """Warn where an optional field could not be read, and null its value columns there."""
+    bad = parsed["reason"].is_not_null()
+    problems.add(bad, column, raw, parsed["reason"], "warning")
+    return parsed.drop("reason").with_columns(
+        pl.when(pl.lit(bad)).then(None).otherwise(pl.col(c)).alias(c)
+        for c in parsed.columns
+        if c != "reason"
+    )
+
+
+def _missing_columns(table: str, frame: pl.DataFrame) -> list[str]:
+    cols = set(frame.columns)
+    missing = []
+    for need in _REQUIRED[table]:
+        if isinstance(need, tuple):
+            if not any(c in cols for c in need):
+                missing.append(" or ".join(need))
+        elif need not in cols:
+            missing.append(need)
+    return missing
+
+
+def _column(frame: pl.DataFrame, name: str) -> pl.Series:
+    if name in frame.columns:
+        return _as_text(frame[name]).rename(name)
+    return pl.Series(name, [None] * frame.height, dtype=pl.Utf8)
+
+
+def _clean_titles(titles: pl.Series) -> pl.DataFrame:
+    from matchcore.normalize import clean_title
+
+    def run(u: pl.Series) -> pl.DataFrame:
+        core, trainee = [], []
+        for t in u.to_list():
+            c = clean_title(t)
+            core.append(c.core or None)
+            trainee.append(c.trainee)
+        return pl.DataFrame(
+            {"title_core": core, "trainee": trainee},
+            schema={"title_core": pl.Utf8, "trainee": pl.Utf8},
+        )
+
+    return _by_distinct(titles, run)
+
+
+def _region_and_city(
+    problems: _Problems, raw: pl.Series, within: str, required: bool
+) -> tuple[pl.Series, pl.Series]:
+    from matchcore.normalize import city_of
+
+    parsed = _parse(raw, "region", within=within)
+    value, reason = parsed["value"], parsed["reason"]
+    if required:
+        problems.add(value.is_null() & reason.is_null(), "region", raw, "no region", "error")
+        problems.add(reason.is_not_null(), "region", raw, reason, "error")
+    city = _by_distinct(
+        value,
+        lambda u: pl.DataFrame(
+            {"city": [city_of(c) for c in u.to_list()]}, schema={"city": pl.Utf8}
+        ),
+    )["city"]
+    return value.rename("region_code"), city.rename("city_code")
+
+
+def _willing(problems: _Problems, raw: pl.Series, within: str) -> pl.Series:
+    n = raw.len()
+    parts = (
+        pl.DataFrame({"i": np.arange(n, dtype=np.int64), "w": raw})
+        .filter(pl.col("w").is_not_null())
+        .with_columns(pl.col("w").str.replace_all(_SPLIT_RE, "\u0001").str.split("\u0001"))
+        .explode("w")
+        .filter(pl.col("w").str.len_chars() > 0)
+    )
+    parsed = _parse(parts["w"], "region", within=within)
+    parts = parts.with_columns(code=parsed["value"], reason=parsed["reason"])
+    bad = parts.filter(pl.col("reason").is_not_null())
+    if bad.height:
+        mask = np.zeros(n, dtype=bool)
+        reason = np.full(n, None, dtype=object)
+        value = np.full(n, None, dtype=object)
+        first = bad.group_by("i", maintain_order=True).first()
+        idx = first["i"].to_numpy()
+        mask[idx] = True
+        reason[idx] = first["reason"].to_list()
+        value[idx] = first["w"].to_list()
+        problems.add(
+            pl.Series(mask),
+            "willing_regions",
+            pl.Series(value.tolist(), dtype=pl.Utf8),
+            pl.Series(reason.tolist(), dtype=pl.Utf8),
+            "warning",
+        )
+    lists = (
+        parts.filter(pl.col("code").is_not_null())
+        .group_by("i", maintain_order=True)
+        .agg(pl.col("code").unique(maintain_order=True))
+    )
+    out = (
+        pl.DataFrame({"i": np.arange(n, dtype=np.int64)})
+        .join(lists, on="i", how="left", maintain_order="left")["code"]
+        .cast(pl.List(pl.Utf8))
+    )
+    return out.rename("willing_region_codes")
+
+
+def _rows_and_ids(frame: pl.DataFrame, id_col: str) -> tuple[pl.Series, pl.Series]:
+    rows = pl.Series("row", np.arange(frame.height, dtype=np.uint32), dtype=pl.UInt32)
+    return rows, _column(frame, id_col)
+
+
+def _check_ids(problems: _Problems, id_col: str) -> None:
+    ids, rows = problems.ids, problems.rows
+    problems.add(ids.is_null(), id_col, None, f"no {id_col}", "error")
+    first = (
+        pl.DataFrame({"row": rows, "id": ids})
+        .with_columns(first=pl.col("row").min().over("id"))
+        .get_column("first")
+    )
+    dup = ids.is_not_null() & (first != rows)
+    problems.add(
+        dup,
+        id_col,
+        ids,
+        pl.select(
+            pl.lit(f"duplicate {id_col}: first at row ") + pl.lit(first).cast(pl.Utf8)
+        ).to_series(),
+        "error",
+    )
+
+
+def _occupation_from(
+    problems: _Problems,
+    title: pl.Series,
+    code_raw: pl.Series,
+    title_col: str,
+    code_col: str,
+) -> pl.Series:
+    """Validate the title/occupation pair; return the canonical code given (null elsewhere)."""
+    occ = _occupation(code_raw)
+    code, reason = occ["value"], occ["reason"]
+    no_title = title.is_null()
+    problems.add(
+        no_title & code_raw.is_null(),
+        title_col,
+        None,
+        f"no {title_col} and no {code_col}: one of them is needed to match",
+        "error",
+    )
+    problems.add(no_title & reason.is_not_null(), code_col, code_raw, reason, "error")
+    problems.add(~no_title & reason.is_not_null(), code_col, code_raw, reason, "warning")
+    return code
+
+
+def _code_titles(
+    coder: TitleCoderLike | None, titles: pl.Series, need: pl.Series
+) -> tuple[pl.Series, pl.Series]:
+    """Code the distinct titles of the rows in ``need`` once; null elsewhere."""
+    todo = titles.filter(need.fill_null(False)).drop_nulls().unique(maintain_order=True)
+    if todo.len() == 0:
+        return (
+            pl.Series([None] * titles.len(), dtype=pl.Utf8),
+            pl.Series([None] * titles.len(), dtype=pl.Float64),
+        )
+    if coder is None:
+        from matchcore.normalize import TitleCoder  # type: ignore[attr-defined]
+
+        coder = TitleCoder()
+    coded = coder.code(todo)
+    if coded.height != todo.len():
+        raise InvalidParameter.of(
+            "coder",
+            "prepare",
+            type(coder).__name__,
+            "a coder whose code() returns one row per title",
+        )
+    table = pl.DataFrame(
+        {
+            "__t": todo,
+            "code": coded["code"].cast(pl.Utf8),
+            "confidence": coded["confidence"].cast(pl.Float64),
+        }
+    )
+    joined = (
+        titles.rename("__t").to_frame().join(table, on="__t", how="left", maintain_order="left")
+    )
+    keep = need.fill_null(False)
+    code = pl.select(pl.when(pl.lit(keep)).then(pl.lit(joined["code"]))).to_series()
+    conf = pl.select(pl.when(pl.lit(keep)).then(pl.lit(joined["confidence"]))).to_series()
+    return code, conf
+
+
+# --------------------------------------------------------------------------------------------
+# the two tables
+
+
+def _seekers(
+    frame: pl.DataFrame, within: str, bar: Progress
+) -> tuple[pl.DataFrame, _Problems, pl.Series]:
+    """Seekers without occupation coding; also returns the mask of rows still to code."""
+    rows, ids = _rows_and_ids(frame, "seeker_id")
+    problems = _Problems("seekers", rows, ids)
+    _check_ids(problems, "seeker_id")
+    col = {c: _column(frame, c) for c in SEEKER_COLUMNS}
+    title = col["desired_title"]
+    code = _occupation_from(
+        problems, title, col["desired_occupation"], "desired_title", "desired_occupation"
+    )
+    region_code, city_code = _region_and_city(problems, col["region"], within, required=True)
+    bar.update()
+    out: dict[str, pl.Series] = {
+        "row": rows,
+        "seeker_id": ids,
+        "category": _optional(
+            problems, col["category"], "category", _by_distinct(col["category"], _category)
+        )["value"],
+        "desired_title": title,
+        "title_core": _clean_titles(title)["title_core"],
+        "occupation_code": code,
+        "occupation_confidence": pl.select(pl.when(pl.lit(code).is_not_null()).then(1.0))
+        .to_series()
+        .cast(pl.Float64),
+        "region_code": region_code,
+        "city_code": city_code,
+        "willing_region_codes": _willing(problems, col["willing_regions"], within),
+    }
+    bar.update()
+    out["education"] = _optional(
+        problems, col["education"], "education", _parse(col["education"], "education")
+    )["value"]
+    out["major"] = col["major"]
+    out["graduation_year"] = _optional(
+        problems,
+        col["graduation_year"],
+        "graduation_year",
+        _year(col["graduation_year"], 1950, 2040),
+    )["value"]
+    salary = _optional(
+        problems,
+        col["expected_salary"],
+        "expected_salary",
+        _parse(col["expected_salary"], "salary"),
+    )
+    out["salary_min"], out["salary_max"] = salary["low"], salary["high"]
+    out["experience_years"] = _optional(
+        problems,
+        col["experience_years"],
+        "experience_years",
+        _parse(col["experience_years"], "experience"),
+    )["min"]
+    for field in ("skill_level", "professional_title"):
+        out[field] = _optional(problems, col[field], field, _parse(col[field], field))["value"]
+    out["birth_year"] = _optional(
+        problems, col["birth_year"], "birth_year", _year(col["birth_year"], 1920, 2020)
+    )["value"]
+    out["registered_at"] = _optional(
+        problems, col["registered_at"], "registered_at", _parse(col["registered_at"], "date")
+    )["value"]
+    bar.update()
+    table = pl.DataFrame({k: v.rename(k) for k, v in out.items()})
+    need = code.is_null() & title.is_not_null()
+    return table, problems, need
+
+
+def _salary_columns(
+    problems: _Problems, col: dict[str, pl.Series], frame: pl.DataFrame
+) -> tuple[pl.Series, pl.Series]:
+    """Numeric ``salary_min``/``salary_max`` where given, else the parsed ``salary`` text."""
+    lo_raw, hi_raw = col["salary_min"], col["salary_max"]
+    lo_n = (
+        lo_raw.str.normalize("NFKC")
+        .str.replace_all(r"[,，\s元]", "")
+        .cast(pl.Float64, strict=False)
+    )
+    hi_n = (
+        hi_raw.str.normalize("NFKC")
+        .str.replace_all(r"[,，\s元]", "")
+        .cast(pl.Float64, strict=False)
+    )
+    for raw, num, name in ((lo_raw, lo_n, "salary_min"), (hi_raw, hi_n, "salary_max")):
+        bad = raw.is_not_null() & (num.is_null() | (num <= 0).fill_null(False))
+        problems.add(
+            bad,
+            name,
+            raw,
+            f"cannot read {name}: expected a positive amount in CNY a month",
+            "warning",
+        )
+    lo_n = pl.select(pl.when(pl.lit(lo_n) > 0).then(pl.lit(lo_n))).to_series()
+    hi_n = pl.select(pl.when(pl.lit(hi_n) > 0).then(pl.lit(hi_n))).to_series()
+    numeric = lo_n.is_not_null() | hi_n.is_not_null()
+    text = pl.select(pl.when(~pl.lit(numeric)).then(pl.lit(col["salary"]))).to_series()
+    parsed = _optional(problems, text, "salary", _parse(text, "salary"))
+    lo = pl.select(
+        pl.when(pl.lit(numeric)).then(pl.lit(lo_n)).otherwise(pl.lit(parsed["low"]))
+    ).to_series()
+    hi = pl.select(
+        pl.when(pl.lit(numeric)).then(pl.lit(hi_n)).otherwise(pl.lit(parsed["high"]))
+    ).to_series()
+    # a range written backwards is read the right way round
+    swap = (lo > hi).fill_null(False)
+    lo2 = pl.select(pl.when(pl.lit(swap)).then(pl.lit(hi)).otherwise(pl.lit(lo))).to_series()
+    hi2 = pl.select(pl.when(pl.lit(swap)).then(pl.lit(lo)).otherwise(pl.lit(hi))).to_series()
+    return lo2.cast(pl.Float64), hi2.cast(pl.Float64)
+
+
+def _audit(col: dict[str, pl.Series], title: pl.Series) -> pl.Series:
+    """Discriminatory-requirement categories found in the title and requirement text."""
+    from matchcore.normalize import audit_posting
+
+    text = pl.select(
+        pl.concat_str(
+            [pl.lit(title), pl.lit(col["requirements"]), pl.lit(col["description"])],
+            separator="\n",
+            ignore_nulls=True,
+        )
+    ).to_series()
+
+    def run(u: pl.Series) -> pl.DataFrame:
+        found = [_audit_categories(audit_posting(t)) for t in u.to_list()]
+        return pl.DataFrame({"audit": found}, schema={"audit": pl.List(pl.Utf8)})
+
+    out = _by_distinct(text, run)["audit"]
+    return out.fill_null(pl.lit([], dtype=pl.List(pl.Utf8)))
+
+
+def _audit_categories(findings: Any) -> list[str]:
+    """The categories of ``audit_posting``'s findings, in its order."""
+    return list(dict.fromkeys(f.category for f in findings))
+
+
+def _vacancies(
+    frame: pl.DataFrame, within: str, bar: Progress
+) -> tuple[pl.DataFrame, _Problems, pl.Series]:
+    rows, ids = _rows_and_ids(frame, "vacancy_id")
+    problems = _Problems("vacancies", rows, ids)
+    _check_ids(problems, "vacancy_id")
+    col = {c: _column(frame, c) for c in VACANCY_COLUMNS}
+    title = col["title"]
+    code = _occupation_from(problems, title, col["occupation_code"], "title", "occupation_code")
+    region_code, city_code = _region_and_city(problems, col["region"], within, required=True)
+    openings = _int_in(col["openings"], "openings", 1, 1_000_000)
+    problems.add(col["openings"].is_null(), "openings", None, "no openings", "error")
+    problems.add(
+        openings["reason"].is_not_null(),
+        "openings",
+        col["openings"],
+        openings["reason"],
+        "error",
+    )
+    bar.update()
+    cleaned = _clean_titles(title)
+    out: dict[str, pl.Series] = {
+        "row": rows,
+        "vacancy_id": ids,
+        "employer_id": col["employer_id"],
+        "title": title,
+        "title_core": cleaned["title_core"],
+        "occupation_code": code,
+        "occupation_confidence": pl.select(pl.when(pl.lit(code).is_not_null()).then(1.0))
+        .to_series()
+        .cast(pl.Float64),
+        "openings": openings["value"].cast(pl.Int32),
+        "region_code": region_code,
+        "city_code": city_code,
+    }
+    out["education_min"] = _optional(
+        problems, col["education_min"], "education_min", _parse(col["education_min"], "education")
+    )["value"]
+    out["salary_min"], out["salary_max"] = _salary_columns(problems, col, frame)
+    out["experience_min"] = _optional(
+        problems,
+        col["experience_min"],
+        "experience_min",
+        _parse(col["experience_min"], "experience"),
+    )["min"]
+    out["skill_level_min"] = _optional(
+        problems,
+        col["skill_level_min"],
+        "skill_level_min",
+        _parse(col["skill_level_min"], "skill_level"),
+    )["value"]
+    out["professional_title_min"] = _optional(
+        problems,
+        col["professional_title_min"],
+        "professional_title_min",
+        _parse(col["professional_title_min"], "professional_title"),
+    )["value"]
+    bar.update()
+    age_min = _optional(
+        problems,
+        col["age_min"],
+        "age_min",
+        _by_distinct(col["age_min"], lambda u: _int_in(u, "age_min", 14, 80)),
+    )["value"]
+    age_max = _optional(
+        problems,
+        col["age_max"],
+        "age_max",
+        _by_distinct(col["age_max"], lambda u: _int_in(u, "age_max", 14, 80)),
+    )["value"]
+    crossed = (age_min > age_max).fill_null(False)
+    problems.add(
+        crossed, "age_max", col["age_max"], "age_max is below age_min: both ignored", "warning"
+    )
+    out["age_min"] = (
+        pl.select(pl.when(~pl.lit(crossed)).then(pl.lit(age_min))).to_series().cast(pl.Int16)
+    )
+    out["age_max"] = (
+        pl.select(pl.when(~pl.lit(crossed)).then(pl.lit(age_max))).to_series().cast(pl.Int16)
+    )
+    industry = industry_code(col["industry_code"])
+    problems.add(
+        industry.is_null() & col["industry_code"].is_not_null(),
+        "industry_code",
+        col["industry_code"],
+        "cannot read industry_code: expected a GB/T 4754-2017 code such as 3660 or C3660",
+        "warning",
+    )
+    out["industry_code"] = industry
+    given = _optional(
+        problems,
+        col["advanced_manufacturing"],
+        "advanced_manufacturing",
+        _by_distinct(col["advanced_manufacturing"], lambda u: _flag(u, "advanced_manufacturing")),
+    )["value"]
+    out["advanced_manufacturing"] = given.fill_null(is_advanced_manufacturing(industry)).cast(
+        pl.Boolean
+    )
+    internship = _optional(
+        problems,
+        col["internship"],
+        "internship",
+        _by_distinct(col["internship"], lambda u: _flag(u, "internship")),
+    )["value"]
+    out["internship"] = (
+        internship.fill_null(cleaned["trainee"] == "见习").fill_null(False).cast(pl.Boolean)
+    )
+    out["session"] = col["session"]
+    out["posted_at"] = _optional(
+        problems, col["posted_at"], "posted_at", _parse(col["posted_at"], "date")
+    )["value"]
+    out["expires_at"] = _optional(
+        problems, col["expires_at"], "expires_at", _parse(col["expires_at"], "date")
+    )["value"]
+    out["audit"] = _audit(col, title)
+    bar.update()
+    table = pl.DataFrame({k: v.rename(k) for k, v in out.items()})
+    need = code.is_null() & title.is_not_null()
+    return table, problems, need
+
+
+_SEEKER_DTYPES = {
+    "row": pl.UInt32, "seeker_id": pl.Utf8, "category": pl.Utf8, "desired_title": pl.Utf8,
+    "title_core": pl.Utf8, "occupation_code": pl.Utf8, "occupation_confidence": pl.Float64,
+    "region_code": pl.Utf8, "city_code": pl.Utf8, "willing_region_codes": pl.List(pl.Utf8),
+    "education": pl.Int8, "major": pl.Utf8, "graduation_year": pl.Int16,
+    "salary_min": pl.Float64, "salary_max": pl.Float64, "experience_years": pl.Float64,
+    "skill_level": pl.Int8, "professional_title": pl.Int8, "birth_year": pl.Int16,
+    "registered_at": pl.Date,
+}  # fmt: skip
+_VACANCY_DTYPES = {
+    "row": pl.UInt32, "vacancy_id": pl.Utf8, "employer_id": pl.Utf8, "title": pl.Utf8,
+    "title_core": pl.Utf8, "occupation_code": pl.Utf8, "occupation_confidence": pl.Float64,
+    "openings": pl.Int32, "region_code": pl.Utf8, "city_code": pl.Utf8,
+    "education_min": pl.Int8, "salary_min": pl.Float64, "salary_max": pl.Float64,
+    "experience_min": pl.Float64, "skill_level_min": pl.Int8, "professional_title_min": pl.Int8,
+    "age_min": pl.Int16, "age_max": pl.Int16, "industry_code": pl.Utf8,
+    "advanced_manufacturing": pl.Boolean, "internship": pl.Boolean, "session": pl.Utf8,
+    "posted_at": pl.Date, "expires_at": pl.Date, "audit": pl.List(pl.Utf8),
+}  # fmt: skip
+
+
+def _check_within(within: object) -> str:
+    text = str(within).strip() if isinstance(within, str | int) else ""
+    if not re.fullmatch(r"\d{2}(?:\d{4})?", text):
+        raise InvalidParameter.of(
+            "within", "prepare", within, "a 6-digit province or city code such as '370000'"
+        )
+    return text if len(text) == 6 else text + "0000"
+
+
+def prepare(
+    seekers: pl.DataFrame,
+    vacancies: pl.DataFrame,
+    *,
+    within: str = "370000",
+    coder: TitleCoderLike | None = None,
+    progress: bool | None = None,
+) -> Prepared:
+    """Validate and type raw seeker and vacancy tables for matching.
+
+    Every input row ends in exactly one place: the prepared table or ``rejected``. A row is
+    rejected (``severity == "error"``, one row per problem) when it lacks what matching needs:
+
+    * an id (``seeker_id`` / ``vacancy_id``); of duplicate ids the first row is kept and each
+      later one rejected with the position of the first;
+    * for a seeker, a ``desired_title`` or a known ``desired_occupation``, and a readable
+      ``region``;
+    * for a vacancy, a ``title`` or a known ``occupation_code``, a readable ``region`` and
+      ``openings``, a whole number >= 1.
+
+    A kept row whose optional field cannot be read (education, salary, dates, years, skill level,
+    professional title, category, willing regions, ages, industry code, flags, an unknown code
+    beside a title) has that field left empty and one ``severity == "warning"`` row.
+
+    Derived columns: ``region_code``/``city_code`` from the region (GB/T 2260, retired codes and
+    names mapped to current ones; ``within`` settles names several places share);
+    ``occupation_code`` from the code given (confidence 1.0) or else from the title through
+    ``coder`` (each distinct title coded once); ``title_core`` from
+    :func:`matchcore.normalize.clean_title`; ``advanced_manufacturing``, where not given, from
+    ``industry_code`` by :func:`matchcore.records.is_advanced_manufacturing`: divisions 26, 27,
+    34-40 and class 4343 of GB/T 4754-2017, the union of the NBS 高技术产业（制造业）分类（2017）
+    and Shandong's 先进制造业强省行动计划（2022—2025年） sectors (see that function's module for
+    the exact lists); ``internship`` where not given is true for titles marked 见习; ``audit``
+    lists the discriminatory requirements :func:`matchcore.normalize.audit_posting` finds in the
+    title and any ``requirements``/``description`` text.
+
+    Parameters
+    ----------
+    seekers, vacancies : polars.DataFrame
+        Raw tables (see ``SEEKER_COLUMNS`` / ``VACANCY_COLUMNS``). Required columns: seekers
+        ``seeker_id``, ``region`` and one of ``desired_title``/``desired_occupation``; vacancies
+        ``vacancy_id``, ``openings``, ``region`` and one of ``title``/``occupation_code``. Absent
+        optional columns are read as empty; columns of any dtype are accepted.
+    within : str
+        The service's province or city code (default Shandong, ``"370000"``).
+    coder : object with ``code(titles)``, optional
+        Codes titles to occupations; :class:`matchcore.normalize.TitleCoder` by default (built
+        only when some row has a title and no code).
+    progress : bool, optional
+        Show a progress bar (default: when standard error is a terminal).
+
+    Returns
+    -------
+    Prepared
+        ``seekers``, ``vacancies`` (columns and dtypes as in ``docs/stages.md``) and
+        ``rejected`` (``table``, ``row``, ``id``, ``field``, ``value``, ``reason``, ``severity``).
+
+    Raises
+    ------
+    MissingColumns
+        A table lacks required columns (all of them are listed, with the columns received).
+    InvalidParameter
+        ``seekers``/``vacancies`` are not polars DataFrames, or ``within`` is not a code.
+
+    Examples
+    --------
+    >>> import polars as pl, matchcore as mc
+    >>> s = pl.DataFrame({"seeker_id": ["s1", "s1", None],
+    ...                   "desired_occupation": ["6-31-01-03", "6-31-01-03", "6-18-02-04"],
+    ...                   "region": ["历下区", "青岛", "烟台"], "education": ["大专", "大专", "本科"]})
+    >>> v = pl.DataFrame({"vacancy_id": ["v1"], "occupation_code": ["6310103"], "openings": [3],
+    ...                   "region": ["济南市"], "industry_code": ["C3612"]})
+    >>> p = mc.records.prepare(s, v)
+    >>> p.seekers.select("seeker_id", "occupation_code", "region_code", "education").rows()
+    [('s1', '6-31-01-03', '370102', 4)]
+    >>> p.rejected.select("row", "field", "reason").rows()
+    [(1, 'seeker_id', 'duplicate seeker_id: first at row 0'), (2, 'seeker_id', 'no seeker_id')]
+    >>> p.vacancies["advanced_manufacturing"].to_list()
+    [True]
+    """
+    for name, frame in (("seekers", seekers), ("vacancies", vacancies)):
+        if not isinstance(frame, pl.DataFrame):
+            raise InvalidParameter.of(name, "prepare", type(frame).__name__, "a polars DataFrame")
+    area = _check_within(within)
+    missing = {
+        t: _missing_columns(t, f) for t, f in (("seekers", seekers), ("vacancies", vacancies))
+    }
+    errors = [
+        MissingColumns(t, m, list(f.columns))
+        for (t, m), f in zip(missing.items(), (seekers, vacancies), strict=True)
+        if m
+    ]
+    if errors:
+        first = errors[0]
+        for other in errors[1:]:
+            first.add_note(str(other))
+        raise first
+
+    with Progress(total=7, desc="prepare", enabled=progress) as bar:
+        s_table, s_problems, s_need = _seekers(seekers, area, bar)
+        v_table, v_problems, v_need = _vacancies(vacancies, area, bar)
+        s_bad = s_problems.error_mask()
+        v_bad = v_problems.error_mask()
+        # code the titles of kept rows only, both tables at once (each distinct title once)
+        s_need = s_need & ~s_bad
+        v_need = v_need & ~v_bad
+        titles = pl.concat([s_table["desired_title"], v_table["title"]])
+        need = pl.concat([s_need, v_need])
+        code, conf = _code_titles(coder, titles, need)
+        n_s = s_table.height
+        s_table = s_table.with_columns(
+            pl.col("occupation_code").fill_null(code.slice(0, n_s)),
+            pl.col("occupation_confidence").fill_null(conf.slice(0, n_s)),
+        )
+        v_table = v_table.with_columns(
+            pl.col("occupation_code").fill_null(code.slice(n_s)),
+            pl.col("occupation_confidence").fill_null(conf.slice(n_s)),
+        )
+        bar.update()
+        s_out = s_table.filter(~s_bad).cast(_SEEKER_DTYPES).select(list(_SEEKER_DTYPES))  # type: ignore[arg-type]
+        v_out = v_table.filter(~v_bad).cast(_VACANCY_DTYPES).select(list(_VACANCY_DTYPES))  # type: ignore[arg-type]
+        rejected = pl.concat(
+            [s_problems.frame(~s_bad), v_problems.frame(~v_bad)], how="vertical"
+        ).sort(["table", "row", "severity", "field"], maintain_order=True)
+    log.info(
+        "prepared %d of %d seekers and %d of %d vacancies; %d problems",
+        s_out.height, seekers.height, v_out.height, vacancies.height, rejected.height,
+    )  # fmt: skip
+    return Prepared(s_out, v_out, rejected)

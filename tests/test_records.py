@@ -1,0 +1,594 @@
+"""records.prepare: every row accounted for, each rejection reason, typed output; records.read."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import matchcore as mc
+from matchcore.records._prepare import _SEEKER_DTYPES, _VACANCY_DTYPES
+
+
+class CountingCoder:
+    """A test double for TitleCoder: codes 电工-like titles to 6-31-01-03, others to 6-00-00-00."""
+
+    def __init__(self):
+        self.calls: list[list[str]] = []
+
+    def code(self, titles):
+        titles = list(titles)
+        self.calls.append(titles)
+        codes = ["6-31-01-03" if "电工" in t else "6-00-00-00" for t in titles]
+        return pl.DataFrame({"title": titles, "code": codes, "confidence": [0.8] * len(titles)})
+
+
+def seeker(**kw):
+    row = {"seeker_id": "s1", "desired_title": "电工", "region": "济南市历下区"}
+    row.update(kw)
+    return row
+
+
+def vacancy(**kw):
+    row = {"vacancy_id": "v1", "title": "电工", "openings": 2, "region": "370102"}
+    row.update(kw)
+    return row
+
+
+def frame(rows, schema=None):
+    return pl.DataFrame(rows, schema=schema, infer_schema_length=None)
+
+
+def run(seekers=None, vacancies=None, **kw):
+    s = frame(seekers or [seeker()])
+    v = frame(vacancies or [vacancy()])
+    return mc.records.prepare(s, v, coder=kw.pop("coder", CountingCoder()), **kw)
+
+
+def errors(p, table):
+    return p.rejected.filter(table=table, severity="error")
+
+
+def warnings(p, table):
+    return p.rejected.filter(table=table, severity="warning")
+
+
+def accounted(p, table, n):
+    prepared = getattr(p, table)
+    bad = errors(p, table)["row"].unique().to_list()
+    kept = prepared["row"].to_list()
+    assert sorted(kept + bad) == list(range(n))
+
+
+# --------------------------------------------------------------------------------------------
+# a clean row
+
+
+def test_clean_rows_are_typed_as_the_contract_says():
+    p = run(
+        [seeker(education="大专", expected_salary="5000-7000元/月", willing_regions="济南、青岛")],
+        [vacancy(industry_code="C3612", salary="6000-8000元/月", posted_at="2026-03-01")],
+    )
+    assert dict(p.seekers.schema) == _SEEKER_DTYPES
+    assert dict(p.vacancies.schema) == _VACANCY_DTYPES
+    s = p.seekers.row(0, named=True)
+    assert s["region_code"] == "370102"
+    assert s["city_code"] == "370100"
+    assert s["occupation_code"] == "6-31-01-03"
+    assert s["salary_min"] == 5000
+    assert s["salary_max"] == 7000
+    assert s["willing_region_codes"] == ["370100", "370200"]
+    v = p.vacancies.row(0, named=True)
+    assert v["openings"] == 2
+    assert v["advanced_manufacturing"] is True
+    assert v["posted_at"] == dt.date(2026, 3, 1)
+    assert p.rejected.height == 0
+
+
+def test_columns_order_and_the_contract_in_docs_agree():
+    with open("docs/stages.md", encoding="utf-8") as fh:
+        text = fh.read()
+    for name in list(_SEEKER_DTYPES) + list(_VACANCY_DTYPES):
+        assert f"`{name}`" in text, name
+
+
+def test_given_codes_have_confidence_one_and_titles_are_coded_once():
+    coder = CountingCoder()
+    p = run(
+        [
+            seeker(seeker_id="a", desired_title="电工"),
+            seeker(seeker_id="b", desired_title="电工"),
+            seeker(seeker_id="c", desired_title="焊工", desired_occupation="6180204"),
+            seeker(seeker_id="d", desired_title=None, desired_occupation="6-18-02-04"),
+            seeker(seeker_id="e", desired_title="保安", region=None),  # rejected: not coded
+        ],
+        [vacancy(title="电工"), vacancy(vacancy_id="v2", title="普工", occupation_code=None)],
+        coder=coder,
+    )
+    assert len(coder.calls) == 1
+    assert sorted(coder.calls[0]) == ["普工", "电工"]
+    got = dict(zip(p.seekers["seeker_id"], p.seekers["occupation_confidence"], strict=True))
+    assert got == {"a": 0.8, "b": 0.8, "c": 1.0, "d": 1.0}
+    assert p.seekers.filter(seeker_id="d")["occupation_code"].item() == "6-18-02-04"
+
+
+def test_no_coder_needed_when_every_row_has_a_code():
+    class Boom:
+        def code(self, titles):
+            raise AssertionError("should not be called")
+
+    p = run(
+        [seeker(desired_occupation="6-31-01-03")],
+        [vacancy(occupation_code="6310103")],
+        coder=Boom(),
+    )
+    assert p.vacancies["occupation_code"].item() == "6-31-01-03"
+
+
+# --------------------------------------------------------------------------------------------
+# rejection reasons, one table row each
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "reason"),
+    [
+        ({"seeker_id": None}, "seeker_id", r"^no seeker_id$"),
+        ({"seeker_id": "   "}, "seeker_id", r"^no seeker_id$"),
+        ({"desired_title": None}, "desired_title", r"^no desired_title and no desired_occupation"),
+        ({"desired_title": " "}, "desired_title", r"^no desired_title and no desired_occupation"),
+        (
+            {"desired_title": None, "desired_occupation": "9-99-99-99"},
+            "desired_occupation",
+            r"unknown occupation code '9-99-99-99'",
+        ),
+        ({"region": None}, "region", r"^no region$"),
+        ({"region": "火星基地"}, "region", r"cannot read region from '火星基地'"),
+        ({"region": "市中区"}, "region", r"matches 2 places"),
+    ],
+)
+def test_seeker_rejection_reasons(change, field, reason):
+    p = run([seeker(seeker_id="ok"), seeker(**change)])
+    err = errors(p, "seekers")
+    assert err.height == 1
+    assert err["row"].item() == 1
+    assert err["field"].item() == field
+    assert err["reason"].str.contains(reason).item()
+    assert p.seekers["seeker_id"].to_list() == ["ok"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "reason"),
+    [
+        ({"vacancy_id": None}, "vacancy_id", r"^no vacancy_id$"),
+        ({"title": None}, "title", r"^no title and no occupation_code"),
+        ({"title": None, "occupation_code": "123"}, "occupation_code", r"unknown occupation code"),
+        ({"region": None}, "region", r"^no region$"),
+        ({"region": "不存在的县"}, "region", r"cannot read region"),
+        ({"openings": None}, "openings", r"^no openings$"),
+        ({"openings": "0"}, "openings", r"expected a whole number in \[1, "),
+        ({"openings": "-3"}, "openings", r"expected a whole number"),
+        ({"openings": "若干"}, "openings", r"cannot read openings from '若干'"),
+        ({"openings": "2.5"}, "openings", r"expected a whole number"),
+    ],
+)
+def test_vacancy_rejection_reasons(change, field, reason):
+    p = run(
+        vacancies=[vacancy(vacancy_id="ok", openings="1"), vacancy(**({"openings": "2"} | change))]
+    )
+    err = errors(p, "vacancies")
+    assert err.height == 1
+    assert err["row"].item() == 1
+    assert err["field"].item() == field
+    assert err["reason"].str.contains(reason).item()
+    assert p.vacancies["vacancy_id"].to_list() == ["ok"]
+
+
+def test_duplicate_ids_keep_the_first_and_name_its_position():
+    p = run(
+        [seeker(seeker_id="a"), seeker(seeker_id="b"), seeker(seeker_id="a"), seeker(seeker_id="a")]
+    )
+    err = errors(p, "seekers")
+    assert err["row"].to_list() == [2, 3]
+    assert set(err["reason"]) == {"duplicate seeker_id: first at row 0"}
+    assert err["value"].to_list() == ["a", "a"]
+    assert p.seekers["row"].to_list() == [0, 1]
+
+
+def test_a_row_with_several_problems_has_one_error_row_each_and_counts_once():
+    p = run([seeker(seeker_id=None, region=None, desired_title=None)])
+    err = errors(p, "seekers")
+    assert sorted(err["field"]) == ["desired_title", "region", "seeker_id"]
+    assert p.summary().filter(table="seekers")["rejected"].item() == 1
+    assert p.seekers.height == 0
+
+
+def test_openings_written_with_a_unit_or_as_float_are_read():
+    p = run(vacancies=[vacancy(openings="3人"), vacancy(vacancy_id="v2", openings="５")])
+    assert p.vacancies["openings"].to_list() == [3, 5]
+    p = run(vacancies=[vacancy(openings=4.0)])
+    assert p.vacancies["openings"].to_list() == [4]
+
+
+# --------------------------------------------------------------------------------------------
+# warnings: kept rows with one field emptied
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "column"),
+    [
+        ({"education": "???"}, "education", "education"),
+        ({"expected_salary": "工资好"}, "expected_salary", "salary_min"),
+        ({"registered_at": "昨天"}, "registered_at", "registered_at"),
+        ({"birth_year": "19x5"}, "birth_year", "birth_year"),
+        ({"graduation_year": 1800}, "graduation_year", "graduation_year"),
+        ({"category": "不知道"}, "category", "category"),
+        ({"desired_occupation": "9-99-99-99"}, "desired_occupation", "occupation_code"),
+    ],
+)
+def test_seeker_warnings_keep_the_row(change, field, column):
+    p = run([seeker(**change)])
+    assert p.seekers.height == 1
+    w = warnings(p, "seekers")
+    assert w["field"].to_list() == [field]
+    assert w["value"].item() == str(next(iter(change.values())))
+    if field != "desired_occupation":
+        assert p.seekers[column].item() is None
+    else:  # the code is dropped and the title coded instead
+        assert p.seekers[column].item() == "6-31-01-03"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "column"),
+    [
+        ({"education_min": "xx"}, "education_min", "education_min"),
+        ({"salary": "abc元"}, "salary", "salary_min"),
+        ({"salary_min": "很多"}, "salary_min", "salary_min"),
+        ({"age_min": "abc"}, "age_min", "age_min"),
+        ({"age_min": 40, "age_max": 30}, "age_max", "age_max"),
+        ({"industry_code": "机械"}, "industry_code", "industry_code"),
+        ({"advanced_manufacturing": "也许"}, "advanced_manufacturing", "advanced_manufacturing"),
+        ({"posted_at": "2026-13-45"}, "posted_at", "posted_at"),
+    ],
+)
+def test_vacancy_warnings_keep_the_row(change, field, column):
+    p = run(vacancies=[vacancy(**change)])
+    assert p.vacancies.height == 1
+    w = warnings(p, "vacancies")
+    assert w["field"].to_list() == [field]
+    assert p.vacancies[column].item() is None
+
+
+def test_unreadable_willing_region_drops_only_that_place():
+    p = run([seeker(willing_regions="青岛，火星，烟台")])
+    assert p.seekers["willing_region_codes"].item().to_list() == ["370200", "370600"]
+    w = warnings(p, "seekers")
+    assert w["field"].item() == "willing_regions"
+    assert w["value"].item() == "火星"
+
+
+def test_warnings_of_rejected_rows_are_not_reported():
+    p = run([seeker(region=None, education="???")])
+    assert p.rejected["severity"].to_list() == ["error"]
+
+
+# --------------------------------------------------------------------------------------------
+# derived fields
+
+
+def test_advanced_manufacturing_given_wins_over_the_industry_code():
+    p = run(
+        vacancies=[
+            vacancy(vacancy_id="a", industry_code="3660"),
+            vacancy(vacancy_id="b", industry_code="5212"),
+            vacancy(vacancy_id="c", industry_code="5212", advanced_manufacturing="是"),
+            vacancy(vacancy_id="d", industry_code="3660", advanced_manufacturing="否"),
+            vacancy(vacancy_id="e"),
+        ]
+    )
+    assert p.vacancies["advanced_manufacturing"].to_list() == [True, False, True, False, None]
+
+
+def test_salary_numbers_win_and_backwards_ranges_are_turned_round():
+    p = run(
+        vacancies=[
+            vacancy(vacancy_id="a", salary="4000-5000元/月", salary_min=6000, salary_max=9000),
+            vacancy(vacancy_id="b", salary_min=9000, salary_max=6000),
+            vacancy(vacancy_id="c", salary="4000-5000元/月"),
+        ]
+    )
+    assert p.vacancies.select("salary_min", "salary_max").rows() == [
+        (6000.0, 9000.0),
+        (6000.0, 9000.0),
+        (4000.0, 5000.0),
+    ]
+
+
+def test_categories_in_chinese_and_english():
+    p = run(
+        [
+            seeker(seeker_id="a", category="登记失业人员"),
+            seeker(seeker_id="b", category="未就业高校毕业生"),
+            seeker(seeker_id="c", category="Graduate"),
+            seeker(seeker_id="d", category="其他"),
+            seeker(seeker_id="e"),
+        ]
+    )
+    assert p.seekers["category"].to_list() == ["unemployed", "graduate", "graduate", "other", None]
+
+
+def test_within_settles_shared_names():
+    p = run([seeker(region="市中区")], within="370400")
+    assert p.seekers["region_code"].item() == "370402"
+
+
+def test_retired_region_codes_and_names_map_to_current_ones():
+    p = run(
+        [seeker(seeker_id="a", region="济阳县"), seeker(seeker_id="b", region="370125"),
+         seeker(seeker_id="c", region=370102)]
+    )  # fmt: skip
+    assert p.seekers["region_code"].to_list() == ["370115", "370115", "370102"]
+
+
+# --------------------------------------------------------------------------------------------
+# parameters and columns
+
+
+def test_missing_columns_are_listed_all_at_once():
+    s = pl.DataFrame({"name": ["x"], "desired_title": ["电工"]})
+    v = pl.DataFrame({"vacancy_id": ["v"]})
+    with pytest.raises(
+        mc.MissingColumns,
+        match=r"seekers table is missing required column\(s\) \['seeker_id', 'region'\]; columns received: \['name', 'desired_title'\]",
+    ) as ei:
+        mc.records.prepare(s, v)
+    notes = "\n".join(getattr(ei.value, "__notes__", []))
+    assert (
+        "vacancies table is missing required column(s) ['openings', 'region', 'title or occupation_code']"
+        in notes
+    )
+
+
+def test_bad_parameters():
+    s = frame([seeker()])
+    v = frame([vacancy()])
+    with pytest.raises(
+        mc.InvalidParameter, match="'within' parameter of prepare must be a 6-digit"
+    ):
+        mc.records.prepare(s, v, within="Shandong")
+    with pytest.raises(
+        mc.InvalidParameter,
+        match=r"'seekers' parameter of prepare must be a polars DataFrame\. Got 'list'",
+    ):
+        mc.records.prepare([seeker()], v)  # type: ignore[arg-type]
+
+
+def test_inputs_are_not_mutated_and_results_are_deterministic():
+    s, v = mc.synth.province(300, 60, seed=4)
+    s0, v0 = s.clone(), v.clone()
+    a = mc.records.prepare(s, v, coder=CountingCoder())
+    b = mc.records.prepare(s, v, coder=CountingCoder())
+    assert s.equals(s0)
+    assert v.equals(v0)
+    assert a.seekers.equals(b.seekers)
+    assert a.vacancies.equals(b.vacancies)
+    assert a.rejected.equals(b.rejected)
+
+
+def test_empty_tables():
+    s = pl.DataFrame(schema={"seeker_id": pl.Utf8, "desired_title": pl.Utf8, "region": pl.Utf8})
+    v = pl.DataFrame(
+        schema={"vacancy_id": pl.Int64, "title": pl.Utf8, "openings": pl.Int64, "region": pl.Utf8}
+    )
+    p = mc.records.prepare(s, v, coder=CountingCoder())
+    assert p.seekers.height == p.vacancies.height == p.rejected.height == 0
+    assert dict(p.seekers.schema) == _SEEKER_DTYPES
+    assert dict(p.vacancies.schema) == _VACANCY_DTYPES
+
+
+# --------------------------------------------------------------------------------------------
+# property: every row is accounted for, whatever the input
+
+_CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "电工",
+            "济南",
+            "370102",
+            "6-31-01-03",
+            "3",
+            "0",
+            "若干",
+            "是",
+            "大专",
+            "???",
+            "市中区",
+            "2026-01-01",
+            "5000-8000",
+        ]
+    ),
+    st.integers(-5, 400_000),
+    st.text(max_size=6),
+)
+_SEEKER_COLS = [
+    "seeker_id",
+    "desired_title",
+    "desired_occupation",
+    "region",
+    "education",
+    "expected_salary",
+    "birth_year",
+    "willing_regions",
+    "category",
+    "registered_at",
+]
+_VACANCY_COLS = [
+    "vacancy_id",
+    "title",
+    "occupation_code",
+    "openings",
+    "region",
+    "salary",
+    "salary_min",
+    "age_min",
+    "age_max",
+    "industry_code",
+    "advanced_manufacturing",
+    "internship",
+    "posted_at",
+]
+
+
+@st.composite
+def tables(draw, columns, required):
+    n = draw(st.integers(0, 12))
+    extra = draw(st.lists(st.sampled_from(columns), unique=True))
+    cols = list(dict.fromkeys([*required, *extra]))
+    data = {}
+    for c in cols:
+        kind = draw(st.sampled_from(["text", "int", "null", "mixed", "float", "bool"]))
+        if kind == "int":
+            data[c] = pl.Series(
+                c,
+                draw(
+                    st.lists(st.one_of(st.none(), st.integers(-3, 400_000)), min_size=n, max_size=n)
+                ),
+                dtype=pl.Int64,
+            )
+        elif kind == "float":
+            data[c] = pl.Series(
+                c,
+                draw(
+                    st.lists(
+                        st.one_of(st.none(), st.floats(allow_nan=True)), min_size=n, max_size=n
+                    )
+                ),
+                dtype=pl.Float64,
+            )
+        elif kind == "bool":
+            data[c] = pl.Series(
+                c,
+                draw(st.lists(st.one_of(st.none(), st.booleans()), min_size=n, max_size=n)),
+                dtype=pl.Boolean,
+            )
+        elif kind == "null":
+            data[c] = pl.Series(c, [None] * n, dtype=pl.Null)
+        else:
+            cells = draw(st.lists(_CELLS, min_size=n, max_size=n))
+            data[c] = pl.Series(c, [None if x is None else str(x) for x in cells], dtype=pl.Utf8)
+    # duplicate ids now and then
+    return pl.DataFrame(data) if cols else pl.DataFrame()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    s=tables(_SEEKER_COLS, ["seeker_id", "region", "desired_title"]),
+    v=tables(_VACANCY_COLS, ["vacancy_id", "openings", "region", "title"]),
+)
+def test_every_row_is_prepared_or_rejected(s, v):
+    p = mc.records.prepare(s, v, coder=CountingCoder())
+    accounted(p, "seekers", s.height)
+    accounted(p, "vacancies", v.height)
+    assert p.seekers["seeker_id"].is_unique().all()
+    assert p.vacancies["vacancy_id"].is_unique().all()
+    assert p.seekers["seeker_id"].null_count() == 0
+    assert (p.vacancies["openings"] >= 1).all()
+    assert p.seekers["region_code"].null_count() == 0
+    assert dict(p.seekers.schema) == _SEEKER_DTYPES
+    assert dict(p.vacancies.schema) == _VACANCY_DTYPES
+    kept_with_warning = set(p.rejected.filter(severity="warning")["row"])
+    assert kept_with_warning <= set(p.seekers["row"]) | set(p.vacancies["row"])
+    summary = p.summary()
+    assert (summary["input"] == pl.Series([s.height, v.height])).all()
+
+
+# --------------------------------------------------------------------------------------------
+# the synthetic province goes through with the rejections it was built with
+
+
+def test_synthetic_province_rejections_match_its_defects():
+    prov = mc.synth.province_with_truth(4_000, 1_000, seed=21)
+    p = mc.records.prepare(prov.seekers, prov.vacancies, coder=CountingCoder())
+    for table, truth in (("seekers", prov.seeker_truth), ("vacancies", prov.vacancy_truth)):
+        accounted(p, table, truth.height)
+        rejected = set(errors(p, table)["row"])
+        defect = truth["defect"]
+        fatal = set(
+            truth.filter(
+                defect.is_not_null() & ~defect.is_in(list(mc.synth._province.WARNING_DEFECTS))
+            )["row"]
+        )
+        assert len(fatal & rejected) >= 0.9 * len(fatal)
+        clean = set(truth.filter(defect.is_null())["row"])
+        assert len(clean & rejected) <= 0.005 * len(clean)
+        share = len(rejected) / truth.height
+        assert 0.01 < share < 0.04
+        warned = set(warnings(p, table)["row"])
+        soft = set(truth.filter(defect.is_in(list(mc.synth._province.WARNING_DEFECTS)))["row"])
+        assert len(soft & warned) >= 0.9 * len(soft)
+
+
+# --------------------------------------------------------------------------------------------
+# read
+
+
+def test_read_csv_in_utf8_gbk_and_gb18030(tmp_path):
+    text = "seeker_id,desired_title,region\n007,电工,济南市历下区\n008,焊工,青岛\n"
+    for enc in ("utf-8", "utf-8-sig", "gbk", "gb18030"):
+        path = tmp_path / f"s-{enc}.csv"
+        path.write_bytes(text.encode(enc))
+        got = mc.records.read(path)
+        assert got.rows() == [("007", "电工", "济南市历下区"), ("008", "焊工", "青岛")], enc
+    # a character outside GBK but inside GB18030
+    path = tmp_path / "rare.csv"
+    path.write_bytes("seeker_id,desired_title,region\n1,𠀀工,济南\n".encode("gb18030"))
+    assert mc.records.read(path)["desired_title"].item() == "𠀀工"
+
+
+def test_read_parquet_and_excel_round_trip(tmp_path):
+    s, v = mc.synth.province(50, 20, seed=1)
+    s.write_parquet(tmp_path / "s.parquet")
+    assert mc.records.read(tmp_path / "s.parquet").equals(s)
+    pytest.importorskip("fastexcel")
+    pytest.importorskip("xlsxwriter")
+    v.write_excel(tmp_path / "v.xlsx")
+    got = mc.records.read(tmp_path / "v.xlsx")
+    assert got.columns == v.columns
+    assert got["vacancy_id"].to_list() == v["vacancy_id"].to_list()
+    p = mc.records.prepare(s, got, coder=CountingCoder())
+    accounted(p, "vacancies", v.height)
+
+
+def test_read_errors(tmp_path):
+    with pytest.raises(mc.MatchcoreError, match="expected a file ending in"):
+        mc.records.read(tmp_path / "x.json")
+    with pytest.raises(mc.MatchcoreError, match="no such file"):
+        mc.records.read(tmp_path / "missing.csv")
+
+
+def test_audit_flags_discriminatory_requirements_from_title_and_requirements():
+    p = run(
+        vacancies=[
+            vacancy(vacancy_id="a", title="保安 限男性", requirements="本地户口优先"),
+            vacancy(vacancy_id="b", requirements="身体健康，男女不限"),
+            vacancy(vacancy_id="c", description="已婚已育"),
+        ]
+    )
+    audit = dict(zip(p.vacancies["vacancy_id"], p.vacancies["audit"].to_list(), strict=True))
+    assert set(audit["a"]) == {"gender", "household"}
+    assert audit["b"] == []
+    assert audit["c"] == ["marital"]
+
+
+def test_internship_from_the_flag_or_a_trainee_title():
+    p = run(
+        vacancies=[
+            vacancy(vacancy_id="a", title="会计见习生"),
+            vacancy(vacancy_id="b", title="会计", internship="是"),
+            vacancy(vacancy_id="c", title="会计"),
+        ]
+    )
+    assert p.vacancies["internship"].to_list() == [True, True, False]
