@@ -145,42 +145,55 @@ def deferred_acceptance(
 ) -> np.ndarray:
     """Positions of the edges of the seeker-optimal stable matching (each row at most once).
 
-    Seekers (rows) rank their acceptable vacancies by ``seeker_pref`` descending, ties by column;
-    vacancy ``j`` keeps the ``col_cap[j]`` best proposers by ``vacancy_pref`` descending, ties by
-    lower row. A pair is acceptable when ``seeker_pref > 0``. Each round every free seeker
-    proposes to its next vacancy and every vacancy that received proposals re-selects among its
-    held and new proposers; the loop ends when no free seeker has a vacancy left to ask.
+    Seekers (rows) rank their acceptable vacancies by ``seeker_pref`` descending, ties by lower
+    column; vacancy ``j`` keeps the ``col_cap[j]`` best proposers by ``vacancy_pref`` descending,
+    ties by lower row. A pair is acceptable when ``seeker_pref > 0``. Each round every free seeker
+    proposes to its best vacancy not yet asked (a segmented arg-max over its row, so no global
+    sort is needed); vacancies with room accept outright and only over-full ones re-select among
+    their held and new proposers. The loop ends when no free seeker has a vacancy left to ask.
     """
     n_rows = indptr.shape[0] - 1
+    n_cols = col_cap.shape[0]
     rows = row_of_edge(indptr)
-    ok = (seeker_pref > 0) & (col_cap[indices] > 0)
-    e = np.flatnonzero(ok)
-    order = e[np.lexsort((indices[e], -seeker_pref[e], rows[e]))]
-    orow = rows[order]
-    ocol = indices[order].astype(np.int64)
-    ovpref = vacancy_pref[order]
-    del rows, e, ok
-    seekers = np.arange(n_rows)
-    start = np.searchsorted(orow, seekers, side="left")
-    end = np.searchsorted(orow, seekers, side="right")
-    ptr = start.copy()
-    held = np.empty(0, dtype=np.int64)  # positions in `order`
-    active = np.flatnonzero(start < end)
-    touched = np.zeros(col_cap.shape[0], dtype=bool)
+    alive = (seeker_pref > 0) & (col_cap[indices] > 0)
+    remaining = np.bincount(rows[alive], minlength=n_rows)
+    del rows
+    held = np.full(n_rows, -1, dtype=np.int64)  # edge each seeker holds
+    load = np.zeros(n_cols, dtype=np.int64)
+    active = np.flatnonzero(remaining > 0)
     while active.size:
-        props = ptr[active]
-        touched[ocol[props]] = True
-        contested = touched[ocol[held]]
-        cand = np.concatenate([held[contested], props])
-        quiet = held[~contested]
-        touched[ocol[props]] = False
-        srt = np.lexsort((orow[cand], -ovpref[cand], ocol[cand]))
-        cand = cand[srt]
-        cv = ocol[cand]
-        rank = np.arange(cand.size) - np.searchsorted(cv, cv, side="left")
-        accept = rank < col_cap[cv]
-        held = np.concatenate([quiet, cand[accept]])
-        rejected = orow[cand[~accept]]
-        ptr[rejected] += 1
-        active = rejected[ptr[rejected] < end[rejected]]
-    return np.sort(order[held])
+        starts = indptr[active]
+        lens = indptr[active + 1] - starts
+        seg_start = np.cumsum(lens) - lens
+        pos = np.arange(int(lens.sum()), dtype=np.int64) + np.repeat(starts - seg_start, lens)
+        val = np.where(alive[pos], seeker_pref[pos], -np.inf)
+        best = np.maximum.reduceat(val, seg_start)
+        local = np.where(val == np.repeat(best, lens), np.arange(pos.size), pos.size)
+        prop = pos[np.minimum.reduceat(local, seg_start)]  # first best: lowest column
+        del pos, val, local
+        alive[prop] = False
+        remaining[active] -= 1
+        pc = indices[prop]
+        new = np.bincount(pc, minlength=n_cols)
+        full = (load + new) > col_cap
+        direct = ~full[pc]
+        held[active[direct]] = prop[direct]
+        load += np.bincount(pc[direct], minlength=n_cols)
+        rejected = np.empty(0, dtype=np.int64)
+        if not direct.all():
+            holders = np.flatnonzero(held >= 0)
+            holders = holders[full[indices[held[holders]]]]
+            cand_s = np.concatenate([holders, active[~direct]])
+            cand_e = np.concatenate([held[holders], prop[~direct]])
+            cv = indices[cand_e]
+            srt = np.lexsort((cand_s, -vacancy_pref[cand_e], cv))
+            cand_s, cand_e, cv = cand_s[srt], cand_e[srt], cv[srt]
+            rank = np.arange(cv.size) - np.searchsorted(cv, cv, side="left")
+            keep = rank < col_cap[cv]
+            rejected = cand_s[~keep]
+            held[rejected] = -1
+            held[cand_s[keep]] = cand_e[keep]
+            ov = np.flatnonzero(full)
+            load[ov] = np.bincount(cv[keep], minlength=n_cols)[ov]
+        active = rejected[remaining[rejected] > 0]
+    return np.sort(held[held >= 0])

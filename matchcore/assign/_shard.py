@@ -29,7 +29,7 @@ __all__ = ["ShardPlan", "Task", "plan_shards", "run_tasks"]
 log = logging.getLogger(__name__)
 
 #: below this many stored pairs, ``executor=None`` solves in this process in one piece
-SERIAL_NNZ = 1_000_000
+SERIAL_NNZ = 200_000
 
 
 @dataclass(frozen=True)

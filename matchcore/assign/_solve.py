@@ -134,7 +134,7 @@ def solve(
         result is the exact optimum of the rounded problem and within ``n_assigned x resolution``
         of the true optimum; scores that are multiples of ``resolution`` are solved exactly.
     executor : concurrent.futures.Executor, "serial" or None
-        Where shards run. ``None`` solves small inputs (under 1,000,000 pairs) in this process and
+        Where shards run. ``None`` solves small inputs (under 200,000 pairs) in this process and
         larger ones in a local process pool with one worker a core; any executor (e.g. a Dask
         client's ``client.get_executor()``) is used as given and not shut down.
     n_shards : int, optional

@@ -107,7 +107,8 @@ def random_instance(
         cols = cols.ravel()
         # distinct pairs, then keep k of them per seeker in random order
         key = rows.astype(np.int64) * m + cols
-        key = np.unique(key)
+        key.sort()
+        key = key[np.concatenate([[True], key[1:] != key[:-1]])]
         rows, cols = key // m, key % m
         order = np.lexsort((rng.random(rows.size), rows))
         rows, cols = rows[order], cols[order]
