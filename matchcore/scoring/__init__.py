@@ -1,3 +1,57 @@
-"""Feature vectors, candidate generation, component scores, weights and explanations."""
+"""Vectors, candidates and explained compatibility scores (issue 6).
 
-__all__: list[str] = []
+Pipeline: :class:`VacancyIndex` ``.fit(vacancies)`` vectorises and blocks the prepared vacancies;
+``.candidates(seekers)`` returns, for every seeker, the best K vacancies among those passing the
+hard constraints as a :class:`Candidates` result (a ``scipy.sparse.csr_array`` of final scores plus
+one array per component of :data:`COMPONENTS`), exactly equal to a brute-force scan of all pairs
+without ever forming the full matrix (see :mod:`matchcore.scoring._index` for the design).
+``Candidates.to_frame()`` gives the table with a Chinese ``reason`` per pair, and
+:func:`fit_weights` learns the weights of :class:`matchcore.MatchConfig` from past hires.
+
+Examples
+--------
+>>> import matchcore as mc
+>>> from matchcore.scoring._fake import fake_prepared
+>>> seekers, vacancies = fake_prepared(40, 30, seed=0)
+>>> cand = mc.scoring.candidates(seekers, vacancies, mc.MatchConfig(candidates=5))
+>>> cand.scores.shape
+(40, 30)
+>>> sorted(cand.components) == sorted(c.name for c in mc.scoring.COMPONENTS)
+True
+"""
+
+from matchcore.scoring._components import (
+    COMPONENTS,
+    Component,
+    component_names,
+    education_allowed,
+    education_score,
+    experience_score,
+    level_score,
+    priority_score,
+    region_allowed,
+    region_score,
+    salary_score,
+    trainee_eligible,
+)
+from matchcore.scoring._index import Candidates, VacancyIndex, candidates
+from matchcore.scoring._majors import major_codes
+
+__all__ = [
+    "COMPONENTS",
+    "Candidates",
+    "Component",
+    "VacancyIndex",
+    "candidates",
+    "component_names",
+    "education_allowed",
+    "education_score",
+    "experience_score",
+    "level_score",
+    "major_codes",
+    "priority_score",
+    "region_allowed",
+    "region_score",
+    "salary_score",
+    "trainee_eligible",
+]

@@ -1,0 +1,239 @@
+"""``reason``: a short Chinese sentence a caseworker reads, built from a pair's components.
+
+Built lazily, only for the pairs asked for (``Candidates.to_frame`` / ``Candidates.explain``):
+e.g. ``职业相同（电工 6-31-01-03）；同在济南市；学历满足（中专≥初中）；薪资相符（期望6000，提供6000-8000）``.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import IntEnum
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matchcore._errors import MatchcoreError
+from matchcore.normalize import Education, ProfessionalTitle, SkillLevel
+from matchcore.normalize import region_name as _region_name
+from matchcore.occupations import load
+from matchcore.scoring._features import code_table
+
+__all__ = ["explain_pairs", "level_label", "region_name"]
+
+_ENUMS: dict[str, type[IntEnum]] = {
+    "education": Education,
+    "skill": SkillLevel,
+    "professional_title": ProfessionalTitle,
+}
+
+
+@lru_cache(maxsize=4096)
+def region_name(code: int) -> str:
+    """Name of a 6-digit division code (from :func:`matchcore.normalize.region_name`).
+
+    Examples
+    --------
+    >>> region_name(370100), region_name(-1)
+    ('济南市', '未知地区')
+    """
+    if code <= 0:
+        return "未知地区"
+    try:
+        return _region_name(f"{int(code):06d}")
+    except (KeyError, ValueError, MatchcoreError):
+        return str(int(code))
+
+
+def level_label(kind: str, value: int) -> str:
+    """Chinese label of an ordinal level (``kind``: education, skill, professional_title).
+
+    Examples
+    --------
+    >>> level_label("education", 5), level_label("skill", 4)
+    ('本科', '高级工')
+    """
+    try:
+        return str(getattr(_ENUMS[kind](int(value)), "label", value))
+    except ValueError:
+        return str(value)
+
+
+def _money(x: float) -> str:
+    return "?" if math.isnan(x) else f"{x:.0f}"
+
+
+def _one(
+    s: dict[str, Any],
+    v: dict[str, Any],
+    major: str,
+    stitle: str,
+    vtitle: str,
+    title_sim: float,
+    occ_sim: float,
+    major_sim: float,
+) -> str:
+    tax = load()
+    ct = code_table()
+    parts: list[str] = []
+    # occupation
+    vo, so = v["occ"], s["occ"]
+    vname = tax[ct.codes[vo]].name if vo != ct.null else vtitle or "未知职业"
+    vcode = ct.codes[vo] if vo != ct.null else ""
+    label = f"{vname} {vcode}".strip()
+    if vo != ct.null and so == vo:
+        parts.append(f"职业相同（{label}）")
+    elif major_sim > occ_sim and major_sim > 0:
+        parts.append(f"专业对口（{major}→{label}）")
+    elif occ_sim >= 0.75:
+        parts.append(f"职业相近（{label}）")
+    elif occ_sim > 0:
+        parts.append(f"职业同类（{label}）")
+    else:
+        parts.append(f"职业不同（{label}）")
+    if title_sim >= 0.5 and stitle and vtitle and stitle != vtitle:
+        parts.append(f"职位名称相近（{stitle}/{vtitle}）")
+    # region
+    if v["county"] > 0 and (v["county"] == s["county"] or v["county"] in s["w_county"]):
+        parts.append(
+            f"同在{region_name(v['county'])}"
+            if v["county"] == s["county"]
+            else f"在意向地区{region_name(v['county'])}"
+        )
+    elif v["city"] == s["city"]:
+        parts.append(f"同在{region_name(v['city'])}")
+    elif v["city"] in s["w_city"]:
+        parts.append(f"在意向城市{region_name(v['city'])}")
+    elif v["city"] // 10000 == s["city"] // 10000 or (v["city"] // 10000) * 10000 in s["w_prov"]:
+        parts.append(f"省内异地（{region_name(v['city'])}）")
+    else:
+        parts.append(f"外地（{region_name(v['city'])}）")
+    # education
+    ve, se = int(v["edu"]), int(s["edu"])
+    if ve < 0:
+        parts.append("学历不限")
+    elif se < 0:
+        parts.append(f"学历未知（要求{level_label('education', ve)}）")
+    elif se >= ve:
+        parts.append(f"学历满足（{level_label('education', se)}≥{level_label('education', ve)}）")
+    elif se == ve - 1:
+        parts.append(f"学历差一级（{level_label('education', se)}<{level_label('education', ve)}）")
+    else:
+        parts.append(f"学历不足（{level_label('education', se)}<{level_label('education', ve)}）")
+    # salary
+    exp, lo, hi, top = (
+        float(s["expect"]),
+        float(v["salary_min"]),
+        float(v["salary_max"]),
+        float(v["offer"]),
+    )
+    offer = f"{_money(lo)}-{_money(hi)}" if not (math.isnan(lo) or math.isnan(hi)) else _money(top)
+    if math.isnan(exp) or math.isnan(top):
+        pass
+    elif top >= exp:
+        parts.append(f"薪资相符（期望{_money(exp)}，提供{offer}）")
+    elif top >= 0.7 * exp:
+        parts.append(f"薪资略低（期望{_money(exp)}，提供{offer}）")
+    else:
+        parts.append(f"薪资偏低（期望{_money(exp)}，提供{offer}）")
+    # experience, skill, professional title: only when required
+    req, yrs = float(v["exp_min"]), float(s["years"])
+    if not math.isnan(req) and req > 0:
+        if math.isnan(yrs):
+            parts.append(f"经验未知（要求{req:g}年）")
+        else:
+            word = "满足" if yrs >= req else "不足"
+            op = "≥" if yrs >= req else "<"
+            parts.append(f"经验{word}（{yrs:g}年{op}{req:g}年）")
+    for kind, name in (("skill", "技能等级"), ("prof", "职称")):
+        need, have = int(v[kind]), int(s[kind])
+        key = "skill" if kind == "skill" else "professional_title"
+        if need >= 0:
+            if have >= need:
+                parts.append(f"{name}满足（{level_label(key, have)}）")
+            else:
+                parts.append(f"{name}不足（要求{level_label(key, need)}）")
+    flags = []
+    if v["am"]:
+        flags.append("先进制造业企业")
+    if v["urgent"]:
+        flags.append("急需紧缺职业")
+    if v["internship"] and s["eligible"]:
+        flags.append("就业见习岗位")
+    if v["session"]:
+        flags.append("专场招聘")
+    if flags:
+        parts.append("重点：" + "、".join(flags))
+    return "；".join(parts)
+
+
+def explain_pairs(
+    index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.int64]
+) -> list[str]:
+    """Reasons for pairs (seeker row, vacancy column) of a fitted index and seeker features."""
+    from matchcore.scoring._index import _title_pairs
+
+    vf = index.vacancies_
+    ct = code_table()
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    tsim = _title_pairs(
+        sf.title_matrix, sf.arrays["title"][rows], vf.title_matrix, vf.arrays["title"][cols]
+    )
+    occ_sim = ct.sim[sf.arrays["occ"][rows], vf.arrays["occ"][cols]]
+    ms = sf.major_sets[sf.arrays["major"][rows]]
+    major_sim = (
+        ct.sim[ms, vf.arrays["occ"][cols][:, None]].max(axis=1) if len(rows) else np.zeros(0)
+    )
+    skeys = (
+        "occ",
+        "county",
+        "city",
+        "w_county",
+        "w_city",
+        "w_prov",
+        "edu",
+        "expect",
+        "years",
+        "skill",
+        "prof",
+        "eligible",
+    )
+    vkeys = (
+        "occ",
+        "county",
+        "city",
+        "edu",
+        "salary_min",
+        "salary_max",
+        "offer",
+        "exp_min",
+        "skill",
+        "prof",
+        "am",
+        "urgent",
+        "internship",
+        "session",
+    )
+    out = []
+    for i in range(len(rows)):
+        r, c = int(rows[i]), int(cols[i])
+        s = {k: sf.arrays[k][r] for k in skeys}
+        s["w_county"] = set(s["w_county"].tolist())
+        s["w_city"] = set(s["w_city"].tolist())
+        s["w_prov"] = set(s["w_prov"].tolist())
+        v = {k: vf.arrays[k][c] for k in vkeys}
+        out.append(
+            _one(
+                s,
+                v,
+                sf.majors[sf.arrays["major"][r]],
+                str(sf.titles[sf.arrays["title"][r]]),
+                str(vf.titles[vf.arrays["title"][c]]),
+                float(tsim[i]),
+                float(occ_sim[i]),
+                float(major_sim[i]),
+            )
+        )
+    return out

@@ -1,0 +1,330 @@
+"""Numeric features of prepared seekers and vacancies: the arrays every score is computed from.
+
+Codes become integer ids into the classification (``code_table``), titles ids into a table of
+distinct cleaned titles with one TF-IDF row each, regions 6-digit ints, ordinal levels small ints
+with ``-1`` for unknown, numbers float32 with NaN for unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import polars as pl
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from matchcore._config import MatchConfig
+from matchcore._errors import InvalidParameter, MissingColumns
+from matchcore.occupations import load
+from matchcore.scoring._components import trainee_eligible
+from matchcore.scoring._majors import major_codes
+
+__all__ = [
+    "SEEKER_COLUMNS",
+    "VACANCY_COLUMNS",
+    "CodeTable",
+    "Features",
+    "code_table",
+    "reference_date",
+    "seeker_features",
+    "vacancy_features",
+]
+
+SEEKER_COLUMNS = (
+    "seeker_id",
+    "category",
+    "title_core",
+    "occupation_code",
+    "region_code",
+    "city_code",
+    "willing_region_codes",
+    "education",
+    "major",
+    "salary_min",
+    "salary_max",
+    "experience_years",
+    "skill_level",
+    "professional_title",
+    "birth_year",
+)
+VACANCY_COLUMNS = (
+    "vacancy_id",
+    "title_core",
+    "occupation_code",
+    "region_code",
+    "city_code",
+    "education_min",
+    "salary_min",
+    "salary_max",
+    "experience_min",
+    "skill_level_min",
+    "professional_title_min",
+    "age_min",
+    "age_max",
+    "advanced_manufacturing",
+    "internship",
+    "session",
+)
+MAX_WILLING = 8
+
+
+@dataclass(frozen=True)
+class CodeTable:
+    """Every code of the classification with an id, and their similarity table.
+
+    ``sim`` has shape ``(n + 1, n + 1)``; the last id (``null``) stands for an unknown code and is
+    0 against everything.
+    """
+
+    codes: tuple[str, ...]
+    ids: dict[str, int]
+    sim: NDArray[np.float32]
+    group: NDArray[np.int8]
+    null: int
+
+
+@lru_cache(maxsize=1)
+def code_table() -> CodeTable:
+    """The classification's codes, ids and full tree-similarity table (cached, about 17 MB)."""
+    tax = load()
+    codes = tuple(tax.codes)
+    packed = tax.encode(np.array(codes))
+    n = len(codes)
+    sim = np.zeros((n + 1, n + 1), dtype=np.float32)
+    sim[:n, :n] = tax.similarity(packed[:, None], packed[None, :]).astype(np.float32)
+    group = np.zeros(n + 1, dtype=np.int8)
+    group[:n] = [int(c[0]) for c in codes]
+    return CodeTable(codes, {c: i for i, c in enumerate(codes)}, sim, group, n)
+
+
+@dataclass(frozen=True)
+class Features:
+    """Arrays of one side (seekers or vacancies), one entry per prepared row.
+
+    Attributes
+    ----------
+    n : int
+        Number of rows.
+    ids : ndarray of object
+        ``seeker_id`` / ``vacancy_id``.
+    arrays : dict of str to ndarray
+        Named per-row arrays (see the module docstring for the encodings).
+    titles : ndarray of str
+        Distinct cleaned titles; ``arrays["title"]`` indexes it.
+    title_matrix : scipy.sparse.csr_matrix, shape (n_titles, n_features)
+        TF-IDF rows of ``titles``.
+    major_sets : ndarray of int32, shape (n_majors, M)
+        Code ids each distinct major reaches (padded with the null id); ``arrays["major"]``
+        indexes it, row 0 is the empty set.
+    majors : tuple of str
+        The distinct majors (``""`` for none).
+    """
+
+    n: int
+    ids: NDArray[Any]
+    arrays: dict[str, NDArray[Any]]
+    titles: NDArray[Any]
+    title_matrix: sp.csr_matrix
+    major_sets: NDArray[np.int32] = field(default_factory=lambda: np.zeros((1, 1), np.int32))
+    majors: tuple[str, ...] = ("",)
+
+
+def _check(df: pl.DataFrame, cols: tuple[str, ...], table: str) -> None:
+    if not isinstance(df, pl.DataFrame):
+        raise InvalidParameter.of(
+            table, "matchcore.scoring", type(df).__name__, "a polars DataFrame"
+        )
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise MissingColumns(table, missing, list(df.columns))
+
+
+def _ints(s: pl.Series, dtype: type[np.generic] = np.int32) -> NDArray[Any]:
+    return s.cast(pl.Int64, strict=False).fill_null(-1).to_numpy().astype(dtype)
+
+
+def _floats(s: pl.Series) -> NDArray[np.float32]:
+    return s.cast(pl.Float64, strict=False).fill_null(np.nan).to_numpy().astype(np.float32)
+
+
+def _codes(s: pl.Series) -> NDArray[np.int32]:
+    t = code_table()
+    return (
+        s.cast(pl.String)
+        .replace_strict(t.ids, default=t.null, return_dtype=pl.Int32)
+        .to_numpy()
+        .astype(np.int32)
+    )
+
+
+def _titles(s: pl.Series) -> tuple[NDArray[np.int32], NDArray[Any]]:
+    s = s.cast(pl.String).fill_null("")
+    uniq = s.unique().sort().to_numpy()
+    ids = (s.rank("dense") - 1).to_numpy().astype(np.int32)
+    return ids, uniq
+
+
+def _region(df: pl.DataFrame) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+    reg = _ints(df["region_code"])
+    city = _ints(df["city_code"])
+    county = np.where((reg > 0) & (reg % 100 != 0), reg, -1).astype(np.int32)
+    city = np.where(city > 0, city, np.where(reg > 0, reg // 100 * 100, -1)).astype(np.int32)
+    return county, city
+
+
+def reference_date(
+    config: MatchConfig, seekers: pl.DataFrame | None, vacancies: pl.DataFrame | None
+) -> dt.date | None:
+    """``config.as_of``, else the latest ``registered_at`` / ``posted_at`` in the tables."""
+    if config.as_of is not None:
+        return config.as_of
+    found: list[dt.date] = []
+    for df, col in ((seekers, "registered_at"), (vacancies, "posted_at")):
+        if df is not None and col in df.columns and df.height:
+            m = df[col].cast(pl.Date, strict=False).max()
+            if isinstance(m, dt.date):
+                found.append(m)
+    return max(found) if found else None
+
+
+def vacancy_features(df: pl.DataFrame, config: MatchConfig) -> Features:
+    """Features of prepared vacancies (titles not yet vectorised)."""
+    _check(df, VACANCY_COLUMNS, "vacancies")
+    t = code_table()
+    occ = _codes(df["occupation_code"])
+    county, city = _region(df)
+    urgent_codes = set(config.urgent_occupations)
+    tax = load()
+    urgent_by_code = np.zeros(t.null + 1, dtype=bool)
+    if urgent_codes:
+        for i, c in enumerate(t.codes):
+            if c in urgent_codes or urgent_codes.intersection(tax.ancestors(c)):
+                urgent_by_code[i] = True
+    smin = _floats(df["salary_min"])
+    smax = _floats(df["salary_max"])
+    title, titles = _titles(df["title_core"])
+    ids = df["vacancy_id"].cast(pl.String).to_numpy()
+    tiebreak = np.empty(len(ids), dtype=np.int32)
+    tiebreak[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids), dtype=np.int32)
+    arrays = {
+        "occ": occ,
+        "group": t.group[occ],
+        "title": title,
+        "edu": _ints(df["education_min"], np.int16),
+        "skill": _ints(df["skill_level_min"], np.int16),
+        "prof": _ints(df["professional_title_min"], np.int16),
+        "exp_min": _floats(df["experience_min"]),
+        "offer": np.where(np.isnan(smax), smin, smax).astype(np.float32),
+        "salary_min": smin,
+        "salary_max": smax,
+        "county": county,
+        "city": city,
+        "am": df["advanced_manufacturing"].cast(pl.Boolean).fill_null(False).to_numpy(),
+        "urgent": urgent_by_code[occ],
+        "session": df["session"].cast(pl.String).fill_null("").to_numpy() != "",
+        "internship": df["internship"].cast(pl.Boolean).fill_null(False).to_numpy(),
+        "age_min": _floats(df["age_min"]),
+        "age_max": _floats(df["age_max"]),
+        "tiebreak": tiebreak,
+    }
+    return Features(df.height, ids, arrays, titles, sp.csr_matrix((len(titles), 0)))
+
+
+def _willing(df: pl.DataFrame) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.int32]]:
+    n = df.height
+    ex = (
+        df.select(pl.col("willing_region_codes").cast(pl.List(pl.String)))
+        .with_row_index("i")
+        .explode("willing_region_codes")
+        .drop_nulls("willing_region_codes")
+    )
+    wc = np.full((n, 1), -1, dtype=np.int32)
+    wy = wc.copy()
+    wp = wc.copy()
+    if ex.height == 0:
+        return wc, wy, wp
+    ex = ex.with_columns(pl.col("i").cum_count().over("i").alias("j")).filter(
+        pl.col("j") <= MAX_WILLING
+    )
+    i = ex["i"].to_numpy().astype(np.int64)
+    j = ex["j"].to_numpy().astype(np.int64) - 1
+    code = _ints(ex["willing_region_codes"]).astype(np.int64)
+    w = int(j.max()) + 1
+    wc = np.full((n, w), -1, dtype=np.int32)
+    wy = wc.copy()
+    wp = wc.copy()
+    valid = code > 0
+    is_prov = valid & (code % 10000 == 0)
+    is_city = valid & ~is_prov & (code % 100 == 0)
+    is_county = valid & (code % 100 != 0)
+    wp[i[is_prov], j[is_prov]] = code[is_prov]
+    wy[i[is_city], j[is_city]] = code[is_city]
+    wc[i[is_county], j[is_county]] = code[is_county]
+    wy[i[is_county], j[is_county]] = code[is_county] // 100 * 100
+    return wc, wy, wp
+
+
+def seeker_features(df: pl.DataFrame, config: MatchConfig, as_of: dt.date | None) -> Features:
+    """Features of prepared seekers (titles not yet vectorised)."""
+    _check(df, SEEKER_COLUMNS, "seekers")
+    t = code_table()
+    occ = _codes(df["occupation_code"])
+    county, city = _region(df)
+    wc, wy, wp = _willing(df)
+    birth = _floats(df["birth_year"])
+    age = (as_of.year - birth) if as_of is not None else np.full(df.height, np.nan, np.float32)
+    age = age.astype(np.float32)
+    lo, hi = config.legal_working_age
+    legal = ~((age < lo) | (age > hi))
+    category = df["category"].cast(pl.String).fill_null("").to_numpy()
+    eligible = trainee_eligible(category, age, config.trainee_age)
+    smin = _floats(df["salary_min"])
+    smax = _floats(df["salary_max"])
+    # majors -> sets of code ids
+    mser = df["major"].cast(pl.String).fill_null("")
+    majors_u = mser.unique().sort().to_list()
+    if "" not in majors_u:
+        majors_u = ["", *majors_u]
+    sets = [[t.ids[c] for c in major_codes(m) if c in t.ids] for m in majors_u]
+    width = max(1, max(len(s) for s in sets))
+    major_sets = np.full((len(sets), width), t.null, dtype=np.int32)
+    for r, s in enumerate(sets):
+        major_sets[r, : len(s)] = s
+    major = mser.replace_strict(
+        {m: i for i, m in enumerate(majors_u)}, return_dtype=pl.Int32
+    ).to_numpy()
+    title, titles = _titles(df["title_core"])
+    arrays = {
+        "occ": occ,
+        "major": major.astype(np.int32),
+        "title": title,
+        "edu": _ints(df["education"], np.int16),
+        "skill": _ints(df["skill_level"], np.int16),
+        "prof": _ints(df["professional_title"], np.int16),
+        "years": _floats(df["experience_years"]),
+        "expect": np.where(np.isnan(smin), smax, smin).astype(np.float32),
+        "salary_min": smin,
+        "salary_max": smax,
+        "age": age,
+        "legal": np.asarray(legal),
+        "eligible": eligible,
+        "county": county,
+        "city": city,
+        "w_county": wc,
+        "w_city": wy,
+        "w_prov": wp,
+    }
+    ids = df["seeker_id"].cast(pl.String).to_numpy()
+    return Features(
+        df.height,
+        ids,
+        arrays,
+        titles,
+        sp.csr_matrix((len(titles), 0)),
+        major_sets,
+        tuple(majors_u),
+    )
