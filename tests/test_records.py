@@ -592,3 +592,28 @@ def test_internship_from_the_flag_or_a_trainee_title():
         ]
     )
     assert p.vacancies["internship"].to_list() == [True, True, False]
+
+
+def test_typed_columns_from_excel_or_parquet_are_read():
+    v = pl.DataFrame(
+        {
+            "vacancy_id": [101, 102],
+            "title": ["电工", "焊工"],
+            "openings": [3.0, 1.0],
+            "region": [370102, 370211],
+            "posted_at": [dt.datetime(2026, 3, 1, 0, 0), None],
+            "expires_at": [dt.date(2026, 4, 1), None],
+            "internship": [True, None],
+            "salary_min": [5000, None],
+        }
+    )
+    p = run(vacancies=v.to_dicts())
+    got = mc.records.prepare(frame([seeker()]), v, coder=CountingCoder()).vacancies
+    assert got["vacancy_id"].to_list() == ["101", "102"]
+    assert got["openings"].to_list() == [3, 1]
+    assert got["region_code"].to_list() == ["370102", "370211"]
+    assert got["posted_at"].to_list() == [dt.date(2026, 3, 1), None]
+    assert got["expires_at"].to_list() == [dt.date(2026, 4, 1), None]
+    assert got["internship"].to_list() == [True, False]
+    assert got["salary_min"].to_list() == [5000.0, None]
+    assert p.vacancies.height == 2

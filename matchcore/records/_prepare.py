@@ -153,6 +153,8 @@ def _as_text(s: pl.Series) -> pl.Series:
         t = s
     elif s.dtype == pl.Null:
         t = s.cast(pl.Utf8)
+    elif isinstance(s.dtype, pl.Datetime):  # Excel date cells: the day is what counts
+        t = s.dt.date().cast(pl.Utf8)
     elif isinstance(s.dtype, pl.List | pl.Array):
         t = s.cast(pl.List(pl.Utf8), strict=False).list.join("、")
     elif s.dtype.is_float():
@@ -318,27 +320,29 @@ class _Problems:
         reason: pl.Series | str,
         severity: str,
     ) -> None:
-        mask = mask.fill_null(False)
-        if not mask.any():
+        idx = mask.fill_null(False).arg_true()
+        if idx.len() == 0:
             return
-        n = self.rows.len()
+        k = idx.len()
+
+        def pick(x: pl.Series | str | None) -> pl.Series:
+            if isinstance(x, pl.Series):
+                return x.gather(idx).cast(pl.Utf8)
+            return pl.repeat(x, k, eager=True, dtype=pl.Utf8)
+
         frame = pl.DataFrame(
             {
-                "table": pl.repeat(self.table, n, eager=True, dtype=pl.Utf8),
-                "row": self.rows,
-                "id": self.ids,
-                "field": pl.repeat(field, n, eager=True, dtype=pl.Utf8),
-                "value": value
-                if value is not None
-                else pl.repeat(None, n, dtype=pl.Utf8, eager=True),
-                "reason": reason
-                if isinstance(reason, pl.Series)
-                else pl.repeat(reason, n, eager=True, dtype=pl.Utf8),
-                "severity": pl.repeat(severity, n, eager=True, dtype=pl.Utf8),
+                "table": pick(self.table),
+                "row": self.rows.gather(idx),
+                "id": self.ids.gather(idx),
+                "field": pick(field),
+                "value": pick(value),
+                "reason": pick(reason),
+                "severity": pick(severity),
             },
             schema=REJECTED_SCHEMA,
         )
-        self.parts.append(frame.filter(mask))
+        self.parts.append(frame)
 
     def error_mask(self) -> pl.Series:
         n = self.rows.len()
@@ -393,17 +397,20 @@ def _column(frame: pl.DataFrame, name: str) -> pl.Series:
     return pl.Series(name, [None] * frame.height, dtype=pl.Utf8)
 
 
-def _clean_titles(titles: pl.Series) -> pl.DataFrame:
+def _clean_one(title: str) -> tuple[str | None, str | None]:
     from matchcore.normalize import clean_title
 
+    c = clean_title(title)
+    return c.core or None, c.trainee
+
+
+def _clean_titles(titles: pl.Series) -> pl.DataFrame:
+    """``title_core`` and ``trainee`` of each title, cleaning each distinct title once."""
+
     def run(u: pl.Series) -> pl.DataFrame:
-        core, trainee = [], []
-        for t in u.to_list():
-            c = clean_title(t)
-            core.append(c.core or None)
-            trainee.append(c.trainee)
+        done = [_clean_one(t) for t in u.to_list()]
         return pl.DataFrame(
-            {"title_core": core, "trainee": trainee},
+            {"title_core": [d[0] for d in done], "trainee": [d[1] for d in done]},
             schema={"title_core": pl.Utf8, "trainee": pl.Utf8},
         )
 
@@ -671,28 +678,40 @@ def _salary_columns(
 
 
 def _audit(col: dict[str, pl.Series], title: pl.Series) -> pl.Series:
-    """Discriminatory-requirement categories found in the title and requirement text."""
-    from matchcore.normalize import audit_posting
+    """Discriminatory-requirement categories found in the title and requirement text.
 
-    text = pl.select(
-        pl.concat_str(
-            [pl.lit(title), pl.lit(col["requirements"]), pl.lit(col["description"])],
-            separator="\n",
-            ignore_nulls=True,
-        )
-    ).to_series()
+    Each text column is audited per distinct value (a province repeats its requirement
+    phrases far more than its titles) and the categories are merged in the audit's order.
+    """
+    from matchcore.normalize._audit import CATEGORIES
 
     def run(u: pl.Series) -> pl.DataFrame:
-        found = [_audit_categories(audit_posting(t)) for t in u.to_list()]
+        found = [_audit_one(t) for t in u.to_list()]
         return pl.DataFrame({"audit": found}, schema={"audit": pl.List(pl.Utf8)})
 
-    out = _by_distinct(text, run)["audit"]
-    return out.fill_null(pl.lit([], dtype=pl.List(pl.Utf8)))
+    n = title.len()
+    parts = [
+        _by_distinct(texts, run)["audit"]
+        for texts in (title, col["requirements"], col["description"])
+        if texts.null_count() < n
+    ]
+    if not parts:
+        return pl.Series("audit", [[]] * n, dtype=pl.List(pl.Utf8))
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    merged = pl.DataFrame({f"a{i}": p for i, p in enumerate(parts)}).select(
+        pl.concat_list([pl.col(f"a{i}").fill_null([]) for i in range(len(parts))])
+        .list.unique(maintain_order=True)
+        .list.eval(pl.element().sort_by(pl.element().replace_strict(order, default=99)))
+        .alias("audit")
+    )
+    return merged["audit"]
 
 
-def _audit_categories(findings: Any) -> list[str]:
-    """The categories of ``audit_posting``'s findings, in its order."""
-    return list(dict.fromkeys(f.category for f in findings))
+def _audit_one(text: str) -> list[str]:
+    """The categories ``audit_posting`` finds in one text, in its order."""
+    from matchcore.normalize import audit_posting
+
+    return list(dict.fromkeys(f.category for f in audit_posting(text)))
 
 
 def _vacancies(
