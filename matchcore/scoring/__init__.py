@@ -36,6 +36,7 @@ from matchcore.scoring._components import (
 )
 from matchcore.scoring._index import Candidates, VacancyIndex, candidates
 from matchcore.scoring._majors import major_codes
+from matchcore.scoring._weights import fit_weights
 
 __all__ = [
     "COMPONENTS",
@@ -47,6 +48,7 @@ __all__ = [
     "education_allowed",
     "education_score",
     "experience_score",
+    "fit_weights",
     "level_score",
     "major_codes",
     "priority_score",
