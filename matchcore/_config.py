@@ -111,6 +111,35 @@ def _check_bool(name: str) -> Callable[[MatchConfig], None]:
     return check
 
 
+def _check_within(cfg: MatchConfig) -> None:
+    v = cfg.within
+    if not (isinstance(v, str) and len(v) == 6 and v.isdigit() and v.endswith("00")):
+        raise _bad("within", v, "a 6-digit province or city code such as '370000'")
+
+
+def _check_assignment(cfg: MatchConfig) -> None:
+    if cfg.assignment not in ("exact", "greedy", "stable"):
+        raise _bad("assignment", cfg.assignment, "one of 'exact', 'greedy', 'stable'")
+
+
+def _check_congestion(cfg: MatchConfig) -> None:
+    v = cfg.congestion
+    ok = v is None or v == "auto"
+    ok = ok or (isinstance(v, int | float) and not isinstance(v, bool) and 0 < v < math.inf)
+    if not ok:
+        raise _bad(
+            "congestion",
+            v,
+            "'auto', None (plain top-k) or a positive number of showings per opening",
+        )
+
+
+def _check_price(cfg: MatchConfig) -> None:
+    v = cfg.congestion_price
+    if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v < math.inf:
+        raise _bad("congestion_price", v, "a float in [0, inf)")
+
+
 _VALIDATORS: dict[str, Callable[[MatchConfig], None]] = {
     "weights": _check_weights,
     "top_k": lambda c: _check_int("top_k", c.top_k, 1),
@@ -123,6 +152,10 @@ _VALIDATORS: dict[str, Callable[[MatchConfig], None]] = {
     "urgent_occupations": _check_codes,
     "as_of": _check_as_of,
     "seed": lambda c: _check_int("seed", c.seed, 0),
+    "within": _check_within,
+    "assignment": _check_assignment,
+    "congestion": _check_congestion,
+    "congestion_price": _check_price,
 }
 
 
@@ -160,6 +193,15 @@ class MatchConfig:
         data, so the same tables always give the same result.
     seed : int, default 0
         Seed for anything random downstream.
+    within : str, default "370000"
+        The service's province or city code: settles region names several places share.
+    assignment : {"exact", "greedy", "stable"}, default "exact"
+        Assignment method of :func:`matchcore.assign.solve`.
+    congestion : "auto", float or None, default "auto"
+        Most times a vacancy is recommended per opening (see :func:`matchcore.assign.recommend`);
+        None gives plain top-k lists.
+    congestion_price : float, default 0.1
+        Score cost of each further fair share of exposure (0 keeps only the hard limit).
 
     Examples
     --------
@@ -186,6 +228,10 @@ class MatchConfig:
     urgent_occupations: tuple[str, ...] = ()
     as_of: dt.date | None = None
     seed: int = 0
+    within: str = "370000"
+    assignment: str = "exact"
+    congestion: float | str | None = "auto"
+    congestion_price: float = 0.1
 
     def __post_init__(self) -> None:
         if isinstance(self.weights, Mapping):
