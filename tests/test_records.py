@@ -617,3 +617,8 @@ def test_typed_columns_from_excel_or_parquet_are_read():
     assert got["internship"].to_list() == [True, False]
     assert got["salary_min"].to_list() == [5000.0, None]
     assert p.vacancies.height == 2
+
+
+def test_openings_with_thousands_separator():
+    p = run(vacancies=[vacancy(openings="1,200人")])
+    assert p.vacancies["openings"].to_list() == [1200]

@@ -194,7 +194,7 @@ def _parse(values: pl.Series, field: str, **options: Any) -> pl.DataFrame:
     return _by_distinct(values, lambda u: normalize.parse(u, field, **options))
 
 
-def _year(values: pl.Series, low: int, high: int) -> pl.DataFrame:
+def _year(values: pl.Series, field: str, low: int, high: int) -> pl.DataFrame:
     """Years from ints or text such as ``2025``, ``2025年``, ``2025届``, ``2025-07``."""
     text = values.str.normalize("NFKC").str.strip_chars()
     year = text.str.extract(_YEAR_RE, 1).cast(pl.Int32, strict=False)
@@ -206,7 +206,7 @@ def _year(values: pl.Series, low: int, high: int) -> pl.DataFrame:
             "reason": pl.select(
                 pl.when(pl.lit(ok) | pl.lit(values).is_null())
                 .then(None)
-                .otherwise(pl.lit("cannot read year from '") + pl.lit(values) + f"': {reason}")
+                .otherwise(pl.lit(f"cannot read {field} from '") + pl.lit(values) + f"': {reason}")
             ).to_series(),
         }
     )
@@ -214,7 +214,9 @@ def _year(values: pl.Series, low: int, high: int) -> pl.DataFrame:
 
 def _int_in(values: pl.Series, field: str, low: int, high: int) -> pl.DataFrame:
     """Whole numbers such as ``3``, ``3.0``, ``3人``, ``18岁`` in [low, high]."""
-    text = values.str.normalize("NFKC").str.strip_chars()
+    text = (
+        values.str.normalize("NFKC").str.strip_chars().str.replace_all(r"(\d),(\d{3})", "${1}${2}")
+    )
     num = text.str.extract(r"^(\d+)(?:\.0+)?\s*(?:人|名|个|位|岁|周岁)?$", 1).cast(
         pl.Int64, strict=False
     )
@@ -606,7 +608,7 @@ def _seekers(
         problems,
         col["graduation_year"],
         "graduation_year",
-        _year(col["graduation_year"], 1950, 2040),
+        _year(col["graduation_year"], "graduation_year", 1950, 2040),
     )["value"]
     salary = _optional(
         problems,
@@ -624,7 +626,10 @@ def _seekers(
     for field in ("skill_level", "professional_title"):
         out[field] = _optional(problems, col[field], field, _parse(col[field], field))["value"]
     out["birth_year"] = _optional(
-        problems, col["birth_year"], "birth_year", _year(col["birth_year"], 1920, 2020)
+        problems,
+        col["birth_year"],
+        "birth_year",
+        _year(col["birth_year"], "birth_year", 1920, 2020),
     )["value"]
     out["registered_at"] = _optional(
         problems, col["registered_at"], "registered_at", _parse(col["registered_at"], "date")
@@ -635,9 +640,7 @@ def _seekers(
     return table, problems, need
 
 
-def _salary_columns(
-    problems: _Problems, col: dict[str, pl.Series], frame: pl.DataFrame
-) -> tuple[pl.Series, pl.Series]:
+def _salary_columns(problems: _Problems, col: dict[str, pl.Series]) -> tuple[pl.Series, pl.Series]:
     """Numeric ``salary_min``/``salary_max`` where given, else the parsed ``salary`` text."""
     lo_raw, hi_raw = col["salary_min"], col["salary_max"]
     lo_n = (
@@ -752,7 +755,7 @@ def _vacancies(
     out["education_min"] = _optional(
         problems, col["education_min"], "education_min", _parse(col["education_min"], "education")
     )["value"]
-    out["salary_min"], out["salary_max"] = _salary_columns(problems, col, frame)
+    out["salary_min"], out["salary_max"] = _salary_columns(problems, col)
     out["experience_min"] = _optional(
         problems,
         col["experience_min"],
@@ -878,8 +881,9 @@ def prepare(
     Every input row ends in exactly one place: the prepared table or ``rejected``. A row is
     rejected (``severity == "error"``, one row per problem) when it lacks what matching needs:
 
-    * an id (``seeker_id`` / ``vacancy_id``); of duplicate ids the first row is kept and each
-      later one rejected with the position of the first;
+    * an id (``seeker_id`` / ``vacancy_id``); of duplicate ids the first row holds the id (it is
+      kept unless it has a problem of its own) and each later one is rejected with the
+      position of the first;
     * for a seeker, a ``desired_title`` or a known ``desired_occupation``, and a readable
       ``region``;
     * for a vacancy, a ``title`` or a known ``occupation_code``, a readable ``region`` and
