@@ -52,6 +52,14 @@ COMMANDS["occupation"] = (
     _run_taxonomy,
 )
 
+from matchcore import _cli_code_titles  # noqa: E402
+
+COMMANDS["code-titles"] = (
+    _cli_code_titles.HELP,
+    _cli_code_titles.add_arguments,
+    _cli_code_titles.run,
+)
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every registered subcommand."""

@@ -1,6 +1,7 @@
 """Text cleaning, field parsers, record validation helpers and the title coder."""
 
 from matchcore.normalize._audit import AuditFinding, audit_posting
+from matchcore.normalize._coder import TitleCoder
 from matchcore.normalize._fields import (
     Education,
     ProfessionalTitle,
@@ -25,6 +26,7 @@ __all__: list[str] = [
     "ProfessionalTitle",
     "SalaryRange",
     "SkillLevel",
+    "TitleCoder",
     "age_range",
     "audit_posting",
     "city_of",

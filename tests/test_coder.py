@@ -1,0 +1,276 @@
+"""Tests of the title coder (matchcore.normalize.TitleCoder) and the code-titles command."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import matchcore as mc
+from matchcore import cli
+from matchcore._errors import InvalidParameter, InvalidValue
+from matchcore.normalize import TitleCoder, _coder
+
+COLUMNS = ["title", "code", "name", "confidence", "level", "needs_review", "alternatives"]
+
+
+@pytest.fixture(scope="module")
+def coder() -> TitleCoder:
+    return TitleCoder()
+
+
+def test_exported() -> None:
+    assert mc.normalize.TitleCoder is TitleCoder
+    assert "TitleCoder" in mc.normalize.__all__
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("汽修学徒工", "4-12-01-01"),
+        ("汽车维修工", "4-12-01-01"),
+        ("新能源电工+五险一金+包食宿", "6-31-01-03"),
+        ("金房物业招聘保安", "4-07-05-01"),
+        ("B2司机", "4-02-02-02"),
+        ("A1司机", "4-02-02-01"),
+        ("ＣＮＣ操机", "6-18-01-07"),
+        ("保洁阿姨", "4-09-08-01"),
+    ],
+)
+def test_common_titles(coder: TitleCoder, title: str, code: str) -> None:
+    assert coder.code([title], progress=False)["code"][0] == code
+
+
+def test_schema_and_order(coder: TitleCoder) -> None:
+    titles = ["电工", "保安", None, "", "电工"]
+    out = coder.code(titles, progress=False)
+    assert out.columns == COLUMNS
+    assert out.schema["alternatives"] == pl.List(pl.Utf8)
+    assert out.schema["level"] == pl.Int8
+    assert out["title"].to_list() == titles
+    assert out["code"].to_list()[2:4] == [None, None]
+    assert out["needs_review"].to_list()[2:4] == [True, True]
+    assert out.row(0) == out.row(4)
+    levels = out.drop_nulls("code")
+    assert all(_coder.code_depth(c) == lv for c, lv in zip(levels["code"], levels["level"]))
+    tax = mc.occupations.load()
+    assert all(tax[c].name == n for c, n in zip(levels["code"], levels["name"]))
+
+
+def test_series_input_equals_list(coder: TitleCoder) -> None:
+    titles = ["电工", "销售代表（底薪+提成）", "厨师"]
+    assert coder.code(pl.Series(titles), progress=False).equals(coder.code(titles, progress=False))
+
+
+def test_main_job_coded_and_others_in_alternatives(coder: TitleCoder) -> None:
+    out = coder.code(["保洁/保安"], top_k=3, progress=False)
+    assert out["code"][0] == "4-09-08-01"
+    assert out["alternatives"][0][0] == "4-07-05-01"
+    assert len(out["alternatives"][0]) == 2
+
+
+def test_top_k_bounds_alternatives(coder: TitleCoder) -> None:
+    for k in (1, 2, 5, 8):
+        alts = coder.code(["电工", "焊工"], top_k=k, progress=False)["alternatives"]
+        assert all(len(a) == k - 1 for a in alts)
+        assert all(len(set(a)) == len(a) for a in alts)
+
+
+def test_backs_off_to_parent_when_unsure() -> None:
+    # With a threshold of 1 nothing is sure enough at the detailed level: every code is a
+    # group, flagged for review, and still on the path of the best detailed code.
+    strict = TitleCoder(threshold=0.999).code(["销售", "业务员"], progress=False)
+    loose = TitleCoder(threshold=0.0).code(["销售", "业务员"], progress=False)
+    tax = mc.occupations.load()
+    for s, lo in zip(strict.iter_rows(named=True), loose.iter_rows(named=True)):
+        assert s["level"] < 4
+        assert s["needs_review"]
+        assert s["code"] in tax.ancestors(lo["code"]) or s["code"] == lo["code"]
+
+
+def test_never_backs_off_at_zero_threshold(coder: TitleCoder) -> None:
+    p = coder.predict_proba(["销售", "文员"])
+    out = TitleCoder(threshold=0.0).code(["销售", "文员"], progress=False)
+    codes = mc.occupations.load().codes
+    assert out["code"].to_list() == [codes[int(i)] for i in p.argmax(axis=1)]
+
+
+def test_decide_matches_slow_reference() -> None:
+    rng = np.random.default_rng(0)
+    n = len(mc.occupations.load())
+    p = rng.dirichlet(np.full(n, 0.02), size=30).astype(np.float32)
+    best, chosen, raw, backed, ranked = _coder._decide(p, 0.4, 5)
+    tax = mc.occupations.load()
+    codes = tax.codes
+    for r in range(p.shape[0]):
+        order = sorted(range(n), key=lambda j: (-p[r, j], j))
+        assert ranked[r].tolist() == order[:5]
+        b = order[0]
+        assert best[r] == b
+        expect, expect_raw = b, float(p[r, b])
+        if p[r, b] < 0.4:
+            for anc in reversed(tax.ancestors(codes[b])):
+                sub = [codes.index(anc)] + [codes.index(d) for d in tax.descendants(anc)]
+                total = float(p[r, sub].sum())
+                if total >= 0.4:
+                    expect, expect_raw = codes.index(anc), total
+                    break
+        assert chosen[r] == expect
+        assert raw[r] == pytest.approx(expect_raw, rel=1e-4)
+        assert backed[r] == (expect != b)
+
+
+def test_vectorizer_matches_reference() -> None:
+    v = _coder._CharNgrams(2)
+    docs = ["电工 学徒", "电焊工", "cnc操机", "电工"]
+    x = v.fit_transform(docs).toarray()
+    vocab = v.vocabulary_
+    n = len(docs)
+    for r, doc in enumerate(docs):
+        grams: dict[str, int] = {}
+        for tok in doc.split():
+            for k in (1, 2):
+                for i in range(len(tok) - k + 1):
+                    grams[tok[i : i + k]] = grams.get(tok[i : i + k], 0) + 1
+        ref = np.zeros(len(vocab))
+        for g, tf in grams.items():
+            df = sum(g in [d[i : i + len(g)] for d in docs for i in range(len(d))] for _ in [0])
+            df = sum(
+                any(t[i : i + len(g)] == g for t in d.split() for i in range(len(t))) for d in docs
+            )
+            ref[vocab[g]] = (1 + math.log(tf)) * (math.log((1 + n) / (1 + df)) + 1)
+        ref /= np.linalg.norm(ref)
+        np.testing.assert_allclose(x[r], ref, rtol=1e-5)
+
+
+def test_fit_teaches_local_words_and_replaces_history() -> None:
+    word = "挖机师傅"
+    first = TitleCoder().fit([word, word + "学徒"], ["6-30-05-05", "6-30-05-05"])
+    assert first.code([word], progress=False)["code"][0] == "6-30-05-05"
+    assert first.history_size_ == 2
+    # Fitting again replaces the history: the first lesson is forgotten.
+    second = first.fit(["厨房打荷"], ["4-03-02-01"])
+    assert second is first
+    assert first.history_size_ == 1
+    fresh = TitleCoder().fit(["厨房打荷"], ["4-03-02-01"])
+    assert first.code([word, "厨房打荷"], progress=False).equals(
+        fresh.code([word, "厨房打荷"], progress=False)
+    )
+
+
+def test_fit_does_not_mutate_inputs() -> None:
+    titles = ["挖机师傅"]
+    codes = ["6300505"]
+    TitleCoder().fit(titles, codes)
+    assert titles == ["挖机师傅"] and codes == ["6300505"]
+
+
+def test_fit_errors_name_rows() -> None:
+    with pytest.raises(InvalidValue, match=r"cannot read codes from 'rows 1, 2'"):
+        TitleCoder().fit(["电工", "焊工", "保安"], ["6-31-01-03", "9-99-99-99", "x"])
+    with pytest.raises(InvalidValue, match=r"cannot read titles from 'rows 0'"):
+        TitleCoder().fit([""], ["6-31-01-03"])
+    with pytest.raises(InvalidParameter, match=r"'codes' parameter of TitleCoder.fit"):
+        TitleCoder().fit(["电工"], ["6-31-01-03", "6-31-01-03"])
+
+
+def test_parameter_errors(coder: TitleCoder) -> None:
+    with pytest.raises(InvalidParameter, match=r"'top_k' parameter of TitleCoder.code must be"):
+        coder.code(["电工"], top_k=0)
+    with pytest.raises(InvalidParameter, match=r"'threshold' parameter of TitleCoder must be"):
+        TitleCoder(threshold=1.5).code(["电工"])
+    with pytest.raises(InvalidParameter, match=r"'titles' parameter of TitleCoder.code"):
+        coder.code("电工")  # type: ignore[arg-type]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["电工", "普工", "销售", "文员", "保安", "厨师", "司机", "xx", "", "？？"]),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_deterministic_and_dedup_invariant(titles: list[str]) -> None:
+    coder = _shared_coder()
+    out = coder.code(titles, progress=False)
+    assert out.height == len(titles)
+    assert out["title"].to_list() == titles
+    # Each row equals coding that title alone: repeats are coded once, with no cross-talk.
+    for t, row in zip(titles, out.iter_rows(named=True)):
+        assert coder.code([t], progress=False).row(0, named=True) == row
+    conf = out["confidence"].to_numpy()
+    assert np.all((conf >= 0) & (conf <= 1))
+
+
+_SHARED: list[TitleCoder] = []
+
+
+def _shared_coder() -> TitleCoder:
+    if not _SHARED:
+        _SHARED.append(TitleCoder())
+    return _SHARED[0]
+
+
+def test_shipped_calibration_is_current() -> None:
+    shipped = _coder._shipped_calibration()
+    assert shipped is not None
+    key, _ = shipped
+    assert key == _coder._calibration_key(TitleCoder().threshold)
+
+
+@pytest.mark.slow
+def test_shipped_calibration_rebuilds_identically() -> None:
+    rebuilt = _coder._build_calibration(TitleCoder().threshold)
+    shipped = json.loads(_coder._read_data("coder_calibration.json"))
+    assert rebuilt["key"] == shipped["key"]
+    for part in ("detailed", "parent"):
+        np.testing.assert_allclose(rebuilt[part]["x"], shipped[part]["x"], atol=1e-5)
+        np.testing.assert_allclose(rebuilt[part]["y"], shipped[part]["y"], atol=1e-5)
+
+
+def test_cross_validate_small() -> None:
+    titles = ["电工", "维修电工", "焊工", "电焊工", "保安", "门卫保安"] * 2
+    codes = (["6-31-01-03"] * 2 + ["6-18-02-04"] * 2 + ["4-07-05-01"] * 2) * 2
+    r = _coder.cross_validate(titles, codes, folds=2)
+    assert r["accuracy"][1] == 1.0
+    assert 0.0 <= r["ece"] <= 1.0
+    assert sum(row[2] for row in r["reliability"]) == len(titles)
+
+
+def test_accuracy_rule() -> None:
+    assert _coder._agrees("4-01-02-01", "4-01-02-00")
+    assert not _coder._agrees("4-01-02-00", "4-01-02-01")  # coarser is not right
+    assert not _coder._agrees("4-01-03-01", "4-01-02-00")
+    assert not _coder._agrees(None, "4-01-02-00")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
+def test_cli_code_titles(tmp_path, suffix: str) -> None:  # type: ignore[no-untyped-def]
+    from matchcore._io import read_table, write_table
+
+    src = write_table(
+        pl.DataFrame({"id": [1, 2, 3], "job": ["汽修学徒工", "保安", "汽修学徒工"]}),
+        tmp_path / f"in{suffix}",
+    )
+    out = tmp_path / f"out{suffix}"
+    status = cli.main(
+        ["code-titles", str(src), "--column", "job", "--out", str(out), "--no-progress"]
+    )
+    assert status == 0
+    got = read_table(out)
+    assert [str(v) for v in got["id"].to_list()] == ["1", "2", "3"]
+    assert got["code"].to_list() == ["4-12-01-01", "4-07-05-01", "4-12-01-01"]
+
+
+def test_cli_missing_column(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from matchcore._io import write_table
+
+    src = write_table(pl.DataFrame({"job": ["电工"]}), tmp_path / "in.csv")
+    assert cli.main(["code-titles", str(src), "--column", "title", "--no-progress"]) == 2
+    assert "missing required column(s) ['title']" in capsys.readouterr().err
