@@ -370,7 +370,7 @@ def tables(draw):
     return seekers_df(seekers), vacancies_df(vacancies), cfg, k
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=tables(), group_min_k=st.sampled_from([0, 100]))
 def test_candidates_equal_brute_force(data, group_min_k):
     s, v, cfg, k = data

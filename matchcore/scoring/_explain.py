@@ -46,6 +46,7 @@ def region_name(code: int) -> str:
         return str(int(code))
 
 
+@lru_cache(maxsize=256)
 def level_label(kind: str, value: int) -> str:
     """Chinese label of an ordinal level (``kind``: education, skill, professional_title).
 
@@ -58,6 +59,12 @@ def level_label(kind: str, value: int) -> str:
         return str(getattr(_ENUMS[kind](int(value)), "label", value))
     except ValueError:
         return str(value)
+
+
+@lru_cache(maxsize=1)
+def _occupation_names() -> tuple[str, ...]:
+    tax = load()
+    return tuple(tax[c].name for c in code_table().codes)
 
 
 def _money(x: float) -> str:
@@ -74,12 +81,11 @@ def _one(
     occ_sim: float,
     major_sim: float,
 ) -> str:
-    tax = load()
     ct = code_table()
     parts: list[str] = []
     # occupation
     vo, so = v["occ"], s["occ"]
-    vname = tax[ct.codes[vo]].name if vo != ct.null else vtitle or "未知职业"
+    vname = _occupation_names()[vo] if vo != ct.null else vtitle or "未知职业"
     vcode = ct.codes[vo] if vo != ct.null else ""
     label = f"{vname} {vcode}".strip()
     if vo != ct.null and so == vo:
@@ -216,24 +222,17 @@ def explain_pairs(
         "internship",
         "session",
     )
+    sl = {k: sf.arrays[k][rows].tolist() for k in skeys}
+    vl = {k: vf.arrays[k][cols].tolist() for k in vkeys}
+    majors = [sf.majors[m] for m in sf.arrays["major"][rows].tolist()]
+    stitles = sf.titles[sf.arrays["title"][rows]].tolist()
+    vtitles = vf.titles[vf.arrays["title"][cols]].tolist()
+    ts, os_, ms_ = tsim.tolist(), occ_sim.tolist(), np.asarray(major_sim).tolist()
     out = []
     for i in range(len(rows)):
-        r, c = int(rows[i]), int(cols[i])
-        s = {k: sf.arrays[k][r] for k in skeys}
-        s["w_county"] = set(s["w_county"].tolist())
-        s["w_city"] = set(s["w_city"].tolist())
-        s["w_prov"] = set(s["w_prov"].tolist())
-        v = {k: vf.arrays[k][c] for k in vkeys}
-        out.append(
-            _one(
-                s,
-                v,
-                sf.majors[sf.arrays["major"][r]],
-                str(sf.titles[sf.arrays["title"][r]]),
-                str(vf.titles[vf.arrays["title"][c]]),
-                float(tsim[i]),
-                float(occ_sim[i]),
-                float(major_sim[i]),
-            )
-        )
+        s = {k: sl[k][i] for k in skeys}
+        for k in ("w_county", "w_city", "w_prov"):
+            s[k] = set(s[k])
+        v = {k: vl[k][i] for k in vkeys}
+        out.append(_one(s, v, majors[i], str(stitles[i]), str(vtitles[i]), ts[i], os_[i], ms_[i]))
     return out
