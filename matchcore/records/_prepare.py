@@ -538,7 +538,7 @@ def _code_titles(
             pl.Series([None] * titles.len(), dtype=pl.Float64),
         )
     if coder is None:
-        from matchcore.normalize import TitleCoder  # type: ignore[attr-defined]
+        from matchcore.normalize import TitleCoder
 
         coder = TitleCoder()
     coded = coder.code(todo)
