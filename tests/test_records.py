@@ -622,3 +622,29 @@ def test_typed_columns_from_excel_or_parquet_are_read():
 def test_openings_with_thousands_separator():
     p = run(vacancies=[vacancy(openings="1,200人")])
     assert p.vacancies["openings"].to_list() == [1200]
+
+
+def test_default_coder_codes_titles_without_a_code():
+    s = pl.DataFrame({"seeker_id": ["a"], "desired_title": ["电工"], "region": ["济南"]})
+    v = pl.DataFrame(
+        {
+            "vacancy_id": ["v"],
+            "title": ["新能源电工+五险一金+包食宿"],
+            "openings": [1],
+            "region": ["370102"],
+        }
+    )
+    p = mc.records.prepare(s, v)
+    assert p.seekers["occupation_code"].item() == "6-31-01-03"
+    assert 0 < p.seekers["occupation_confidence"].item() < 1
+    assert p.vacancies["title_core"].item() == "新能源电工"
+    assert p.vacancies["occupation_code"].item().startswith("6-31")
+
+
+def test_summary_and_repr_count_rows_not_problems():
+    p = run([seeker(seeker_id=None, region=None), seeker(seeker_id="b", education="???")])
+    assert p.summary().rows() == [("seekers", 2, 1, 1, 1), ("vacancies", 1, 1, 0, 0)]
+    assert repr(p) == (
+        "Prepared(seekers: 1 prepared, 1 rejected, 1 warnings; "
+        "vacancies: 1 prepared, 0 rejected, 0 warnings)"
+    )
