@@ -648,3 +648,42 @@ def test_summary_and_repr_count_rows_not_problems():
         "Prepared(seekers: 1 prepared, 1 rejected, 1 warnings; "
         "vacancies: 1 prepared, 0 rejected, 0 warnings)"
     )
+
+
+# --------------------------------------------------------------------------------------------
+# the fast path (each distinct value parsed once, joined back) against a row-by-row reference
+
+
+def _scalar(parser, value, **kw):
+    try:
+        return parser(value, **kw)
+    except mc.InvalidValue:
+        return "invalid"
+
+
+def test_distinct_value_parsing_agrees_with_parsing_every_row():
+    nz = mc.normalize
+    prov = mc.synth.province_with_truth(1_500, 400, seed=8)
+    p = mc.records.prepare(prov.seekers, prov.vacancies, coder=CountingCoder())
+    raw = prov.seekers.select(pl.all().name.prefix("raw_")).with_row_index("row")
+    got = p.seekers.join(raw.with_columns(pl.col("row").cast(pl.UInt32)), on="row")
+    for r in got.iter_rows(named=True):
+        reg = _scalar(nz.region, r["raw_region"], within="370000")
+        assert r["region_code"] == reg
+        assert r["city_code"] == nz.city_of(reg)
+        edu = _scalar(nz.education, r["raw_education"])
+        assert r["education"] == (None if edu in (None, "invalid") else int(edu))
+        sal = _scalar(nz.salary, r["raw_expected_salary"])
+        low = None if sal in (None, "invalid") else sal.low
+        high = None if sal in (None, "invalid") else sal.high
+        assert (r["salary_min"], r["salary_max"]) == (low, high)
+        when = _scalar(nz.date, r["raw_registered_at"])
+        assert r["registered_at"] == (None if when == "invalid" else when)
+    raw_v = prov.vacancies.select(pl.all().name.prefix("raw_")).with_row_index("row")
+    got_v = p.vacancies.join(raw_v.with_columns(pl.col("row").cast(pl.UInt32)), on="row")
+    for r in got_v.iter_rows(named=True):
+        exp = _scalar(nz.experience, r["raw_experience_min"])
+        assert r["experience_min"] == (None if exp in (None, "invalid") else exp[0])
+        audit = [f.category for f in nz.audit_posting(r["raw_title"] or "")]
+        audit += [f.category for f in nz.audit_posting(r["raw_requirements"] or "")]
+        assert set(r["audit"]) == set(audit)
