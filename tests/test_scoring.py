@@ -466,3 +466,12 @@ def test_deterministic():
     b = candidates(s, v, k=5)
     assert (a.scores != b.scores).nnz == 0
     assert a.to_frame().equals(b.to_frame())
+
+
+def test_empty_tables_and_missing_regions():
+    s, v = fake_prepared(20, 10, seed=0)
+    assert candidates(s.head(0), v).to_frame().height == 0
+    assert candidates(s, v.head(0)).scores.shape == (20, 0)
+    nowhere = v.with_columns(city_code=pl.lit(None, pl.String), region_code=pl.lit(None, pl.String))
+    assert candidates(s, nowhere).scores.nnz == 0  # city scope: no city, no candidate
+    assert candidates(s, nowhere, mc.MatchConfig(scope="province")).scores.nnz > 0

@@ -670,8 +670,11 @@ class VacancyIndex:
         if cfg.as_of is None and self.as_of_ is not None:
             as_of = max(as_of, self.as_of_) if as_of is not None else self.as_of_
         sf = seeker_features(seekers, cfg, as_of)
-        if self.vectorizer_ is not None:
+        if self.vectorizer_ is not None and len(sf.titles):
             xm = sp.csr_matrix(self.vectorizer_.transform(sf.titles))
+        elif self.vectorizer_ is not None:
+            width = len(self.vectorizer_.vocabulary_)
+            xm = sp.csr_matrix((0, width), dtype=np.float32)
         else:
             xm = sp.csr_matrix((len(sf.titles), 0), dtype=np.float32)
         return dataclasses.replace(sf, title_matrix=xm)
