@@ -796,9 +796,7 @@ def _vacancies(
         pl.when(pl.col(c) > 0).then(pl.col(c)).otherwise(None).alias(c)
         for c in ("salary_min", "salary_max", "age_min", "age_max")
     )
-    frame = _inject(
-        rng, frame, defect, id_col="vacancy_id", title_cols=("title", "occupation_code")
-    )
+    frame = _inject(rng, frame, defect, title_cols=("title", "occupation_code"))
     frame = frame.with_columns(
         pl.when(pl.lit(pl.Series(defect == "bad_openings")))
         .then(pl.lit(pl.Series(rng.choice([0, -1, -5], n), dtype=pl.Int64)))
@@ -814,12 +812,10 @@ def _inject(
     frame: pl.DataFrame,
     defect: np.ndarray,
     *,
-    id_col: str,
     title_cols: tuple[str, str],
 ) -> pl.DataFrame:
     """Write the defects into the table (ids were handled by the caller)."""
-    words = frame.height
-    n = words
+    n = frame.height
     bad = "???"
     w = _vocab().words
 
@@ -1013,9 +1009,7 @@ def _seekers(rng: np.random.Generator, vocab: _Vocab, n: int) -> tuple[pl.DataFr
     ).with_columns(
         pl.when(pl.col("graduation_year") > 0).then(pl.col("graduation_year")).otherwise(None)
     )
-    frame = _inject(
-        rng, frame, defect, id_col="seeker_id", title_cols=("desired_title", "desired_occupation")
-    )
+    frame = _inject(rng, frame, defect, title_cols=("desired_title", "desired_occupation"))
     return frame, _truth(vocab, ids, codes, county, city, defect)
 
 
