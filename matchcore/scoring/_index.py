@@ -285,13 +285,14 @@ class _Engine:
         pu, pi = np.unique(prof, return_inverse=True)
         pi = pi.ravel()
         occ_t = self.occupation_table(pu // 65536, pu % 65536, b)
-        out += np.take((occ_t * F32(w["occupation"]))[pi], b.code_inv, axis=1)
+        tmp = np.empty_like(out)  # one reused buffer: fresh allocations cost page faults
+        out += np.take((occ_t * F32(w["occupation"]))[pi], b.code_inv, axis=1, out=tmp)
         # title over distinct titles
         su, si = np.unique(s["title"][s_rows], return_inverse=True)
         si = si.ravel()
         tt = _title_sim(self.sf.title_matrix[su], self.vf.title_matrix[b.title_u])
         if w["title"] > 0:
-            out += np.take((tt * F32(w["title"]))[si], b.title_inv, axis=1)
+            out += np.take((tt * F32(w["title"]))[si], b.title_inv, axis=1, out=tmp)
         # region over the block's distinct (county, city), with the region constraint
         sr = s_rows[:, None]
         args = (
@@ -303,7 +304,8 @@ class _Engine:
         )
         rt = region_score(*args, b.reg_county[None, :], b.reg_city[None, :])
         ok = region_allowed(args[1], args[3], args[4], b.reg_city[None, :], self.config.scope)
-        out += np.take(np.where(ok, rt * F32(w["region"]), NEG).astype(F32), b.reg_inv, axis=1)
+        rw = np.where(ok, rt * F32(w["region"]), NEG).astype(F32)
+        out += np.take(rw, b.reg_inv, axis=1, out=tmp)
         # salary and experience over distinct values
         ku, ki = np.unique(t.s_key2[s_rows], return_inverse=True)
         ki = ki.ravel()
@@ -311,7 +313,7 @@ class _Engine:
         sal = salary_score(sv[:, 0][:, None], vv[:, 0][None, :])
         exp = experience_score(sv[:, 1][:, None], vv[:, 1][None, :])
         se = F32(w["salary"]) * sal + F32(w["experience"]) * exp
-        out += np.take(se[ki], b.key2_inv, axis=1)
+        out += np.take(se[ki].astype(F32), b.key2_inv, axis=1, out=tmp)
         if self.config.vacancy_age_limits:
             age = s["age"][s_rows][:, None]
             bad = (age < v["age_min"][vr][None, :]) | (age > v["age_max"][vr][None, :])
