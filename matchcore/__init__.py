@@ -14,7 +14,7 @@ Examples
 
 import logging
 
-from matchcore import assign, normalize, occupations, records, scoring, synth
+from matchcore import assign, normalize, occupations, records, report, scoring, synth
 from matchcore._config import MatchConfig
 from matchcore._errors import (
     AmbiguousRegion,
@@ -24,6 +24,8 @@ from matchcore._errors import (
     MissingColumns,
     UnknownOccupation,
 )
+from matchcore._match import match
+from matchcore._result import MatchResult
 from matchcore._version import __version__
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -33,14 +35,17 @@ __all__ = [
     "InvalidParameter",
     "InvalidValue",
     "MatchConfig",
+    "MatchResult",
     "MatchcoreError",
     "MissingColumns",
     "UnknownOccupation",
     "__version__",
     "assign",
+    "match",
     "normalize",
     "occupations",
     "records",
+    "report",
     "scoring",
     "synth",
 ]

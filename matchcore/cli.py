@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from matchcore import _cli_match
 from matchcore._errors import MatchcoreError
 from matchcore._version import __version__
 
@@ -46,6 +47,16 @@ def _run_taxonomy(args: argparse.Namespace) -> int:
     return 0
 
 
+COMMANDS["demo"] = (
+    "generate a province sample, run the whole job, print a summary and write the outputs",
+    _cli_match.add_demo,
+    _cli_match.run_demo,
+)
+COMMANDS["match"] = (
+    "match seekers with vacancies from CSV (UTF-8/GBK), Parquet or Excel files",
+    _cli_match.add_match,
+    _cli_match.run_match,
+)
 COMMANDS["occupation"] = (
     "look up an occupation code or search by name",
     _add_taxonomy,

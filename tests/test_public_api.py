@@ -12,6 +12,7 @@ PACKAGES = [
     "matchcore.normalize",
     "matchcore.scoring",
     "matchcore.assign",
+    "matchcore.report",
     "matchcore.records",
     "matchcore.synth",
 ]

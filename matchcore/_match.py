@@ -1,0 +1,247 @@
+"""The whole job: prepare -> code titles -> candidates and scores -> assignment and recommendations."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from matchcore._config import MatchConfig
+from matchcore._errors import InvalidParameter
+from matchcore._progress import Progress
+from matchcore._result import MatchResult
+
+__all__ = ["UNMATCHED_REASONS", "match"]
+
+log = logging.getLogger(__name__)
+
+#: Why a seeker ends in ``MatchResult.unmatched``.
+UNMATCHED_REASONS = {
+    "rejected": "rejected: the input row could not be used (see rejected)",
+    "age": "outside the legal working age",
+    "no_candidate": "no candidate in reach: no vacancy in the seeker's regions passes the hard constraints",
+    "out_competed": "out-competed: every candidate vacancy was filled by higher-scoring seekers",
+}
+
+
+@contextmanager
+def _stage(name: str, timings: dict[str, float], bar: Progress) -> Iterator[None]:
+    t0 = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - t0
+    log.info("stage %s took %.2f s", name, timings[name])
+    bar.update()
+
+
+def _edge_positions(csr: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Positions in ``csr.data`` of the stored pairs (rows[i], cols[i]) (indices sorted per row)."""
+    m = csr.shape[1]
+    edge_rows = np.repeat(np.arange(csr.shape[0], dtype=np.int64), np.diff(csr.indptr))
+    keys = edge_rows * m + csr.indices.astype(np.int64)
+    return np.searchsorted(keys, rows.astype(np.int64) * m + cols.astype(np.int64))
+
+
+def match(
+    seekers: pl.DataFrame,
+    vacancies: pl.DataFrame,
+    config: MatchConfig | None = None,
+    executor: Executor | None = None,
+    *,
+    coder: Any = None,
+    progress: bool | None = None,
+) -> MatchResult:
+    """Run the whole job on raw seeker and vacancy tables.
+
+    Prepares both tables (typing every field, rejecting rows that cannot be matched, coding titles
+    to the 2022 classification), generates and scores candidates within each seeker's regions,
+    solves the capacitated assignment (each seeker at most once, each vacancy at most its
+    openings) and builds ranked, congestion-aware recommendations with a reason per pair.
+
+    Parameters
+    ----------
+    seekers, vacancies : polars.DataFrame
+        Raw tables with the columns of ``ARCHITECTURE.md`` (see :func:`matchcore.records.prepare`).
+    config : MatchConfig, optional
+        Weights, constraints and sizes (defaults to ``MatchConfig()``).
+    executor : concurrent.futures.Executor, optional
+        Where assignment shards run: local processes by default; any executor, e.g. a Dask
+        client's ``client.get_executor()``.
+    coder : TitleCoder, optional
+        A fitted title coder (a default :class:`~matchcore.normalize.TitleCoder` otherwise).
+    progress : bool, optional
+        Show progress bars (default: when standard error is a terminal).
+
+    Returns
+    -------
+    MatchResult
+        Every input seeker is in ``assignments`` or ``unmatched`` (with the reason), every input
+        row of either table is kept or in ``rejected``. Same input and config, same output.
+
+    Examples
+    --------
+    >>> import matchcore as mc
+    >>> seekers, vacancies = mc.synth.province(400, 100, seed=0)
+    >>> result = mc.match(seekers, vacancies, config=mc.MatchConfig(top_k=5), progress=False)
+    >>> s = result.summary()
+    >>> result.assignments.height + result.unmatched.height == s["seekers_in"] == 400
+    True
+    >>> int(result.recommendations["rank"].max()) <= 5
+    True
+    """
+    from matchcore import assign, records, scoring
+
+    config = MatchConfig() if config is None else config
+    if not isinstance(config, MatchConfig):
+        raise InvalidParameter.of("config", "match", type(config).__name__, "a MatchConfig")
+    timings: dict[str, float] = {}
+    with Progress(total=6, desc="match", enabled=progress) as bar:
+        with _stage("prepare", timings, bar):
+            prepared = records.prepare(
+                seekers, vacancies, within=config.within, coder=coder, progress=progress
+            )
+        ps, pv = prepared.seekers, prepared.vacancies
+        with _stage("candidates", timings, bar):
+            cand = scoring.VacancyIndex(config, progress=progress).fit(pv).candidates(ps)
+        capacity = pv["openings"].to_numpy().astype(np.int64)
+        with _stage("assign", timings, bar):
+            solved = assign.solve(
+                cand.scores,
+                capacity,
+                method=config.assignment,
+                executor=executor,
+                progress=progress,
+            )
+        with _stage("recommend", timings, bar):
+            rec = assign.recommend(
+                cand.scores,
+                capacity,
+                k=config.top_k,
+                congestion=config.congestion,
+                price=config.congestion_price,
+                assignment=solved,
+                executor=executor,
+                progress=progress,
+            )
+        with _stage("explain", timings, bar):
+            recommendations = _recommendations(cand, rec, ps, pv)
+        with _stage("tables", timings, bar):
+            assignments, unmatched = _assignments_and_unmatched(
+                solved.vacancy_of, cand, ps, pv, prepared.rejected
+            )
+            audit = _audit(pv, vacancies)
+    stats = {
+        "candidates": dict(cand.stats),
+        "assignment": solved.stats(),
+        "recommendations": rec.summary(),
+    }
+    return MatchResult(
+        recommendations=recommendations,
+        assignments=assignments,
+        unmatched=unmatched,
+        rejected=prepared.rejected,
+        audit=audit,
+        seekers=ps,
+        vacancies=pv,
+        config=config,
+        timings=timings,
+        stats=stats,
+        n_input={"seekers": seekers.height, "vacancies": vacancies.height},
+    )
+
+
+def _recommendations(cand: Any, rec: Any, ps: pl.DataFrame, pv: pl.DataFrame) -> pl.DataFrame:
+    from matchcore.scoring import component_names
+
+    rows = np.asarray(rec.seeker, dtype=np.int64)
+    cols = np.asarray(rec.vacancy, dtype=np.int64)
+    pos = _edge_positions(cand.scores, rows, cols)
+    data: dict[str, Any] = {
+        "seeker_id": ps["seeker_id"].gather(rows),
+        "vacancy_id": pv["vacancy_id"].gather(cols),
+        "rank": pl.Series(rec.rank, dtype=pl.Int32),
+        "score": pl.Series(rec.score, dtype=pl.Float64),
+    }
+    for name in component_names():
+        data[name] = pl.Series(cand.components[name][pos], dtype=pl.Float32)
+    data["assigned"] = pl.Series(rec.assigned, dtype=pl.Boolean)
+    data["reason"] = pl.Series(cand.explain(rows, cols), dtype=pl.Utf8)
+    return pl.DataFrame(data)
+
+
+def _assignments_and_unmatched(
+    vacancy_of: np.ndarray,
+    cand: Any,
+    ps: pl.DataFrame,
+    pv: pl.DataFrame,
+    rejected: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    vacancy_of = np.asarray(vacancy_of, dtype=np.int64)
+    chosen = np.flatnonzero(vacancy_of >= 0)
+    pos = _edge_positions(cand.scores, chosen, vacancy_of[chosen])
+    assignments = pl.DataFrame(
+        {
+            "seeker_id": ps["seeker_id"].gather(chosen),
+            "vacancy_id": pv["vacancy_id"].gather(vacancy_of[chosen]),
+            "score": pl.Series(np.asarray(cand.scores.data)[pos], dtype=pl.Float64),
+        }
+    )
+    left = np.flatnonzero(vacancy_of < 0)
+    degree = np.diff(cand.scores.indptr)
+    excluded = np.zeros(ps.height, dtype=bool)
+    excluded[np.asarray(cand.excluded, dtype=np.int64)] = True
+    reason = np.where(
+        excluded[left],
+        UNMATCHED_REASONS["age"],
+        np.where(
+            degree[left] == 0, UNMATCHED_REASONS["no_candidate"], UNMATCHED_REASONS["out_competed"]
+        ),
+    )
+    kept = pl.DataFrame(
+        {
+            "seeker_id": ps["seeker_id"].gather(left),
+            "row": ps["row"].gather(left).cast(pl.UInt32),
+            "reason": pl.Series(reason, dtype=pl.Utf8),
+        }
+    )
+    errors = (
+        rejected.filter((pl.col("table") == "seekers") & (pl.col("severity") == "error"))
+        .sort("row")
+        .group_by("row", maintain_order=True)
+        .agg(pl.col("id").first(), pl.col("field").first(), pl.col("reason").first())
+    )
+    dropped = errors.select(
+        pl.col("id").alias("seeker_id"),
+        pl.col("row").cast(pl.UInt32),
+        pl.format("rejected: {} ({})", pl.col("reason"), pl.col("field")).alias("reason"),
+    )
+    unmatched = pl.concat([kept, dropped], how="vertical_relaxed").sort("row")
+    return assignments, unmatched.select("seeker_id", "reason", "row")
+
+
+def _audit(pv: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
+    """One row per (flagged posting, category) with the words found, from the raw text."""
+    from matchcore.normalize import audit_posting
+
+    flagged = pv.filter(pl.col("audit").list.len() > 0).select("vacancy_id", "row")
+    text_cols = [c for c in ("title", "requirements", "description") if c in raw.columns]
+    out: list[dict[str, Any]] = []
+    for vid, row in flagged.iter_rows():
+        raw_row = raw.row(int(row), named=True)
+        text = "\n".join(str(raw_row[c]) for c in text_cols if raw_row[c] is not None)
+        for finding in audit_posting(text):
+            out.append(
+                {
+                    "vacancy_id": vid,
+                    "row": row,
+                    "category": finding.category,
+                    "words": "、".join(finding.words),
+                }
+            )
+    schema = {"vacancy_id": pl.Utf8, "row": pl.UInt32, "category": pl.Utf8, "words": pl.Utf8}
+    return pl.DataFrame(out, schema=schema)

@@ -1,0 +1,228 @@
+"""End-to-end: the whole job on generated data, its accounting and its invariants."""
+
+import json
+
+import numpy as np
+import polars as pl
+import pytest
+
+import matchcore as mc
+from matchcore._match import UNMATCHED_REASONS
+
+
+@pytest.fixture(scope="module")
+def province():
+    return mc.synth.province(1_500, 300, seed=7)
+
+
+@pytest.fixture(scope="module")
+def result(province):
+    seekers, vacancies = province
+    return mc.match(seekers, vacancies, config=mc.MatchConfig(top_k=5), progress=False)
+
+
+def test_every_seeker_is_assigned_or_unmatched_with_a_reason(province, result):
+    seekers, _ = province
+    assert result.assignments.height + result.unmatched.height == seekers.height
+    rows = pl.concat(
+        [
+            result.seekers.join(result.assignments, on="seeker_id", how="semi")["row"],
+            result.unmatched["row"],
+        ]
+    )
+    assert sorted(rows.to_list()) == list(range(seekers.height))
+    assert set(result.unmatched["reason"].unique().to_list()) <= set(
+        UNMATCHED_REASONS.values()
+    ) | set(r for r in result.unmatched["reason"].to_list() if r.startswith("rejected: "))
+    rejected_seekers = result.rejected.filter(
+        (pl.col("table") == "seekers") & (pl.col("severity") == "error")
+    )["row"].n_unique()
+    assert result.unmatched["reason"].str.starts_with("rejected: ").sum() == rejected_seekers
+    assert rejected_seekers > 0  # the synthetic province carries defective rows
+
+
+def test_every_vacancy_row_is_kept_or_rejected(province, result):
+    _, vacancies = province
+    errors = result.rejected.filter(
+        (pl.col("table") == "vacancies") & (pl.col("severity") == "error")
+    )
+    assert result.vacancies.height + errors["row"].n_unique() == vacancies.height
+    s = result.summary()
+    assert s["vacancies_in"] == vacancies.height
+    assert s["vacancies"] + s["vacancies_rejected"] == vacancies.height
+
+
+def test_capacities_and_each_seeker_once(result):
+    a = result.assignments
+    assert a["seeker_id"].n_unique() == a.height
+    load = a.group_by("vacancy_id").len()
+    joined = load.join(result.vacancies.select("vacancy_id", "openings"), on="vacancy_id")
+    assert joined.height == load.height
+    assert (joined["len"] <= joined["openings"]).all()
+    assert a["score"].is_between(0, 1).all()
+
+
+def test_recommendations_are_ranked_explained_and_hold_the_assignment(result):
+    rec = result.recommendations
+    assert rec["rank"].min() == 1
+    assert rec["rank"].max() <= 5
+    assert rec.group_by("seeker_id").agg(pl.col("rank").is_duplicated().any())["rank"].sum() == 0
+    for name in mc.scoring.component_names():
+        assert rec[name].is_between(0, 1).all(), name
+    assert rec["reason"].str.len_chars().min() > 0
+    flagged = rec.filter(pl.col("assigned")).select("seeker_id", "vacancy_id")
+    assert flagged.sort("seeker_id").equals(
+        result.assignments.select("seeker_id", "vacancy_id").sort("seeker_id")
+    )
+    # a score is never above the one ranked before it
+    ordered = rec.sort("seeker_id", "rank")
+    prev = ordered.group_by("seeker_id", maintain_order=True).agg(
+        (pl.col("score").diff() <= 1e-12).all().alias("ok")
+    )
+    assert prev["ok"].all()
+
+
+def test_exact_assignment_is_at_least_as_good_as_greedy(province, result):
+    seekers, vacancies = province
+    greedy = mc.match(
+        seekers, vacancies, config=mc.MatchConfig(top_k=5, assignment="greedy"), progress=False
+    )
+    assert result.assignments["score"].sum() >= greedy.assignments["score"].sum() - 1e-6
+
+
+def test_same_input_same_output(province, result):
+    seekers, vacancies = province
+    again = mc.match(seekers, vacancies, config=mc.MatchConfig(top_k=5), progress=False)
+    assert again.assignments.equals(result.assignments)
+    assert again.recommendations.equals(result.recommendations)
+    assert again.unmatched.equals(result.unmatched)
+
+
+def test_audit_reports_discriminatory_postings_without_filtering(result):
+    audit = result.audit
+    assert audit.height > 0
+    assert set(audit.columns) == {"vacancy_id", "row", "category", "words"}
+    flagged = result.vacancies.join(audit.select("vacancy_id").unique(), on="vacancy_id")
+    # flagged postings are still matched like any other
+    assert flagged.height == audit["vacancy_id"].n_unique()
+
+
+def test_summary_and_report(result, tmp_path):
+    s = result.summary()
+    assert set(s["timings"]) >= {"prepare", "candidates", "assign", "recommend"}
+    assert 0 <= s["fill_rate"] <= 1
+    paths = result.write(tmp_path, fmt="csv")
+    assert pl.read_csv(paths["assignments"]).height == result.assignments.height
+    rep = mc.report.quarterly(result)
+    total = rep.tables["overall"].row(0, named=True)
+    assert total["matches"] == result.assignments.height
+
+
+def test_bad_config_is_refused():
+    with pytest.raises(mc.InvalidParameter, match="'config' parameter of match"):
+        mc.match(pl.DataFrame(), pl.DataFrame(), config={"top_k": 3})
+
+
+def test_missing_columns_listed(province):
+    seekers, vacancies = province
+    with pytest.raises(mc.MissingColumns, match="region"):
+        mc.match(seekers.drop("region"), vacancies, progress=False)
+
+
+def test_cli_demo_and_match(tmp_path, capsys):
+    from matchcore.cli import main
+
+    out = tmp_path / "demo"
+    assert (
+        main(["demo", "--seekers", "600", "--vacancies", "120", "--out", str(out), "--no-progress"])
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "fill rate" in text
+    assert (out / "assignments.csv").exists()
+    assert (out / "report" / "index.html").exists()
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["seekers_in"] == 600
+
+    s, v = mc.synth.province(300, 60, seed=2)
+    s.write_parquet(tmp_path / "s.parquet")
+    v.write_csv(tmp_path / "v.csv")
+    cfg = tmp_path / "cfg.json"
+    cfg.write_text(json.dumps({"top_k": 3}), encoding="utf-8")
+    args = [
+        "match",
+        "--seekers",
+        str(tmp_path / "s.parquet"),
+        "--vacancies",
+        str(tmp_path / "v.csv"),
+        "--out",
+        str(tmp_path / "m"),
+        "--config",
+        str(cfg),
+        "--no-progress",
+    ]
+    assert main(args) == 0
+    rec = pl.read_csv(tmp_path / "m" / "recommendations.csv")
+    assert rec["rank"].max() <= 3
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"--seekers": "missing.csv"}, "no such file"),
+        ({"--config": "bad.json"}, "cannot read config"),
+        ({"--config": "unknown.json"}, "'topk' parameter of MatchConfig"),
+    ],
+)
+def test_cli_match_errors_exit_non_zero(tmp_path, capsys, change, message):
+    from matchcore.cli import main
+
+    s, v = mc.synth.province(50, 10, seed=1)
+    s.write_csv(tmp_path / "s.csv")
+    v.write_csv(tmp_path / "v.csv")
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "unknown.json").write_text('{"topk": 3}', encoding="utf-8")
+    opts = {"--seekers": "s.csv", "--vacancies": "v.csv", "--out": "o"}
+    opts.update(change)
+    argv = ["match", "--no-progress"]
+    for k, val in opts.items():
+        argv += [k, str(tmp_path / val)]
+    assert main(argv) != 0
+    assert message in capsys.readouterr().err
+
+
+def test_missing_column_from_cli(tmp_path, capsys):
+    from matchcore.cli import main
+
+    s, v = mc.synth.province(50, 10, seed=1)
+    s.drop("region").write_csv(tmp_path / "s.csv")
+    v.write_csv(tmp_path / "v.csv")
+    argv = [
+        "match",
+        "--seekers",
+        str(tmp_path / "s.csv"),
+        "--vacancies",
+        str(tmp_path / "v.csv"),
+        "--out",
+        str(tmp_path / "o"),
+        "--no-progress",
+    ]
+    assert main(argv) == 2
+    assert "missing required column" in capsys.readouterr().err
+
+
+def test_no_candidates_reason():
+    s = pl.DataFrame(
+        {"seeker_id": ["a"], "desired_occupation": ["6-31-01-03"], "region": ["济南市"]}
+    )
+    v = pl.DataFrame(
+        {
+            "vacancy_id": ["v"],
+            "occupation_code": ["6-31-01-03"],
+            "openings": [1],
+            "region": ["青岛市"],
+        }
+    )
+    r = mc.match(s, v, progress=False)
+    assert r.unmatched.row(0, named=True)["reason"] == UNMATCHED_REASONS["no_candidate"]
+    assert np.isclose(r.summary()["fill_rate"], 0.0)
