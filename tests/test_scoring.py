@@ -475,3 +475,25 @@ def test_empty_tables_and_missing_regions():
     nowhere = v.with_columns(city_code=pl.lit(None, pl.String), region_code=pl.lit(None, pl.String))
     assert candidates(s, nowhere).scores.nnz == 0  # city scope: no city, no candidate
     assert candidates(s, nowhere, mc.MatchConfig(scope="province")).scores.nnz > 0
+
+
+def test_legal_working_age_is_configurable():
+    s = seekers_df([{"birth_year": 2012}, {"birth_year": 1990}])
+    v = vacancies_df([{}])
+    assert candidates(s, v).excluded.tolist() == [0]
+    wide = candidates(s, v, mc.MatchConfig(legal_working_age=(10, 65)))
+    assert wide.excluded.tolist() == []
+    assert wide.scores.nnz == 2
+
+
+def test_urgent_occupation_and_reason_flags():
+    s = seekers_df([{"category": "graduate", "birth_year": 2003}])
+    v = vacancies_df(
+        [{"internship": True, "advanced_manufacturing": True, "session": "先进制造业专场"}]
+    )
+    cfg = mc.MatchConfig(urgent_occupations=("6-31-00-00",))
+    c = candidates(s, v, cfg)
+    assert c.components["priority"][0] == pytest.approx(1.0)
+    reason = c.explain([0], [0])[0]
+    assert "重点：先进制造业企业、急需紧缺职业、就业见习岗位、专场招聘" in reason
+    assert "同在历下区" in reason
