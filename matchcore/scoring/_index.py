@@ -9,8 +9,10 @@ How the best K vacancies of every seeker are found without the seekers x vacanci
    :meth:`~VacancyIndex.transform` does the same for seekers with the fitted vectorizer.
 2. **Blocking.** Under ``scope="city"`` a seeker meets the vacancies of their own city and of the
    cities of their willing regions (this is the region hard constraint, so blocking by city is
-   exact). Inside a city the seeker first meets only the major groups of their occupation and of
-   their major.
+   exact). Where those cities hold many vacancies (``group_min_k * K``, 5,000 for K=50) the
+   seeker first meets only the major groups of their occupation and of their major. Seekers with
+   the same cities and groups share one block (a "signature"), so a seeker's candidates come out
+   of one dense top-K without merging lists.
 3. **Dense block scoring.** For a chunk of seekers x the vacancies of a block, every component is
    computed vectorised: discrete components (education, skill level, professional title,
    priority, and the education / trainee constraints as ``-inf``) through one small lookup table
