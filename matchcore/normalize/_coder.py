@@ -65,7 +65,7 @@ class _Params:
     w_definition: float = 0.3
     w_words: float = 2.0
     w_history: float = 1.0
-    hierarchy: float = 0.3
+    hierarchy: float = 1.0
     temperature: float = 0.05
     prior: float = 1.0
     prior_alpha: float = 0.5
@@ -299,28 +299,41 @@ class _Model:
         self.vectorizer = _CharNgrams(params.ngram)
         x = self.vectorizer.fit_transform(texts)
         member = sp.csr_array((w, (cls, np.arange(len(texts)))), shape=(n, len(texts)))
-        self.centroids = _l2_rows(sp.csr_array(member @ x))
+        centroids = _l2_rows(sp.csr_array(member @ x))
         # Subtree centroids: every document also counts for each ancestor of its code.
-        self.subtree = _l2_rows(sp.csr_array(tree.desc.T @ (member @ x)))
+        subtree = _l2_rows(sp.csr_array(tree.desc.T @ (member @ x)))
+        # The score is linear in the query: cos(q, centroid) plus ``hierarchy`` times the mean
+        # cos(q, subtree centroid) over the code's ancestors, so both fold into one matrix.
+        weights = centroids + params.hierarchy * sp.csr_array(tree.anc_mean @ subtree)
+        # Stored by feature (rows = n-grams) so that a batch slices only the n-grams it uses.
+        self.weights_by_feature = sp.csr_array(weights.T, dtype=np.float32)
         counts = np.bincount(np.array([i for _, i in history], dtype=np.intp), minlength=n)
         alpha = params.prior_alpha
         self.log_prior = np.log((counts + alpha) / (counts.sum() + alpha * n)).astype(np.float32)
         self.params = params
 
+    def scores(self, texts: Sequence[str]) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
+        """Linear scores of every code, shape (len(texts), n_codes), and rows with no n-gram."""
+        q = self.vectorizer.transform(texts)
+        used = np.unique(q.indices)
+        dense = self.weights_by_feature[used].toarray()  # (n_used, n_codes)
+        q_used = sp.csr_array(
+            (q.data, np.searchsorted(used, q.indices).astype(np.int32), q.indptr),
+            shape=(q.shape[0], len(used)),
+        )
+        s = np.asarray(q_used @ dense, dtype=np.float32)
+        return s, np.diff(q.indptr) == 0
+
     def proba(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Probabilities over all codes, shape (len(texts), n_codes)."""
-        tree = _tree()
-        q = self.vectorizer.transform(texts)
-        s = (q @ self.centroids.T).toarray()
-        if self.params.hierarchy:
-            g = (q @ self.subtree.T).toarray()
-            s += self.params.hierarchy * np.asarray(tree.anc_mean @ g.T).T
-        logits = s / self.params.temperature + self.params.prior * self.log_prior
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits, dtype=np.float32)
+        s, empty = self.scores(texts)
+        # Softmax in place (float32): the scores matrix is the largest array of a batch.
+        s *= np.float32(1.0 / self.params.temperature)
+        s += np.float32(self.params.prior) * self.log_prior
+        s -= s.max(axis=1, keepdims=True)
+        p = np.exp(s, out=s)
         p /= p.sum(axis=1, keepdims=True)
         # An input with no known character carries no evidence: fall back to the prior.
-        empty = np.diff(q.indptr) == 0
         if np.any(empty):
             prior = np.exp(self.log_prior - self.log_prior.max())
             p[empty] = prior / prior.sum()
@@ -749,20 +762,21 @@ def _decide(
     order = np.lexsort((part, -vals), axis=1)
     ranked = part[rows[:, None], order]
     best = ranked[:, 0]
-    agg = np.asarray((sp.csr_array(p) @ tree.desc).toarray()) if threshold > 0 else None
     chain = tree.up[best]  # (n, 4): best, its parent, ...
     chosen = best.copy()
     raw = p[rows, best].astype(np.float32)
     backed = np.zeros(p.shape[0], dtype=bool)
-    if agg is not None:
-        need = raw < threshold
-        for r in np.flatnonzero(need):
+    need = np.flatnonzero(raw < threshold) if threshold > 0 else np.zeros(0, dtype=np.intp)
+    if len(need):
+        # Probability of each group: the sum over its subtree (tree.desc maps codes to groups).
+        agg = np.asarray(tree.desc.T @ p[need].T).T
+        for r_local, r in enumerate(need):
             for node in chain[r, 1:]:
                 if node < 0:
                     break
-                if agg[r, node] >= threshold:
+                if agg[r_local, node] >= threshold:
                     chosen[r] = node
-                    raw[r] = agg[r, node]
+                    raw[r] = agg[r_local, node]
                     backed[r] = True
                     break
     return best, chosen, raw, backed, ranked
