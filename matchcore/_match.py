@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 #: Why a seeker ends in ``MatchResult.unmatched``.
 UNMATCHED_REASONS = {
-    "rejected": "rejected: the input row could not be used (see rejected)",
+    "rejected": "rejected: no usable {field} (see rejected)",
     "age": "outside the legal working age",
     "no_candidate": "no candidate in reach: no vacancy in the seeker's regions passes the hard constraints",
     "out_competed": "out-competed: every candidate vacancy was filled by higher-scoring seekers",
@@ -218,7 +218,7 @@ def _assignments_and_unmatched(
     dropped = errors.select(
         pl.col("id").alias("seeker_id"),
         pl.col("row").cast(pl.UInt32),
-        pl.format("rejected: {} ({})", pl.col("reason"), pl.col("field")).alias("reason"),
+        pl.format("rejected: no usable {} (see rejected)", pl.col("field")).alias("reason"),
     )
     unmatched = pl.concat([kept, dropped], how="vertical_relaxed").sort("row")
     return assignments, unmatched.select("seeker_id", "reason", "row")
