@@ -44,8 +44,19 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     raise InvalidValue("encoding", str(path), "a CSV file in UTF-8, GBK or GB18030")
 
 
+def _separator(text: str) -> str:
+    """The delimiter of a delimited text file: the most frequent of , tab ; | in its header."""
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
+
+
 def read_table(path: str | Path, *, sheet: str | None = None) -> pl.DataFrame:
     """Read a CSV (UTF-8 or GBK/GB18030, detected), Parquet or Excel file as strings-first raw table.
+
+    The delimiter of CSV and ``.txt`` files (comma, tab, semicolon or ``|``) is taken from the
+    header line.
 
     CSV columns are all read as text (``Utf8``) so that codes such as ``0370102`` or ids with
     leading zeros survive; the records stage types them. Excel needs the ``excel`` extra.
@@ -76,7 +87,7 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> pl.DataFrame:
     if fmt == "csv":
         text, enc = _decode(path.read_bytes(), path)
         log.debug("reading %s as %s", path, enc)
-        return pl.read_csv(io.StringIO(text), infer_schema=False)
+        return pl.read_csv(io.StringIO(text), infer_schema=False, separator=_separator(text))
     if fmt == "parquet":
         return pl.read_parquet(path)
     try:

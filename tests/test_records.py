@@ -687,3 +687,12 @@ def test_distinct_value_parsing_agrees_with_parsing_every_row():
         audit = [f.category for f in nz.audit_posting(r["raw_title"] or "")]
         audit += [f.category for f in nz.audit_posting(r["raw_requirements"] or "")]
         assert set(r["audit"]) == set(audit)
+
+
+def test_read_tab_separated_text_export(tmp_path):
+    path = tmp_path / "vacancies.txt"
+    path.write_bytes(
+        "vacancy_id\ttitle\topenings\tregion\nV1\t电工，五险一金\t3\t济南\n".encode("gbk")
+    )
+    got = mc.records.read(path)
+    assert got.rows() == [("V1", "电工，五险一金", "3", "济南")]

@@ -17,7 +17,8 @@ def read(path: str | Path, *, sheet: str | None = None) -> pl.DataFrame:
     CSV files are decoded as UTF-8 (with or without a byte-order mark) or, failing that, as
     GB18030, the superset of GBK and GB2312 that Chinese government systems often export; every
     CSV column is read as text so that codes and ids with leading zeros survive (``prepare``
-    types them). Parquet keeps its types. Excel (``.xlsx``/``.xls``) is read with polars'
+    types them); the delimiter (comma, tab, semicolon or ``|``, as in ``.txt`` exports) is
+    taken from the header line. Parquet keeps its types. Excel (``.xlsx``/``.xls``) is read with polars'
     ``read_excel`` on the calamine engine (the ``fastexcel`` package, the ``excel`` extra).
 
     Parameters
