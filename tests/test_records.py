@@ -479,8 +479,14 @@ def tables(draw, columns, required):
         else:
             cells = draw(st.lists(_CELLS, min_size=n, max_size=n))
             data[c] = pl.Series(c, [None if x is None else str(x) for x in cells], dtype=pl.Utf8)
-    # duplicate ids now and then
-    return pl.DataFrame(data) if cols else pl.DataFrame()
+    out = pl.DataFrame(data)
+    id_col = required[0]
+    if n >= 2 and draw(st.booleans()):  # repeat one row's id further down
+        i, j = sorted(draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True)))
+        ids = out[id_col].to_list()
+        ids[j] = ids[i]
+        out = out.with_columns(pl.Series(id_col, ids, dtype=out[id_col].dtype))
+    return out
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
