@@ -56,7 +56,7 @@ def run(tables, report):
     secs, cpu = time.perf_counter() - t1, _cpu() - c1
     report(
         f"scoring[{name}] {s.height:,} x {v.height:,} K={K}: candidates {secs:.1f} s wall, "
-        f"{cpu:.1f} s CPU on 2 threads (the machine is shared: CPU/2 is the unloaded wall time) "
+        f"{cpu:.1f} s CPU summed over 2 threads (wall time depends on the shared machine load) "
         f"(fit {fit:.1f} s, data {gen:.1f} s), {s.height / secs:,.0f} seekers/s, "
         f"{cand.scores.nnz:,} pairs kept, {cand.stats['pairs_scored'] / 1e9:.2f} G pairs scored, "
         f"{cand.stats['fallback_seekers']:,} seekers re-scanned for exactness, "
