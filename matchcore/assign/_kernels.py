@@ -17,7 +17,13 @@ import numpy as np
 
 from matchcore._errors import MatchcoreError
 
-__all__ = ["SolverFailed", "deferred_acceptance", "flow_bmatching", "row_of_edge"]
+__all__ = [
+    "SolverFailed",
+    "deferred_acceptance",
+    "flow_bmatching",
+    "order_in_rows",
+    "row_of_edge",
+]
 
 
 class SolverFailed(MatchcoreError, RuntimeError):
@@ -28,6 +34,23 @@ def row_of_edge(indptr: np.ndarray) -> np.ndarray:
     """Row index of every stored entry of a CSR pattern."""
     n = indptr.shape[0] - 1
     return np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+
+
+def order_in_rows(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Permutation sorting entries by row ascending, then value descending, then input order.
+
+    Two single-key sorts instead of a multi-key ``lexsort`` (several times faster on tens of
+    millions of entries): a stable sort by value gives each entry a unique rank, and
+    ``row x n + rank`` is a unique integer key. With entries in CSR order, "input order" means
+    lower column first.
+    """
+    n = values.shape[0]
+    by_value = np.argsort(-values, kind="stable")
+    rank = np.empty(n, dtype=np.int64)
+    rank[by_value] = np.arange(n, dtype=np.int64)
+    del by_value
+    key = rows.astype(np.int64) * max(n, 1) + rank
+    return np.argsort(key)
 
 
 def integer_costs(data: np.ndarray, resolution: float) -> np.ndarray:

@@ -24,7 +24,7 @@ import numpy as np
 import polars as pl
 
 from matchcore._errors import InvalidParameter
-from matchcore.assign._kernels import row_of_edge
+from matchcore.assign._kernels import order_in_rows, row_of_edge
 from matchcore.assign._shard import execute
 from matchcore.assign._solve import Assignment, _frozen, check_executor, solve
 from matchcore.assign._validate import check_capacity, check_int, check_scores
@@ -279,7 +279,7 @@ def recommend(
         sel = np.flatnonzero(picked)
 
     s_rows, s_cols, s_val = rows[sel], csr.indices[sel].astype(np.int64), csr.data[sel]
-    order = np.lexsort((s_cols, -s_val, s_rows))
+    order = order_in_rows(s_rows, s_val)
     s_rows, s_cols, s_val = s_rows[order], s_cols[order], s_val[order]
     rank = np.arange(s_rows.size) - np.searchsorted(s_rows, s_rows, side="left") + 1
     return Recommendations(
@@ -300,8 +300,10 @@ def recommend(
 def _top_k(csr: Any, rows: np.ndarray, fixed: np.ndarray, k: int) -> np.ndarray:
     """Edge positions of each row's k best positive pairs; a fixed pair replaces the k-th."""
     pos = np.flatnonzero(csr.data > 0)
-    # best first; the fixed pair sorts first so it always survives the cut, then re-rank later
-    order = pos[np.lexsort((csr.indices[pos], -csr.data[pos], ~fixed[pos], rows[pos]))]
+    # best first, ties by lower column; the fixed (assigned) pair is lifted above every score so
+    # it always survives the cut (lists are re-ranked by score afterwards)
+    val = np.where(fixed[pos], np.inf, csr.data[pos])
+    order = pos[order_in_rows(rows[pos], val)]
     r = rows[order]
     rank = np.arange(order.size) - np.searchsorted(r, r, side="left")
     return np.sort(order[rank < k])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from matchcore.assign._validate import check_capacity, check_int, check_scores
 __all__ = ["Assignment", "solve"]
 
 METHODS = ("exact", "greedy", "stable")
+
+log = logging.getLogger(__name__)
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -211,12 +214,22 @@ def solve(
     )
     vacancy_of = np.full(n, -1, dtype=np.int64)
     vacancy_of[rows] = cols
+    seconds = time.perf_counter() - t0
+    log.info(
+        "solve(%s): %d of %d seekers assigned, total %.6f, %d shard(s), %.2f s",
+        method,
+        rows.size,
+        n,
+        float(vals.sum()),
+        plan.n_shards,
+        seconds,
+    )
     return Assignment(
         vacancy_of=_frozen(vacancy_of),
         total_score=float(vals.sum()),
         method=method,
         n_shards=plan.n_shards,
         n_components=plan.n_components,
-        seconds=time.perf_counter() - t0,
+        seconds=seconds,
         resolution=float(resolution) if method == "exact" else 0.0,
     )
