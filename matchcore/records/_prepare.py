@@ -859,6 +859,12 @@ _VACANCY_DTYPES = {
 }  # fmt: skip
 
 
+def _empty(table: str, dtypes: dict[str, Any]) -> tuple[pl.DataFrame, _Problems, pl.Series]:
+    """What ``_seekers`` / ``_vacancies`` return for a table with no rows."""
+    problems = _Problems(table, pl.Series([], dtype=pl.UInt32), pl.Series([], dtype=pl.Utf8))
+    return pl.DataFrame(schema=dtypes), problems, pl.Series([], dtype=pl.Boolean)
+
+
 def _check_within(within: object) -> str:
     text = str(within).strip() if isinstance(within, str | int) else ""
     if not re.fullmatch(r"\d{2}(?:\d{4})?", text):
@@ -968,8 +974,15 @@ def prepare(
         raise first
 
     with Progress(total=7, desc="prepare", enabled=progress) as bar:
-        s_table, s_problems, s_need = _seekers(seekers, area, bar)
-        v_table, v_problems, v_need = _vacancies(vacancies, area, bar)
+        # an empty table costs nothing (the online path prepares one side only)
+        s_table, s_problems, s_need = (
+            _seekers(seekers, area, bar) if seekers.height else _empty("seekers", _SEEKER_DTYPES)
+        )
+        v_table, v_problems, v_need = (
+            _vacancies(vacancies, area, bar)
+            if vacancies.height
+            else _empty("vacancies", _VACANCY_DTYPES)
+        )
         s_bad = s_problems.error_mask()
         v_bad = v_problems.error_mask()
         # code the titles of kept rows only, both tables at once (each distinct title once)
