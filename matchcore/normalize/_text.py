@@ -32,7 +32,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["CleanTitle", "clean_title", "normalize_text"]
 
@@ -70,8 +70,7 @@ def normalize_text(text: str) -> str:
     return s
 
 
-@dataclass(frozen=True, slots=True)
-class CleanTitle:
+class CleanTitle(NamedTuple):
     """A cleaned job title.
 
     Attributes
@@ -314,29 +313,31 @@ _NOISE_PIECES = frozenset(
 _NUM = r"\d+(?:\.\d+)?"
 _UNIT = r"(?:[kKwW](?![a-zA-Z])|千|万)"
 _PERIOD = r"(?:\s*(?:/|每|一|元/|元每|元一)\s*(?:个月|月|天|日|小时|时|年|单|件|周))"
-_PAY = r"(?:(?:月薪|年薪|底薪|综合薪资|薪资|工资|日薪|时薪|保底|税前|到手|收入|日结|综合)\s*)?"
 _TAIL = r"\s*(?:起|以上|左右|\+)?"
 # Noise with digits (only searched when the text has a digit).
 _NUMBER_NOISE_RE = re.compile(
-    "|".join(
+    r"(?:(?:年龄|月薪|年薪|底薪|综合薪资|薪资|工资|日薪|时薪|保底|税前|到手|收入|日结|综合|提成|分成)\s*)?"
+    r"(?=\d)(?:"
+    + "|".join(
         [
             # ages and experience
-            rf"(?:年龄\s*)?{_NUM}\s*[-~～至到]\s*{_NUM}\s*(?:周岁|岁)",
-            rf"(?:年龄\s*)?{_NUM}\s*(?:周岁|岁)\s*(?:以下|以上|以内|之间)?",
+            rf"{_NUM}\s*[-~～至到]\s*{_NUM}\s*(?:周岁|岁)",
+            rf"{_NUM}\s*(?:周岁|岁)\s*(?:以下|以上|以内|之间)?",
             rf"{_NUM}\s*[-~～至到]\s*{_NUM}\s*年(?:以上)?(?:工作)?(?:经验)?",
             rf"{_NUM}\s*年以上(?:工作)?(?:经验)?",
             r"\d{2,4}\s*届(?:毕业生|应届生)?",
             # salary
-            rf"{_PAY}{_NUM}\s*{_UNIT}?\s*[-~～至到]\s*{_NUM}\s*(?:{_UNIT}|元)?{_PERIOD}?{_TAIL}",
-            rf"{_PAY}{_NUM}\s*{_UNIT}\s*元?{_PERIOD}?{_TAIL}",
-            rf"{_PAY}{_NUM}\s*(?:元|块)\s*{_PERIOD}?{_TAIL}",
-            rf"{_PAY}\d{{3,}}(?:\.\d+)?\s*{_PERIOD}?{_TAIL}",
+            rf"{_NUM}\s*{_UNIT}?\s*[-~～至到]\s*{_NUM}\s*(?:{_UNIT}|元)?{_PERIOD}?{_TAIL}",
+            rf"{_NUM}\s*{_UNIT}\s*元?{_PERIOD}?{_TAIL}",
+            rf"{_NUM}\s*(?:元|块)\s*{_PERIOD}?{_TAIL}",
+            rf"\d{{3,}}(?:\.\d+)?\s*{_PERIOD}?{_TAIL}",
             rf"{_NUM}\s*{_PERIOD}",
-            rf"(?:(?:提成|分成)\s*)?{_NUM}\s*%",
-            # reference codes
-            r"(?<![A-Za-z])[A-Za-z]{1,3}\d{4,}",
+            rf"{_NUM}\s*%",
         ]
     )
+    + ")"
+    # reference codes
+    + r"|(?<![A-Za-z])[A-Za-z]{1,3}\d{4,}"
 )
 _HAS_DIGIT_RE = re.compile(r"\d")
 _COMMISSION_RE = re.compile(r"(?:高|超高)?[\u4e00-\u9fff]{0,2}提成高?")
@@ -373,7 +374,10 @@ _COMPANY_RE = re.compile(
     rf"^[{_CJK}A-Za-z0-9]{{2,}}?(?:股份有限公司|有限责任公司|有限公司|分公司|公司|集团)(?=[{_CJK}A-Za-z])"
 )
 _ELLIPSIS_RE = re.compile(r"(?:\.{2,}|…+)")
-_SPLIT_RE = re.compile(rf"[{_SEP}/、,，;；|!?！？:：+~=*&@]+|(?<=[{_CJK}])[\s\-_—·.]+(?=[{_CJK}])")
+_SPLIT_RE = re.compile(rf"[{_SEP}/、,，;；|!?！？:：+~=*&@]+")
+# Spaces, dashes and dots between Chinese characters also separate titles (服务员 后厨).
+_GAP_CHARS = frozenset(" \t-_—·.")
+_GAP_RE = re.compile(rf"(?<=[{_CJK}])[\s\-_—·.]+(?=[{_CJK}])")
 _JUNK_RE = re.compile(
     rf"[^{_CJK}A-Za-z0-9/、,，;；|!?！？:：+~=*&@#.%…\-_—·()\[\]【】「」『』〔〕<>《》{{}}\ue000]+"
 )
@@ -400,6 +404,7 @@ _GRADE_HEADS = frozenset(g[:2] for g in _GRADES)
 _EMPLOYMENT_CHARS = frozenset("全兼日周临")
 _TRAINEE_ENDS = ("管理培训生", "管培生", "实习生", "见习生", "学徒", "学徒工", "实习", "见习")
 _PURE_RE = re.compile(rf"[{_CJK}]+")
+_HINTS = frozenset("公集聘招")
 _RANK_ONLY = frozenset({"主管", "经理", "总监", "主任", "助理", "专员", "负责人"})
 
 
@@ -425,9 +430,11 @@ class _Places:
         return None
 
     def find(self, s: str) -> list[str]:
+        heads = self.heads
+        if heads.isdisjoint([s[i : i + 2] for i in range(len(s) - 1)]):
+            return []
         found = []
         i, n = 0, len(s) - 1
-        heads = self.heads
         while i < n:
             if s[i : i + 2] in heads:
                 name = self.at(s, i)
@@ -496,8 +503,9 @@ def _tidy(piece: str) -> str:
     if _PURE_RE.fullmatch(piece):
         return piece
     piece = _KEEP_RE.sub(" ", piece)
-    piece = _CJK_SPACE_RE.sub("", piece)
-    return _SPACES_RE.sub(" ", piece).strip(" .+")
+    if " " in piece:
+        piece = _SPACES_RE.sub(" ", _CJK_SPACE_RE.sub("", piece))
+    return piece.strip(" .+")
 
 
 def _strip_piece(piece: str, places: _Places) -> str:
@@ -582,7 +590,14 @@ def _pieces(s: str, places: _Places) -> list[str]:
         if m:
             s = s[m.end() :]
     pieces: list[str] = []
-    for raw in _SPLIT_RE.split(s):
+    raws = _SPLIT_RE.split(s) if not _PURE_RE.fullmatch(s) else [s]
+    if len(raws) > 1 or not _GAP_CHARS.isdisjoint(s):
+        raws = [
+            r
+            for raw in raws
+            for r in (_GAP_RE.split(raw) if not _GAP_CHARS.isdisjoint(raw) else (raw,))
+        ]
+    for raw in raws:
         piece = _tidy(raw)
         if not piece or piece in _NOISE_PIECES or piece.isdigit():
             continue
@@ -603,6 +618,11 @@ def _stable(piece: str, places: _Places) -> list[str]:
         nxt: list[str] = []
         for p in work:
             c = _strip_piece(p, places)
+            if c == p and _PURE_RE.fullmatch(c) and _HINTS.isdisjoint(c):
+                # Pure Chinese that stripping left alone, with no company or hiring word: noise
+                # was replaced by separators and cannot have joined, so it is stable already.
+                out.append(c)
+                continue
             again = _pieces(c, places) if c else []
             if again == [c]:
                 out.append(c)
