@@ -287,3 +287,27 @@ def test_threshold_backs_off_a_close_call(coder: TitleCoder) -> None:
     assert out["code"][0] in tax.ancestors(loose["code"][0])
     assert out["level"][0] < loose["level"][0]
     assert out["needs_review"][0]
+
+
+def test_naive_bayes_groups_term_matches_reference() -> None:
+    import dataclasses
+
+    params = dataclasses.replace(_coder._PARAMS, nb1=0.1, nb2=0.1)
+    hist = [("电工", _coder._tree().index["6-31-01-03"])]
+    model = _coder._Model(hist, params)
+    plain = _coder._Model(hist, _coder._PARAMS)
+    texts = ["电工", "销售代表"]
+    s_nb, _ = model.scores(texts)
+    s_plain, _ = plain.scores(texts)
+    q = model.vectorizer.transform(texts).toarray()
+    expect = s_plain.astype(np.float64)
+    for weight, log_theta_t, log_pg, col in model.nb:
+        ll = q @ log_theta_t.astype(np.float64) + log_pg
+        post = ll - np.log(np.exp(ll - ll.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True))
+        post -= ll.max(axis=1, keepdims=True)
+        for r in range(len(texts)):
+            for i, g in enumerate(col):
+                expect[r, i] += weight * (post[r, g] if g >= 0 else post[r].max())
+    np.testing.assert_allclose(s_nb, expect, rtol=1e-4, atol=1e-4)
+    p = model.proba(texts)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
