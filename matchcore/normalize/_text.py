@@ -170,6 +170,12 @@ _NOISE_WORDS = [
     "包住",
     "包吃",
     "管吃住",
+    "管住",
+    "管吃",
+    "吃住",
+    "供车",
+    "有食堂",
+    "上班自由",
     "提供住宿",
     "提供食宿",
     "免费住宿",
@@ -316,7 +322,7 @@ _PERIOD = r"(?:\s*(?:/|每|一|元/|元每|元一)\s*(?:个月|月|天|日|小�
 _TAIL = r"\s*(?:起|以上|左右|\+)?"
 # Noise with digits (only searched when the text has a digit).
 _NUMBER_NOISE_RE = re.compile(
-    r"(?:(?:年龄|月薪|年薪|底薪|综合薪资|薪资|工资|日薪|时薪|保底|税前|到手|收入|日结|综合|提成|分成)\s*)?"
+    r"(?:(?:综合)?(?:年龄|月薪|年薪|底薪|综合薪资|薪资|工资|日薪|时薪|保底|税前|到手|收入|日结|综合|提成|分成)\s*)?"
     r"(?=\d)(?:"
     + "|".join(
         [
@@ -397,13 +403,14 @@ _JOBLIKE_RE = re.compile(
     r"(?:员|工|师|手|长|家|匠|官|嫂|厨|生|司机|经理|主管|专员|顾问|代表|助理|总监|主任|老师|"
     r"教练|医生|护士|会计|出纳|文员|前台|客服|销售|保安|保洁|保姆|阿姨|骑手|快递|主播|模特|达人|"
     r"编辑|编剧|记者|翻译|律师|运营|策划|设计|开发|测试|运维|采购|仓管|跟单|导购|收银|维修|"
-    r"普工|负责人|管家|[A-Za-z]{2,}|\d)$"
+    r"普工|负责人|管家)$"
 )
 _GRADE_ANY_RE = re.compile(_alt(_GRADES))
 _GRADE_HEADS = frozenset(g[:2] for g in _GRADES)
 _EMPLOYMENT_CHARS = frozenset("全兼日周临")
 _TRAINEE_ENDS = ("管理培训生", "管培生", "实习生", "见习生", "学徒", "学徒工", "实习", "见习")
 _PURE_RE = re.compile(rf"[{_CJK}]+")
+_NOT_HIRING = frozenset("商生标投聘募工")
 _HINTS = frozenset("公集聘招")
 _RANK_ONLY = frozenset({"主管", "经理", "总监", "主任", "助理", "专员", "负责人"})
 
@@ -530,6 +537,8 @@ def _strip_piece(piece: str, places: _Places) -> str:
                     piece = piece[: m.start()]
         if piece.startswith(("实习", "见习")) and len(piece) >= 4:
             piece = piece[2:]
+        if piece[:1] == "招" and len(piece) >= 3 and piece[1] not in _NOT_HIRING:
+            piece = piece[1:]  # 招月嫂 -> 月嫂 (but 招商专员, 招生老师)
         name = places.at(piece, 0)
         if name is not None and len(piece) - len(name) >= 2:
             piece = piece[len(name) :]
@@ -590,23 +599,17 @@ def _pieces(s: str, places: _Places) -> list[str]:
         if m:
             s = s[m.end() :]
     pieces: list[str] = []
-    raws = _SPLIT_RE.split(s) if not _PURE_RE.fullmatch(s) else [s]
-    if len(raws) > 1 or not _GAP_CHARS.isdisjoint(s):
-        raws = [
-            r
-            for raw in raws
-            for r in (_GAP_RE.split(raw) if not _GAP_CHARS.isdisjoint(raw) else (raw,))
-        ]
-    for raw in raws:
-        piece = _tidy(raw)
-        if not piece or piece in _NOISE_PIECES or piece.isdigit():
-            continue
-        if piece in _RANK_ONLY and pieces:
-            pieces[-1] = pieces[-1] + piece
-            continue
-        if piece in places.codes:
-            continue
-        pieces.append(piece)
+    for group in _SPLIT_RE.split(s) if not _PURE_RE.fullmatch(s) else (s,):
+        grouped = False  # a rank alone (行政人事 主管) joins a piece split off by a space only
+        for raw in _GAP_RE.split(group) if not _GAP_CHARS.isdisjoint(group) else (group,):
+            piece = _tidy(raw)
+            if not piece or piece in _NOISE_PIECES or piece.isdigit() or piece in places.codes:
+                continue
+            if piece in _RANK_ONLY and grouped:
+                pieces[-1] = pieces[-1] + piece
+                continue
+            pieces.append(piece)
+            grouped = True
     return pieces
 
 
@@ -636,8 +639,10 @@ def _stable(piece: str, places: _Places) -> list[str]:
 
 def _clean_once(text: str) -> CleanTitle:
     s = normalize_text(text)
-    s = _CPP_RE.sub("C" + _CPP_MARK * 2, s)
-    s = _JUNK_RE.sub(" ", s)
+    if not s.isalnum():  # anything but letters and digits (Chinese characters are letters)
+        if "++" in s:
+            s = _CPP_RE.sub("C" + _CPP_MARK * 2, s)
+        s = _JUNK_RE.sub(" ", s)
     places = _places()
 
     notes: list[str] = []
