@@ -84,6 +84,7 @@ def test_coder_speed(scale, report) -> None:  # type: ignore[no-untyped-def]
     # Build time of a ready coder (the base model is cached per process: clear it first).
     _coder._base_model.cache_clear()
     _coder._tree.cache_clear()
+    _coder._prepare.cache_clear()
     t0 = time.perf_counter()
     coder = TitleCoder()
     coder.code(["电工"], progress=False)

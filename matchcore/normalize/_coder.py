@@ -32,6 +32,7 @@ import io
 import json
 import logging
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -240,9 +241,11 @@ class _CharNgrams:
     def _grams(self, text: str) -> list[str]:
         out: list[str] = []
         for tok in text.split():
-            n_tok = len(tok)
-            for n in range(1, min(self.ngram, n_tok) + 1):
-                out.extend(tok[i : i + n] for i in range(n_tok - n + 1))
+            out.extend(tok)
+            if self.ngram >= 2:
+                out.extend(map(operator.add, tok, tok[1:]))
+            for n in range(3, min(self.ngram, len(tok)) + 1):
+                out.extend(tok[i : i + n] for i in range(len(tok) - n + 1))
         return out
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_array:
@@ -260,28 +263,21 @@ class _CharNgrams:
         return self._weigh(self._counts(texts))
 
     def _counts(self, texts: Sequence[str]) -> sp.csr_array:
-        vocab = self.vocabulary_
+        get = self.vocabulary_.get
         indptr = [0]
         indices: list[int] = []
-        data: list[int] = []
         for t in texts:
-            row: dict[int, int] = {}
-            for g in self._grams(t):
-                j = vocab.get(g)
-                if j is not None:
-                    row[j] = row.get(j, 0) + 1
-            indices.extend(row)
-            data.extend(row.values())
+            indices.extend(j for j in map(get, self._grams(t)) if j is not None)
             indptr.append(len(indices))
         m = sp.csr_array(
             (
-                np.array(data, dtype=np.float32),
+                np.ones(len(indices), dtype=np.float32),
                 np.array(indices, dtype=np.int32),
                 np.array(indptr, dtype=np.int64),
             ),
-            shape=(len(texts), len(vocab)),
+            shape=(len(texts), len(self.vocabulary_)),
         )
-        m.sort_indices()
+        m.sum_duplicates()  # repeated n-grams become counts; sorts the indices
         return m
 
     def _weigh(self, counts: sp.csr_array) -> sp.csr_array:
