@@ -419,6 +419,10 @@ _RANK_ONLY = frozenset({"主管", "经理", "总监", "主任", "助理", "专�
 _PLACE_STOP = frozenset({"大理", "白银", "普洱", "阿里", "来宾", "安康", "兴安", "海东", "海西"})
 
 
+# slice objects of every two-character window of a string of length n, n < 128
+_BIGRAMS = [[slice(i, i + 2) for i in range(n - 1)] for n in range(128)]
+
+
 @dataclass(frozen=True)
 class _Places:
     """Place names read in titles, each with its current code (None: ambiguous)."""
@@ -438,7 +442,9 @@ class _Places:
 
     def find(self, s: str) -> list[str]:
         heads = self.heads
-        if heads.isdisjoint([s[i : i + 2] for i in range(len(s) - 1)]):
+        n = len(s)
+        bigrams = _BIGRAMS[n] if n < len(_BIGRAMS) else [slice(i, i + 2) for i in range(n - 1)]
+        if heads.isdisjoint(map(s.__getitem__, bigrams)):
             return []
         found = []
         i, n = 0, len(s) - 1
