@@ -129,6 +129,11 @@ def test_only_noise_gives_empty_core(text):
     assert t.titles == ()
 
 
+def test_regression_private_use_marker_in_input():
+    assert clean_title("\ue000").core == ""
+    assert clean_title("C\ue000\ue000工程师").core == clean_title("C  工程师").core
+
+
 def test_none_and_non_strings():
     assert clean_title(None) == CleanTitle("")  # type: ignore[arg-type]
     assert clean_title(12345).core == ""  # type: ignore[arg-type]

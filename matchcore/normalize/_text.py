@@ -646,6 +646,8 @@ def _stable(piece: str, places: _Places) -> list[str]:
 def _clean_once(text: str) -> CleanTitle:
     s = normalize_text(text)
     if not s.isalnum():  # anything but letters and digits (Chinese characters are letters)
+        if _CPP_MARK in s:  # the private-use character marks C++ internally
+            s = s.replace(_CPP_MARK, " ")
         if "++" in s:
             s = _CPP_RE.sub("C" + _CPP_MARK * 2, s)
         s = _JUNK_RE.sub(" ", s)
