@@ -250,6 +250,7 @@ _NOISE_WORDS = [
     "晋升快",
     "上市公司",
     "无责底薪",
+    "无责",
     "无责任底薪",
     "底薪",
     "保底",
@@ -339,6 +340,8 @@ _NUMBER_NOISE_RE = re.compile(
             rf"\d{{3,}}(?:\.\d+)?\s*{_PERIOD}?{_TAIL}",
             rf"{_NUM}\s*{_PERIOD}",
             rf"{_NUM}\s*%",
+            r"\d{1,2}\s*:\s*\d{2}(?:上班|下班)?",  # a time of day
+            r"\d+\s*(?:名|位|个|人)",  # a headcount
         ]
     )
     + ")"
@@ -346,6 +349,10 @@ _NUMBER_NOISE_RE = re.compile(
     + r"|(?<![A-Za-z])[A-Za-z]{1,3}\d{4,}"
 )
 _HAS_DIGIT_RE = re.compile(r"\d")
+_HEADCOUNT_RE = re.compile(
+    r"(?:(?:招|需|急需)(?:[一二两三四五六七八九十数]+|若干)(?:名|位|个|人)"
+    r"|(?:[一二两三四五六七八九十数]+|若干)(?:名|位))(?=[\u4e00-\u9fffA-Za-z])"
+)
 _COMMISSION_RE = re.compile(r"(?:高|超高)?[\u4e00-\u9fff]{0,2}提成高?")
 
 
@@ -411,6 +418,7 @@ _EMPLOYMENT_CHARS = frozenset("全兼日周临")
 _TRAINEE_ENDS = ("管理培训生", "管培生", "实习生", "见习生", "学徒", "学徒工", "实习", "见习")
 _PURE_RE = re.compile(rf"[{_CJK}]+")
 _NOT_HIRING = frozenset("商生标投聘募工")
+_HEADCOUNT_CHARS = frozenset("名位个人")
 _HINTS = frozenset("公集聘招")
 _RANK_ONLY = frozenset({"主管", "经理", "总监", "主任", "助理", "专员", "负责人"})
 
@@ -507,6 +515,8 @@ def _remove_noise(s: str) -> str:
     if _HAS_DIGIT_RE.search(s):
         s = _NUMBER_NOISE_RE.sub(_SEP, s)
     s = _WORD_NOISE_RE.sub(_SEP, s)
+    if not _HEADCOUNT_CHARS.isdisjoint(s):
+        s = _HEADCOUNT_RE.sub(_SEP, s)
     if "提成" in s:
         s = _COMMISSION_RE.sub(_SEP, s)
     return s
