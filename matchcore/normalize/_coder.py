@@ -67,11 +67,11 @@ class _Params:
     ngram: int = 2
     w_name: float = 1.0
     w_alias: float = 1.0
-    w_definition: float = 0.3
+    w_definition: float = 0.5
     w_words: float = 2.0
     w_history: float = 1.0
     hierarchy: float = 1.0
-    temperature: float = 0.05
+    temperature: float = 0.04
     prior: float = 1.0
     prior_alpha: float = 0.5
     # 0: centroids are L2-normalized; >0: sums of documents divided by (weight sum) ** this,
