@@ -371,7 +371,7 @@ class _Engine:
         if idx is not None:
             r, c, vals = r[idx], c[idx], vals[idx]
         comps = self.components(s_rows, b, parts, r, c)
-        return _Kept(s_rows[r], b.rows[c], vals, comps)
+        return _Kept.make(s_rows[r], b.rows[c], vals, comps)
 
 
 @dataclass(frozen=True)
@@ -388,33 +388,64 @@ class _Parts:
     key2_row: NDArray[np.intp]
 
 
-@dataclass(frozen=True)
 class _Kept:
-    """Kept entries: global seeker rows, vacancy rows, scores, components (n, n_components)."""
+    """Kept entries as parallel 1-D arrays: seeker rows and vacancy rows (int32), scores, then one
+    array per component (float32). Concatenation and selection free their inputs as they go, so
+    the peak memory stays near one copy of the candidates."""
 
-    rows: NDArray[np.int64]
-    cols: NDArray[np.int64]
-    vals: NDArray[np.float32]
-    comps: NDArray[np.float32]
+    def __init__(self, arrays: list[NDArray[Any]]) -> None:
+        self.arrays = arrays
 
-    @staticmethod
-    def concat(items: Sequence[_Kept]) -> _Kept:
-        if not items:
-            return _Kept(
-                np.zeros(0, np.int64),
-                np.zeros(0, np.int64),
-                np.zeros(0, F32),
-                np.zeros((0, len(_NAMES)), F32),
-            )
-        return _Kept(
-            np.concatenate([x.rows for x in items]),
-            np.concatenate([x.cols for x in items]),
-            np.concatenate([x.vals for x in items]),
-            np.concatenate([x.comps for x in items]),
+    @classmethod
+    def make(
+        cls, rows: NDArray[Any], cols: NDArray[Any], vals: NDArray[Any], comps: NDArray[Any]
+    ) -> _Kept:
+        return cls(
+            [rows.astype(np.int32), cols.astype(np.int32), vals.astype(F32)]
+            + [np.ascontiguousarray(comps[:, j]) for j in range(comps.shape[1])]
         )
 
-    def select(self, mask: NDArray[np.bool_]) -> _Kept:
-        return _Kept(self.rows[mask], self.cols[mask], self.vals[mask], self.comps[mask])
+    @classmethod
+    def empty(cls) -> _Kept:
+        return cls(
+            [np.zeros(0, np.int32), np.zeros(0, np.int32)]
+            + [np.zeros(0, F32) for _ in range(1 + len(_NAMES))]
+        )
+
+    @property
+    def rows(self) -> NDArray[np.int32]:
+        return self.arrays[0]
+
+    @property
+    def cols(self) -> NDArray[np.int32]:
+        return self.arrays[1]
+
+    @property
+    def vals(self) -> NDArray[np.float32]:
+        return self.arrays[2]
+
+    @classmethod
+    def concat(cls, items: list[_Kept]) -> _Kept:
+        """Concatenate and empty ``items`` (each piece is released once copied)."""
+        if not items:
+            return cls.empty()
+        total = sum(len(x.rows) for x in items)
+        out = [np.empty(total, dtype=a.dtype) for a in items[0].arrays]
+        pos = 0
+        for i in range(len(items)):
+            piece = items[i]
+            n = len(piece.rows)
+            for dst, src in zip(out, piece.arrays):
+                dst[pos : pos + n] = src
+            pos += n
+            piece.arrays = []
+            items[i] = cls.empty()
+        return cls(out)
+
+    def keep(self, mask: NDArray[np.bool_]) -> None:
+        """Keep only the entries where ``mask`` is True (in place, one array at a time)."""
+        for j in range(len(self.arrays)):
+            self.arrays[j] = self.arrays[j][mask]
 
 
 def _chunks(rows: NDArray[np.int64], m: int, budget: int) -> Iterator[NDArray[np.int64]]:
@@ -854,7 +885,7 @@ class VacancyIndex:
                 need[legal] = (kth[legal] < bound) & (sigs % 1024 != 0)
                 n_fallback = int(need.sum())
                 if n_fallback:
-                    kept = kept.select(~need[kept.rows])
+                    kept.keep(~need[kept.rows])
                     frows = np.flatnonzero(need).astype(np.int64)
                     extra = self._run(
                         engine, frows, self._signatures(sf, frows, all_groups=True, k=k), k, bar
@@ -882,19 +913,25 @@ class VacancyIndex:
         n_s, n_v = sf.n, self.vacancies_.n
         r, c = kept.rows, kept.cols
         if len(r):
-            # sort by (row, column) via a CSR of entry numbers
-            idx = sp.coo_array(
-                (np.arange(1, len(r) + 1, dtype=np.float64), (r, c)), shape=(n_s, n_v)
-            ).tocsr()
+            # sort by (row, column) via a CSR of entry numbers (no argsort of 50M keys)
+            num = np.arange(1, len(r) + 1, dtype=np.int64 if len(r) >= 2**31 - 1 else np.int32)
+            idx = sp.coo_array((num, (r, c)), shape=(n_s, n_v)).tocsr()
+            del num
             idx.sort_indices()
             perm = idx.data.astype(np.int64) - 1
             indptr, indices = idx.indptr, idx.indices
+            del idx
         else:
             perm = np.zeros(0, np.int64)
             indptr, indices = np.zeros(n_s + 1, np.int32), np.zeros(0, np.int32)
+        kept.arrays[0] = kept.arrays[1] = np.zeros(0, np.int32)
         score = np.clip(kept.vals[perm].astype(np.float64), 0.0, 1.0)
+        kept.arrays[2] = np.zeros(0, F32)
         scores = sp.csr_array((score, indices, indptr), shape=(n_s, n_v))
-        comps = {name: np.ascontiguousarray(kept.comps[perm, j]) for j, name in enumerate(_NAMES)}
+        comps: dict[str, NDArray[np.float32]] = {}
+        for j, name in enumerate(_NAMES):
+            comps[name] = kept.arrays[3 + j][perm]
+            kept.arrays[3 + j] = np.zeros(0, F32)
         return scores, comps
 
 
