@@ -602,8 +602,12 @@ def clean_title(text: str) -> CleanTitle:
     return _clean_once(text)
 
 
-def _pieces(s: str, places: _Places) -> list[str]:
-    """Remove the hiring prefix and noise, split into title pieces, tidy them."""
+def _pieces(s: str, places: _Places) -> list[tuple[str, bool]]:
+    """Remove the hiring prefix and noise, split into title pieces, tidy them.
+
+    Each piece comes with whether it is a verbatim slice of the noise-free text (tidying changed
+    nothing): such a piece is clean already, as every noise match in it was found and removed.
+    """
     last = None
     if "聘" in s or "招" in s:
         for last in _HIRING_RE.finditer(s):  # noqa: B007
@@ -614,7 +618,7 @@ def _pieces(s: str, places: _Places) -> list[str]:
         m = _COMPANY_RE.match(s)
         if m:
             s = s[m.end() :]
-    pieces: list[str] = []
+    pieces: list[tuple[str, bool]] = []
     for group in _SPLIT_RE.split(s) if not _PURE_RE.fullmatch(s) else (s,):
         grouped = False  # a rank alone (行政人事 主管) joins a piece split off by a space only
         for raw in _GAP_RE.split(group) if not _GAP_CHARS.isdisjoint(group) else (group,):
@@ -622,28 +626,28 @@ def _pieces(s: str, places: _Places) -> list[str]:
             if not piece or piece in _NOISE_PIECES or piece.isdigit() or piece in places.codes:
                 continue
             if piece in _RANK_ONLY and grouped:
-                pieces[-1] = pieces[-1] + piece
+                pieces[-1] = (pieces[-1][0] + piece, False)
                 continue
-            pieces.append(piece)
+            pieces.append((piece, piece == raw))
             grouped = True
     return pieces
 
 
-def _stable(piece: str, places: _Places) -> list[str]:
+def _stable(piece: str, verbatim: bool, places: _Places) -> list[str]:
     """Strip one piece until cleaning it again changes nothing (removing words can expose noise)."""
     out: list[str] = []
-    work = [piece]
+    work = [(piece, verbatim)]
     for _ in range(6):
-        nxt: list[str] = []
-        for p in work:
+        nxt: list[tuple[str, bool]] = []
+        for p, clean in work:
             c = _strip_piece(p, places)
-            if c == p and _PURE_RE.fullmatch(c) and _HINTS.isdisjoint(c):
-                # Pure Chinese that stripping left alone, with no company or hiring word: noise
-                # was replaced by separators and cannot have joined, so it is stable already.
+            if c == p and clean and _HINTS.isdisjoint(c):
+                # Stripping left a verbatim piece alone and it has no company or hiring word:
+                # cleaning it again would find nothing, so it is stable already.
                 out.append(c)
                 continue
             again = _pieces(c, places) if c else []
-            if again == [c]:
+            if len(again) == 1 and again[0][0] == c:
                 out.append(c)
             else:
                 nxt.extend(again)
@@ -692,8 +696,8 @@ def _clean_once(text: str) -> CleanTitle:
         regions = _most_specific(regions)
 
     titles: list[str] = []
-    for piece in _pieces(s, places):
-        for cleaned in _stable(piece, places):
+    for piece, verbatim in _pieces(s, places):
+        for cleaned in _stable(piece, verbatim, places):
             cleaned = cleaned.replace(_CPP_MARK, "+")
             if cleaned not in titles and cleaned not in _NOISE_PIECES:
                 titles.append(cleaned)
