@@ -497,3 +497,33 @@ def test_urgent_occupation_and_reason_flags():
     reason = c.explain([0], [0])[0]
     assert "重点：先进制造业企业、急需紧缺职业、就业见习岗位、专场招聘" in reason
     assert "同在历下区" in reason
+
+
+def test_drop_and_shared_vectorizer():
+    s, v = fake_prepared(200, 120, seed=7, n_cities=2)
+    full = VacancyIndex().fit(v)
+    before = full.candidates(s, k=5)
+    gone = np.unique(before.scores.indices)[:10]
+    after = full.drop(gone).candidates(s, k=5)
+    assert not np.isin(after.scores.indices, gone).any()
+    assert after.shape == before.shape
+    assert not np.isin(full.candidates(s, k=5, method="scan").scores.indices, gone).any()
+    with pytest.raises(
+        mc.InvalidParameter, match=r"'rows' parameter of VacancyIndex.drop.*Got 120"
+    ):
+        full.drop([120])
+    # a second index on other vacancies can reuse the first one's title vectorizer
+    part = VacancyIndex().fit(v.slice(0, 30), vectorizer=full.vectorizer_)
+    assert part.vectorizer_ is full.vectorizer_
+    whole = VacancyIndex().fit(v)
+    a = part.candidates(s, k=3).to_frame(reasons=False)
+    b = (
+        whole.candidates(s, k=120)
+        .to_frame(reasons=False)
+        .filter(pl.col("vacancy_id").is_in(v["vacancy_id"].head(30).implode()))
+    )
+    joined = a.join(b, on=["seeker_id", "vacancy_id"], suffix="_w")
+    assert joined.height > 0
+    np.testing.assert_allclose(joined["title"], joined["title_w"])
+    with pytest.raises(mc.InvalidParameter, match="fitted TfidfVectorizer"):
+        VacancyIndex().fit(v, vectorizer=object())

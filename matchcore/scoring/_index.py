@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matchcore._config import MatchConfig
@@ -598,6 +598,8 @@ class VacancyIndex:
     as_of_ : datetime.date or None
         Reference date found in the vacancies (``posted_at``), used when ``config.as_of`` is None.
     n_vacancies_ : int
+    dropped_ : ndarray of bool, shape (n_vacancies,)
+        Vacancies taken out with :meth:`drop`.
 
     Examples
     --------
@@ -632,8 +634,17 @@ class VacancyIndex:
             raise InvalidParameter.of("config", "VacancyIndex", cfg, "a MatchConfig or None")
         return cfg
 
-    def fit(self, vacancies: pl.DataFrame) -> VacancyIndex:
-        """Vectorise and block the prepared vacancies; returns ``self``."""
+    def fit(self, vacancies: pl.DataFrame, *, vectorizer: Any = None) -> VacancyIndex:
+        """Vectorise and block the prepared vacancies; returns ``self``.
+
+        Parameters
+        ----------
+        vacancies : polars.DataFrame
+            Prepared vacancies (``docs/stages.md``).
+        vectorizer : fitted TfidfVectorizer, optional
+            Reuse this title vectorizer (e.g. another index's ``vectorizer_``) instead of fitting
+            one, so that title scores of two indexes are comparable.
+        """
         cfg = self._config()
         for name, value, lo in (
             ("chunk_elements", self.chunk_elements, 1),
@@ -647,12 +658,24 @@ class VacancyIndex:
             analyzer="char", ngram_range=(1, 2), lowercase=True, sublinear_tf=True, dtype=np.float32
         )
         vec: TfidfVectorizer | None = fitted
-        try:
-            fitted.fit(vf.titles[vf.arrays["title"]])
-            xm = sp.csr_matrix(fitted.transform(vf.titles))
-        except ValueError:  # every title empty: no vocabulary
-            vec = None
-            xm = sp.csr_matrix((len(vf.titles), 0), dtype=np.float32)
+        if vectorizer is not None:
+            if not hasattr(vectorizer, "vocabulary_"):
+                raise InvalidParameter.of(
+                    "vectorizer", "VacancyIndex.fit", type(vectorizer).__name__,
+                    "a fitted TfidfVectorizer (another index's vectorizer_) or None",
+                )  # fmt: skip
+            vec = vectorizer
+            if len(vf.titles):
+                xm = sp.csr_matrix(vectorizer.transform(vf.titles))
+            else:
+                xm = sp.csr_matrix((0, len(vectorizer.vocabulary_)), dtype=np.float32)
+        else:
+            try:
+                fitted.fit(vf.titles[vf.arrays["title"]])
+                xm = sp.csr_matrix(fitted.transform(vf.titles))
+            except ValueError:  # every title empty: no vocabulary
+                vec = None
+                xm = sp.csr_matrix((len(vf.titles), 0), dtype=np.float32)
         self.vectorizer_ = vec
         self.vacancies_ = dataclasses.replace(vf, title_matrix=xm)
         self.as_of_ = reference_date(cfg, None, vacancies)
@@ -666,6 +689,32 @@ class VacancyIndex:
         key = cid[order] * _GROUPS + grp[order]
         self._order = order
         self._keys_sorted = key
+        self.dropped_ = np.zeros(vf.n, dtype=bool)
+        return self
+
+    def drop(self, rows: ArrayLike) -> VacancyIndex:
+        """Take vacancies (row positions in the fitted table) out of every future candidate set.
+
+        The matrix keeps its shape (columns stay the fitted table's rows); dropped columns are
+        simply never candidates. Returns ``self``.
+
+        Examples
+        --------
+        >>> import matchcore as mc
+        >>> from matchcore.scoring._fake import fake_prepared
+        >>> s, v = fake_prepared(30, 20, seed=1, n_cities=1)
+        >>> index = mc.scoring.VacancyIndex().fit(v).drop([0, 1, 2])
+        >>> bool(np.isin(index.candidates(s).scores.indices, [0, 1, 2]).any())
+        False
+        """
+        self._check_fitted()
+        r = np.asarray(rows, dtype=np.int64).ravel()
+        if r.size and (r.min() < 0 or r.max() >= self.n_vacancies_):
+            bad = int(r[(r < 0) | (r >= self.n_vacancies_)][0])
+            raise InvalidParameter.of(
+                "rows", "VacancyIndex.drop", bad, f"row positions in [0, {self.n_vacancies_})"
+            )
+        self.dropped_[r] = True
         return self
 
     def _city_ids(self, city: NDArray[Any]) -> NDArray[np.int64]:
@@ -689,7 +738,8 @@ class VacancyIndex:
             k = city_id * _GROUPS + group
             lo = np.searchsorted(self._keys_sorted, k, side="left")
             hi = np.searchsorted(self._keys_sorted, k, side="right")
-        return np.sort(self._order[lo:hi]).astype(np.int64)
+        rows = np.sort(self._order[lo:hi]).astype(np.int64)
+        return rows[~self.dropped_[rows]] if self.dropped_.any() else rows
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "vacancies_"):
@@ -860,7 +910,7 @@ class VacancyIndex:
         n_fallback = 0
         with Progress(total=None, desc="candidates", enabled=self.progress) as bar:
             if method == "scan":
-                all_rows = np.arange(self.vacancies_.n, dtype=np.int64)
+                all_rows = np.flatnonzero(~self.dropped_).astype(np.int64)
                 parts = []
                 if len(all_rows):
                     block = engine.block(all_rows)
