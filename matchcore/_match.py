@@ -157,6 +157,7 @@ def match(
 
 def _recommendations(cand: Any, rec: Any, ps: pl.DataFrame, pv: pl.DataFrame) -> pl.DataFrame:
     from matchcore.scoring import component_names
+    from matchcore.scoring._reasons import reasons
 
     rows = np.asarray(rec.seeker, dtype=np.int64)
     cols = np.asarray(rec.vacancy, dtype=np.int64)
@@ -170,7 +171,8 @@ def _recommendations(cand: Any, rec: Any, ps: pl.DataFrame, pv: pl.DataFrame) ->
     for name in component_names():
         data[name] = pl.Series(cand.components[name][pos], dtype=pl.Float32)
     data["assigned"] = pl.Series(rec.assigned, dtype=pl.Boolean)
-    data["reason"] = pl.Series(cand.explain(rows, cols), dtype=pl.Utf8)
+    index, sf = cand._context
+    data["reason"] = reasons(index, sf, rows, cols)
     return pl.DataFrame(data)
 
 
