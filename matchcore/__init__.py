@@ -25,6 +25,7 @@ from matchcore._errors import (
     UnknownOccupation,
 )
 from matchcore._match import match
+from matchcore._matcher import Matcher
 from matchcore._result import MatchResult
 from matchcore._version import __version__
 
@@ -36,6 +37,7 @@ __all__ = [
     "InvalidValue",
     "MatchConfig",
     "MatchResult",
+    "Matcher",
     "MatchcoreError",
     "MissingColumns",
     "UnknownOccupation",

@@ -57,8 +57,8 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def add_demo(p: argparse.ArgumentParser) -> None:
     """Arguments of ``matchcore demo``."""
-    p.add_argument("--seekers", type=int, default=100_000, help="generated seekers (100,000)")
-    p.add_argument("--vacancies", type=int, default=20_000, help="generated vacancies (20,000)")
+    p.add_argument("--seekers", type=int, default=50_000, help="generated seekers (50,000)")
+    p.add_argument("--vacancies", type=int, default=10_000, help="generated vacancies (10,000)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=None, help="output folder (default: a new one it names)")
     _common(p)
