@@ -170,18 +170,39 @@ class _Tables:
 
 
 def _keys(cols: Sequence[NDArray[Any]]) -> tuple[NDArray[np.int32], NDArray[np.int64]]:
-    """Dense ids of the distinct rows of stacked small-int columns, and the distinct rows."""
+    """Dense ids of the distinct rows of stacked small-int columns, and the distinct rows.
+
+    Same result as ``np.unique(np.stack(cols, 1), axis=0, return_inverse=True)`` (rows in
+    lexicographic order), computed on one mixed-radix int64 per row, which is much faster.
+    """
     m = np.stack([np.asarray(c, dtype=np.int64) for c in cols], axis=1)
-    uniq, inv = np.unique(m, axis=0, return_inverse=True)
-    return inv.reshape(-1).astype(np.int32), uniq
+    if len(m) == 0:
+        return np.zeros(0, dtype=np.int32), m
+    lo = m.min(axis=0)
+    span = m.max(axis=0) - lo + 1
+    packed = np.zeros(len(m), dtype=np.int64)
+    for j in range(m.shape[1]):
+        packed = packed * span[j] + (m[:, j] - lo[j])
+    _u, first, inv = np.unique(packed, return_index=True, return_inverse=True)
+    return inv.reshape(-1).astype(np.int32), m[first]
 
 
-def _build_tables(sf: Features, vf: Features, config: MatchConfig) -> _Tables:
-    w = config.normalized_weights()
-    s, v = sf.arrays, vf.arrays
-    s_key, su = _keys([s["edu"], s["skill"], s["prof"], s["eligible"]])
+def _vacancy_keys(vf: Features) -> tuple[Any, ...]:
+    """The vacancy half of :func:`_build_tables`: depends on the vacancies only."""
+    v = vf.arrays
     flags = v["am"].astype(np.int64) + v["urgent"] + v["session"]
     v_key, vu = _keys([v["edu"], v["skill"], v["prof"], v["internship"], flags])
+    v_key2, v_vals2 = _float_keys([v["offer"], v["exp_min"]])
+    return v_key, vu, v_key2, v_vals2
+
+
+def _build_tables(
+    sf: Features, vf: Features, config: MatchConfig, vkeys: tuple[Any, ...] | None = None
+) -> _Tables:
+    w = config.normalized_weights()
+    s = sf.arrays
+    s_key, su = _keys([s["edu"], s["skill"], s["prof"], s["eligible"]])
+    v_key, vu, v_key2, v_vals2 = _vacancy_keys(vf) if vkeys is None else vkeys
     se, ss, sp_, sel = (su[:, i][:, None] for i in range(4))
     ve, vs, vp, vi, vfl = (vu[:, i][None, :] for i in range(5))
     edu = education_score(se, ve)
@@ -199,14 +220,18 @@ def _build_tables(sf: Features, vf: Features, config: MatchConfig) -> _Tables:
     )
     disc = np.where(allowed, disc, NEG).astype(F32)
     s_key2, s_vals2 = _float_keys([s["expect"], s["years"]])
-    v_key2, v_vals2 = _float_keys([v["offer"], v["exp_min"]])
     return _Tables(w, disc, edu, skill, prof, prio, s_key, v_key, s_key2, s_vals2, v_key2, v_vals2)
 
 
 def _float_keys(cols: Sequence[NDArray[Any]]) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
-    """Dense ids of the distinct rows of stacked float columns (NaN = unknown), and those rows."""
-    m = np.stack([np.nan_to_num(np.asarray(c, dtype=np.float64), nan=-1.0) for c in cols], axis=1)
-    uniq, inv = np.unique(m, axis=0, return_inverse=True)
+    """Dense ids of the distinct rows of two stacked float columns (NaN = unknown), and those rows.
+
+    Same result as ``np.unique(..., axis=0)`` over the rows, computed on one complex number per
+    row (numpy sorts complex numbers by real, then imaginary part: lexicographic order).
+    """
+    a, b = (np.nan_to_num(np.asarray(c, dtype=np.float64), nan=-1.0) for c in cols)
+    _u, first, inv = np.unique(a + 1j * b, return_index=True, return_inverse=True)
+    uniq = np.stack([a[first], b[first]], axis=1)
     uniq[uniq < 0] = np.nan
     return inv.reshape(-1).astype(np.int32), uniq
 
@@ -236,7 +261,11 @@ class _Engine:
         self.sf = sf
         self.vf = index.vacancies_
         self.config = config
-        self.t = _build_tables(sf, self.vf, config)
+        cached = getattr(index, "_vkeys", None)
+        if cached is None or cached[0] is not self.vf:  # vacancy keys: once per fitted index
+            cached = (self.vf, _vacancy_keys(self.vf))
+            index._vkeys = cached
+        self.t = _build_tables(sf, self.vf, config, cached[1])
         self.ct = code_table()
         self.pairs_scored = 0
 
