@@ -85,7 +85,7 @@ def test_errors():
         mc.Matcher().recommend(pl.DataFrame({"seeker_id": ["a"]}))
     seekers, vacancies = mc.synth.province(5, 30, seed=1)
     matcher = mc.Matcher().fit(vacancies)
-    with pytest.raises(mc.InvalidParameter, match="'k' parameter of Matcher.recommend"):
+    with pytest.raises(mc.InvalidParameter, match=r"'k' parameter of Matcher\.recommend"):
         matcher.recommend(seekers, k=0)
     with pytest.raises(mc.InvalidParameter, match="'config' parameter of Matcher"):
         mc.Matcher(config={"top_k": 3}).fit(vacancies)
