@@ -315,3 +315,47 @@ def test_naive_bayes_groups_term_matches_reference() -> None:
     np.testing.assert_allclose(s_nb, expect, rtol=1e-4, atol=1e-4)
     p = model.proba(texts)
     np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.parametrize("ngram", [1, 2, 3])
+def test_vectorized_counts_match_text_by_text(ngram: int) -> None:
+    import random
+
+    v = _coder._CharNgrams(ngram)
+    v.fit_transform([t for t, _, _ in _coder._tree().docs[:2000]])
+    rng = random.Random(ngram)
+    alphabet = "电工焊保安司机 abc汽修"
+    texts = [" ".join("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))).split())]
+    texts += [
+        " ".join("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))).split())
+        for _ in range(300)
+    ] + ["", "电", "a", ""]
+    fast = v._counts(texts)
+    slow = v._counts_reference(texts)
+    assert fast.shape == slow.shape
+    np.testing.assert_array_equal(fast.indptr, slow.indptr)
+    np.testing.assert_array_equal(fast.indices, slow.indices)
+    np.testing.assert_array_equal(fast.data, slow.data)
+
+
+def test_code_matches_per_title_reference(coder: TitleCoder) -> None:
+    # The vectorized output equals a title-by-title reading of _decide's arrays.
+    titles = ["电工", "保洁/保安", "销售", "", "？？", "厨师/帮厨/服务员", "业务员", "电工"]
+    for top_k in (1, 3, 5):
+        out = coder.code(titles, top_k=top_k, progress=False)
+        tree = _coder._tree()
+        model = coder._model()
+        for t, row in zip(titles, out.iter_rows(named=True)):
+            main, others = _coder._prepare(t) if t.strip() else ("", ())
+            if not main:
+                assert row["code"] is None and row["alternatives"] == []
+                continue
+            texts = [main, *others]
+            p = model.proba(texts)
+            _, chosen, _, _, ranked = _coder._decide(p, coder.threshold, top_k)
+            code = tree.codes[int(chosen[0])]
+            alts = [tree.codes[int(c)] for c in chosen[1:]]
+            alts += [tree.codes[int(x)] for x in ranked[0]]
+            alts = [a for a in dict.fromkeys(alts) if a != code][: top_k - 1]
+            assert row["code"] == code
+            assert row["alternatives"] == alts

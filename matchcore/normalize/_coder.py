@@ -29,6 +29,7 @@ import csv
 import functools
 import hashlib
 import io
+import itertools
 import json
 import logging
 import math
@@ -56,6 +57,7 @@ log = logging.getLogger(__name__)
 #: Bump when the features or the scoring change: the shipped calibration names it.
 MODEL_VERSION = 2
 _BATCH = 4096
+_SCHEMA_COLUMNS = ["title", "code", "name", "confidence", "level", "needs_review", "alternatives"]
 
 # Noise that clean_title may leave in a title; removed before the character n-grams.
 _DIGITS_RE = re.compile(r"(?<![a-z])[0-9]+[kw千万元+]*")
@@ -263,6 +265,41 @@ class _CharNgrams:
         return self._weigh(self._counts(texts))
 
     def _counts(self, texts: Sequence[str]) -> sp.csr_array:
+        # All texts at once: join them with a space and look up every n-gram of the joined
+        # string; an n-gram that crosses a space is in no vocabulary, so none straddles two
+        # texts or two tokens (texts are normalized: single spaces, no other whitespace).
+        get = self.vocabulary_.get
+        joined = " ".join(texts)
+        size = len(joined)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        row_of = np.repeat(np.arange(len(texts), dtype=np.int32), lengths + 1)[:size]
+        rows: list[NDArray[np.int32]] = []
+        cols: list[NDArray[np.int64]] = []
+        grams: Iterable[str] = joined
+        for n in range(1, self.ngram + 1):
+            if n > 1:
+                grams = list(map(operator.add, grams, joined[n - 1 :]))
+            count = size - n + 1
+            if count <= 0:
+                break
+            ids = np.fromiter(map(get, grams, itertools.repeat(-1)), dtype=np.int64, count=count)
+            keep = ids >= 0
+            rows.append(row_of[:count][keep])
+            cols.append(ids[keep])
+        r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
+        c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+        # Converting sums repeated (row, n-gram) pairs into counts and sorts the indices.
+        m = sp.csr_array(
+            sp.coo_array(
+                (np.ones(len(r), dtype=np.float32), (r, c.astype(np.int32))),
+                shape=(len(texts), len(self.vocabulary_)),
+            )
+        )
+        m.sum_duplicates()
+        return m
+
+    def _counts_reference(self, texts: Sequence[str]) -> sp.csr_array:
+        """Text by text, for tests of :meth:`_counts`."""
         get = self.vocabulary_.get
         indptr = [0]
         indices: list[int] = []
@@ -277,7 +314,7 @@ class _CharNgrams:
             ),
             shape=(len(texts), len(self.vocabulary_)),
         )
-        m.sum_duplicates()  # repeated n-grams become counts; sorts the indices
+        m.sum_duplicates()
         return m
 
     def _weigh(self, counts: sp.csr_array) -> sp.csr_array:
@@ -725,57 +762,62 @@ class TitleCoder:
                 bar.update(round((stop - start) * n / max(m, 1)))
             bar.n = n
         conf = cal(raw, backed) if cal is not None else raw.astype(np.float64)
-        codes_out: list[str | None] = []
-        names_out: list[str | None] = []
-        conf_out: list[float] = []
-        level_out: list[int | None] = []
-        review_out: list[bool] = []
-        alts_out: list[list[str]] = []
-        review_below = float(self.review_below)
-        for main, others in prepared:
-            if not main:
-                codes_out.append(None)
-                names_out.append(None)
-                conf_out.append(0.0)
-                level_out.append(None)
-                review_out.append(True)
-                alts_out.append([])
-                continue
-            j = texts[main]
-            k = int(chosen[j])
-            code = tree.codes[k]
-            alts: list[str] = []
-            for o in others:
-                alts.append(tree.codes[int(chosen[texts[o]])])
-            alts.extend(tree.codes[int(x)] for x in ranked[j])
-            alts = [a for a in dict.fromkeys(alts) if a != code][: top_k - 1]
-            codes_out.append(code)
-            names_out.append(tree.names[k])
-            conf_out.append(float(conf[j]))
-            level_out.append(int(tree.depth[k]))
-            unsure = bool(backed[j]) or float(raw[j]) < threshold
-            review_out.append(unsure or float(conf[j]) < review_below)
-            alts_out.append(alts)
-        return pl.DataFrame(
-            {
-                "title": titles,
-                "code": codes_out,
-                "name": names_out,
-                "confidence": conf_out,
-                "level": level_out,
-                "needs_review": review_out,
-                "alternatives": alts_out,
-            },
-            schema={
-                "title": pl.Utf8,
-                "code": pl.Utf8,
-                "name": pl.Utf8,
-                "confidence": pl.Float64,
-                "level": pl.Int8,
-                "needs_review": pl.Boolean,
-                "alternatives": pl.List(pl.Utf8),
-            },
+        # Per title: the row of its main job's text (-1 for an empty title).
+        main_row = np.fromiter(
+            (texts[main] if main else -1 for main, _ in prepared), dtype=np.intp, count=n
         )
+        full = main_row >= 0
+        j = main_row[full]
+        k = chosen[j]
+        # Alternatives: the runners-up without the returned code (a backed-off group is not
+        # among them), the first top_k - 1; titles naming other jobs put those first.
+        rk = ranked[j]
+        keep_order = np.argsort(rk == k[:, None], axis=1, kind="stable")
+        alts = np.take_along_axis(rk, keep_order, axis=1)[:, : top_k - 1]
+        if alts.shape[1] < top_k - 1:  # fewer codes than top_k: cannot happen in practice
+            alts = np.pad(alts, ((0, 0), (0, top_k - 1 - alts.shape[1])), mode="edge")
+        pos = np.flatnonzero(full)
+        for row in np.flatnonzero([bool(prepared[i][1]) for i in pos]):
+            named = [int(chosen[texts[o]]) for o in prepared[pos[row]][1]]
+            merged = [a for a in dict.fromkeys([*named, *ranked[j[row]].tolist()]) if a != k[row]]
+            alts[row] = merged[: top_k - 1]
+        review_below = float(self.review_below)
+        conf_j = conf[j]
+        unsure = backed[j] | (raw[j] < threshold)
+        code_s = pl.Series("code", tree.codes, dtype=pl.Utf8)
+        name_s = pl.Series("name", tree.names, dtype=pl.Utf8)
+        done = pl.DataFrame(
+            {
+                "title": [titles[i] for i in pos],
+                "code": code_s.gather(k),
+                "name": name_s.gather(k),
+                "confidence": conf_j.astype(np.float64),
+                "level": tree.depth[k].astype(np.int8),
+                "needs_review": unsure | (conf_j < review_below),
+                "alternatives": (
+                    code_s.gather(alts.ravel()).reshape((len(k), top_k - 1)).cast(pl.List(pl.Utf8))
+                    if top_k > 1
+                    else pl.Series([[]] * len(k), dtype=pl.List(pl.Utf8))
+                ),
+            }
+        )
+        empty_pos = np.flatnonzero(~full)
+        empty = pl.DataFrame(
+            {
+                "title": [titles[i] for i in empty_pos],
+                "code": [None] * len(empty_pos),
+                "name": [None] * len(empty_pos),
+                "confidence": [0.0] * len(empty_pos),
+                "level": [None] * len(empty_pos),
+                "needs_review": [True] * len(empty_pos),
+                "alternatives": [[] for _ in empty_pos],
+            },
+            schema=done.schema,
+        )
+        # Back to input order: the coded rows, then the empty ones.
+        order = np.empty(n, dtype=np.intp)
+        order[np.concatenate([pos, empty_pos])] = np.arange(n)
+        return pl.concat([done, empty]).select(_SCHEMA_COLUMNS)[order]
 
     def predict_proba(self, titles: Sequence[str]) -> NDArray[np.float32]:
         """Probabilities of every code for each title's main job (no backing off).
