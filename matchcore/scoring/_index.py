@@ -719,6 +719,7 @@ class VacancyIndex:
         self._order = order
         self._keys_sorted = key
         self.dropped_ = np.zeros(vf.n, dtype=bool)
+        self._vkeys: tuple[Any, ...] | None = None  # vacancy-side table keys, filled on first use
         return self
 
     def drop(self, rows: ArrayLike) -> VacancyIndex:
