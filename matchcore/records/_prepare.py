@@ -179,6 +179,11 @@ def _as_text(s: pl.Series) -> pl.Series:
 
 def _by_distinct(values: pl.Series, fn: Callable[[pl.Series], pl.DataFrame]) -> pl.DataFrame:
     """Apply ``fn`` (Series -> one row per value) to the distinct non-null values, join back."""
+    if values.len() == 1 and values.null_count() == 0:  # one row (the online path): no join
+        out = fn(values)
+        if out.height != 1:
+            raise RuntimeError(f"parser returned {out.height} rows for 1 value")
+        return out
     key = values.rename("__key")
     uniq = key.drop_nulls().unique(maintain_order=True)
     out = fn(uniq)
