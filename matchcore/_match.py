@@ -113,7 +113,7 @@ def match(
             solved = assign.solve(
                 cand.scores,
                 capacity,
-                method=config.assignment,
+                method=config.assignment,  # type: ignore[arg-type]  # validated by MatchConfig
                 executor=executor,
                 progress=progress,
             )
@@ -122,7 +122,7 @@ def match(
                 cand.scores,
                 capacity,
                 k=config.top_k,
-                congestion=config.congestion,
+                congestion=config.congestion,  # type: ignore[arg-type]  # validated by MatchConfig
                 price=config.congestion_price,
                 assignment=solved,
                 executor=executor,
@@ -171,7 +171,7 @@ def _recommendations(cand: Any, rec: Any, ps: pl.DataFrame, pv: pl.DataFrame) ->
     for name in component_names():
         data[name] = pl.Series(cand.components[name][pos], dtype=pl.Float32)
     data["assigned"] = pl.Series(rec.assigned, dtype=pl.Boolean)
-    index, sf = cand._context
+    index, sf = cand._context  # the fitted index and seeker features behind the candidates
     data["reason"] = reasons(index, sf, rows, cols)
     return pl.DataFrame(data)
 

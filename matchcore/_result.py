@@ -90,7 +90,9 @@ class MatchResult:
             "unmatched": self.unmatched.height,
             "fill_rate": assigned / openings if openings else 0.0,
             "placement_rate": assigned / self.seekers.height if self.seekers.height else 0.0,
-            "mean_score": float(self.assignments["score"].mean() or 0.0) if assigned else 0.0,
+            "mean_score": float(self.assignments["score"].cast(pl.Float64).mean() or 0.0)  # type: ignore[arg-type]
+            if assigned
+            else 0.0,
             "recommendations": self.recommendations.height,
             "postings_flagged": self.audit["vacancy_id"].n_unique() if self.audit.height else 0,
             "unmatched_reasons": dict(zip(reasons["reason"], reasons["len"])),

@@ -535,19 +535,19 @@ class Candidates:
         >>> c.explain([0], [0])[0].startswith("职业")
         True
         """
-        from matchcore.scoring._explain import explain_pairs
+        from matchcore.scoring._reasons import reasons
 
         if self._context is None:
             raise InvalidParameter.of(
                 "candidates", "Candidates.explain", None, "a result of VacancyIndex.candidates"
             )
         index, sf = self._context
-        return explain_pairs(
+        return reasons(
             index,
             sf,
             np.asarray(seeker_rows, dtype=np.int64),
             np.asarray(vacancy_rows, dtype=np.int64),
-        )
+        ).to_list()
 
     def to_frame(self, *, top: int | None = None, reasons: bool = True) -> pl.DataFrame:
         """The pairs as a table: seeker_id, vacancy_id, rank, score, one column per component, reason.
@@ -592,11 +592,9 @@ class Candidates:
             data[name] = self.components[name][sel]
         df = pl.DataFrame(data)
         if reasons:
-            from matchcore.scoring._explain import explain_pairs
+            from matchcore.scoring._reasons import reasons as build_reasons
 
-            df = df.with_columns(
-                pl.Series("reason", explain_pairs(index, sf, rows[sel], cols[sel]), dtype=pl.String)
-            )
+            df = df.with_columns(build_reasons(index, sf, rows[sel], cols[sel]).alias("reason"))
         return df
 
 
