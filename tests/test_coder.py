@@ -365,3 +365,34 @@ def test_code_matches_per_title_reference(coder: TitleCoder) -> None:
             alts = [a for a in dict.fromkeys(alts) if a != code][: top_k - 1]
             assert row["code"] == code
             assert row["alternatives"] == alts
+
+
+def test_nearest_title_term_matches_brute_force(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    tree = _coder._tree()
+    hist = [
+        (_coder._prepare(t)[0], tree.index[c])
+        for t, c in [
+            ("机电工程师", "2-02-11-01"),
+            ("维修电工", "6-31-01-03"),
+            ("电工", "6-31-01-03"),
+        ]
+    ]
+    params = dataclasses.replace(_coder._PARAMS, knn=0.8, knn_power=4.0)
+    model = _coder._Model(hist, params)
+    plain = _coder._Model(hist, dataclasses.replace(params, knn=0.0))
+    texts = ["新能源电工", "机电工程", "保安"]
+    s_dense, _ = model.scores(texts)
+    monkeypatch.setattr(_coder, "_KNN_DENSE", 0)  # the sparse path for long histories
+    s_sparse, _ = model.scores(texts)
+    s_plain, _ = plain.scores(texts)
+    q = model.vectorizer.transform(texts).toarray()
+    h = model.vectorizer.transform([t for t, _ in hist]).toarray()
+    expect = s_plain.astype(np.float64)
+    for r in range(len(texts)):
+        for code in {i for _, i in hist}:
+            best = max(float(q[r] @ h[j]) for j, (_, i) in enumerate(hist) if i == code)
+            expect[r, code] += 0.8 * best**4
+    np.testing.assert_allclose(s_dense, expect, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(s_sparse, expect, rtol=1e-4, atol=1e-5)
