@@ -456,14 +456,14 @@ class _Model:
             if len(self.hist_codes) <= _KNN_DENSE:
                 sim = np.asarray(q_used @ self.hist_by_feature[used].toarray(), dtype=np.float32)
                 near = np.maximum.reduceat(sim, self.hist_starts, axis=1)
-                near **= np.float32(self.params.knn_power)
+                _power_inplace(near, self.params.knn_power)
                 near *= np.float32(self.params.knn)
                 s[:, self.hist_code_ids] += near
             else:  # a long fitted history: sparse similarities, max per code
                 coo = sp.coo_array(q_used @ self.hist_by_feature[used])
                 full = np.zeros_like(s)
                 np.maximum.at(full, (coo.row, self.hist_codes[coo.col]), coo.data)
-                full **= np.float32(self.params.knn_power)
+                _power_inplace(full, self.params.knn_power)
                 full *= np.float32(self.params.knn)
                 s += full
         for weight_nb, log_theta_t, log_pg, col in self.nb:
@@ -489,6 +489,17 @@ class _Model:
             prior = np.exp(self.log_prior - self.log_prior.max())
             p[empty] = prior / prior.sum()
         return p.astype(np.float32, copy=False)
+
+
+def _power_inplace(a: NDArray[np.float32], power: float) -> None:
+    """``a **= power``, by squaring for the powers 2 and 4 (a float pow is several times slower)."""
+    if power == 4.0:
+        a *= a
+        a *= a
+    elif power == 2.0:
+        a *= a
+    elif power != 1.0:
+        a **= np.float32(power)
 
 
 def _l2_rows(m: sp.csr_array) -> sp.csr_array:
