@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor
@@ -107,7 +108,10 @@ def match(
             )
         ps, pv = prepared.seekers, prepared.vacancies
         with _stage("candidates", timings, bar):
-            cand = scoring.VacancyIndex(config, progress=progress).fit(pv).candidates(ps)
+            index = scoring.VacancyIndex(
+                config, n_jobs=min(4, os.cpu_count() or 1), progress=progress
+            )
+            cand = index.fit(pv).candidates(ps)  # the result does not depend on n_jobs
         capacity = pv["openings"].to_numpy().astype(np.int64)
         with _stage("assign", timings, bar):
             solved = assign.solve(
