@@ -140,6 +140,11 @@ def _check_price(cfg: MatchConfig) -> None:
         raise _bad("congestion_price", v, "a float in [0, inf)")
 
 
+def _check_assign_candidates(cfg: MatchConfig) -> None:
+    if cfg.assign_candidates is not None:
+        _check_int("assign_candidates", cfg.assign_candidates, 1)
+
+
 _VALIDATORS: dict[str, Callable[[MatchConfig], None]] = {
     "weights": _check_weights,
     "top_k": lambda c: _check_int("top_k", c.top_k, 1),
@@ -156,6 +161,7 @@ _VALIDATORS: dict[str, Callable[[MatchConfig], None]] = {
     "assignment": _check_assignment,
     "congestion": _check_congestion,
     "congestion_price": _check_price,
+    "assign_candidates": _check_assign_candidates,
 }
 
 
@@ -200,6 +206,10 @@ class MatchConfig:
     congestion : "auto", float or None, default "auto"
         Most times a vacancy is recommended per opening (see :func:`matchcore.assign.recommend`);
         None gives plain top-k lists.
+    assign_candidates : int or None, default None
+        Solve the assignment and the recommendations over each seeker's best
+        ``assign_candidates`` candidates only (None: all ``candidates``). Smaller is faster; the
+        assignment is then exact over that restricted set.
     congestion_price : float, default 0.1
         Score cost of each further fair share of exposure (0 keeps only the hard limit).
 
@@ -232,6 +242,7 @@ class MatchConfig:
     assignment: str = "exact"
     congestion: float | str | None = "auto"
     congestion_price: float = 0.1
+    assign_candidates: int | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.weights, Mapping):

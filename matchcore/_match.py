@@ -40,6 +40,28 @@ def _stage(name: str, timings: dict[str, float], bar: Progress) -> Iterator[None
     bar.update()
 
 
+def _best_per_row(csr: Any, m: int | None) -> Any:
+    """``csr`` keeping only each row's ``m`` highest stored entries (ties to the lower column).
+
+    Stored zeros stay stored (a stored entry is an allowed pair). None keeps everything.
+    """
+    if m is None or csr.nnz == 0 or int(np.diff(csr.indptr).max()) <= m:
+        return csr
+    rows = np.repeat(np.arange(csr.shape[0], dtype=np.int64), np.diff(csr.indptr))
+    order = np.lexsort((csr.indices, -np.asarray(csr.data), rows))
+    rank = np.arange(order.size) - np.searchsorted(rows[order], rows[order], side="left")
+    keep = np.sort(order[rank < m])
+    out = type(csr)(
+        (
+            np.asarray(csr.data)[keep],
+            csr.indices[keep],
+            np.r_[0, np.cumsum(np.bincount(rows[keep], minlength=csr.shape[0]))],
+        ),
+        shape=csr.shape,
+    )
+    return out
+
+
 def _edge_positions(csr: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Positions in ``csr.data`` of the stored pairs (rows[i], cols[i]) (indices sorted per row)."""
     m = csr.shape[1]
@@ -113,9 +135,10 @@ def match(
             )
             cand = index.fit(pv).candidates(ps)  # the result does not depend on n_jobs
         capacity = pv["openings"].to_numpy().astype(np.int64)
+        graph = _best_per_row(cand.scores, config.assign_candidates)
         with _stage("assign", timings, bar):
             solved = assign.solve(
-                cand.scores,
+                graph,
                 capacity,
                 method=config.assignment,  # type: ignore[arg-type]  # validated by MatchConfig
                 executor=executor,
@@ -123,7 +146,7 @@ def match(
             )
         with _stage("recommend", timings, bar):
             rec = assign.recommend(
-                cand.scores,
+                graph,
                 capacity,
                 k=config.top_k,
                 congestion=config.congestion,  # type: ignore[arg-type]  # validated by MatchConfig

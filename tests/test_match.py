@@ -226,3 +226,38 @@ def test_no_candidates_reason():
     r = mc.match(s, v, progress=False)
     assert r.unmatched.row(0, named=True)["reason"] == UNMATCHED_REASONS["no_candidate"]
     assert np.isclose(r.summary()["fill_rate"], 0.0)
+
+
+def test_best_per_row_keeps_each_rows_top_entries():
+    import scipy.sparse as sp
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from matchcore._match import _best_per_row
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.integers(0, 10_000), st.integers(1, 6))
+    def check(seed, m):
+        rng = np.random.default_rng(seed)
+        dense = np.round(rng.random((12, 9)), 1) * (rng.random((12, 9)) < 0.6)
+        csr = sp.csr_array(dense)
+        got = _best_per_row(csr, m).toarray()
+        for i in range(12):
+            cols = np.flatnonzero(dense[i])
+            best = sorted(cols, key=lambda j: (-dense[i, j], j))[:m]
+            want = np.zeros(9)
+            want[best] = dense[i, best]
+            np.testing.assert_array_equal(got[i], want)
+
+    check()
+
+
+def test_assign_candidates_restricts_the_assignment(province, result):
+    seekers, vacancies = province
+    small = mc.match(
+        seekers, vacancies, config=mc.MatchConfig(top_k=5, assign_candidates=3), progress=False
+    )
+    assert small.assignments["score"].sum() <= result.assignments["score"].sum() + 1e-6
+    assert small.assignments.height + small.unmatched.height == seekers.height
+    with pytest.raises(mc.InvalidParameter, match="'assign_candidates' parameter"):
+        mc.MatchConfig(assign_candidates=0)
