@@ -47,7 +47,9 @@ def _best_per_row(csr: Any, m: int | None) -> Any:
     """
     if m is None or csr.nnz == 0 or int(np.diff(csr.indptr).max()) <= m:
         return csr
-    rows = np.repeat(np.arange(csr.shape[0], dtype=np.int64), np.diff(csr.indptr))
+    from matchcore.assign._kernels import row_of_edge
+
+    rows = row_of_edge(csr.indptr)
     order = np.lexsort((csr.indices, -np.asarray(csr.data), rows))
     rank = np.arange(order.size) - np.searchsorted(rows[order], rows[order], side="left")
     keep = np.sort(order[rank < m])
@@ -62,12 +64,18 @@ def _best_per_row(csr: Any, m: int | None) -> Any:
     return out
 
 
-def _edge_positions(csr: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Positions in ``csr.data`` of the stored pairs (rows[i], cols[i]) (indices sorted per row)."""
-    m = csr.shape[1]
-    edge_rows = np.repeat(np.arange(csr.shape[0], dtype=np.int64), np.diff(csr.indptr))
-    keys = edge_rows * m + csr.indices.astype(np.int64)
-    return np.searchsorted(keys, rows.astype(np.int64) * m + cols.astype(np.int64))
+def _edge_keys(csr: Any) -> np.ndarray:
+    """One sortable key per stored pair, ``row * n_vacancies + column``, in CSR order."""
+    from matchcore.assign._kernels import row_of_edge
+
+    return row_of_edge(csr.indptr) * csr.shape[1] + csr.indices.astype(np.int64)
+
+
+def _edge_positions(
+    keys: np.ndarray, n_vacancies: int, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
+    """Positions in the CSR data of the stored pairs (rows[i], cols[i]), from :func:`_edge_keys`."""
+    return np.searchsorted(keys, rows.astype(np.int64) * n_vacancies + cols.astype(np.int64))
 
 
 def match(
@@ -155,11 +163,12 @@ def match(
                 executor=executor,
                 progress=progress,
             )
+        keys = _edge_keys(cand.scores)  # locates chosen pairs in the candidate arrays
         with _stage("explain", timings, bar):
-            recommendations = _recommendations(cand, rec, ps, pv)
+            recommendations = _recommendations(cand, keys, rec, ps, pv)
         with _stage("tables", timings, bar):
             assignments, unmatched = _assignments_and_unmatched(
-                solved.vacancy_of, cand, ps, pv, prepared.rejected
+                solved.vacancy_of, cand, keys, ps, pv, prepared.rejected
             )
             audit = _audit(pv, vacancies)
     stats = {
@@ -182,13 +191,15 @@ def match(
     )
 
 
-def _recommendations(cand: Any, rec: Any, ps: pl.DataFrame, pv: pl.DataFrame) -> pl.DataFrame:
+def _recommendations(
+    cand: Any, keys: np.ndarray, rec: Any, ps: pl.DataFrame, pv: pl.DataFrame
+) -> pl.DataFrame:
     from matchcore.scoring import component_names
     from matchcore.scoring._reasons import reasons
 
     rows = np.asarray(rec.seeker, dtype=np.int64)
     cols = np.asarray(rec.vacancy, dtype=np.int64)
-    pos = _edge_positions(cand.scores, rows, cols)
+    pos = _edge_positions(keys, pv.height, rows, cols)
     data: dict[str, Any] = {
         "seeker_id": ps["seeker_id"].gather(rows),
         "vacancy_id": pv["vacancy_id"].gather(cols),
@@ -206,13 +217,14 @@ def _recommendations(cand: Any, rec: Any, ps: pl.DataFrame, pv: pl.DataFrame) ->
 def _assignments_and_unmatched(
     vacancy_of: np.ndarray,
     cand: Any,
+    keys: np.ndarray,
     ps: pl.DataFrame,
     pv: pl.DataFrame,
     rejected: pl.DataFrame,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     vacancy_of = np.asarray(vacancy_of, dtype=np.int64)
     chosen = np.flatnonzero(vacancy_of >= 0)
-    pos = _edge_positions(cand.scores, chosen, vacancy_of[chosen])
+    pos = _edge_positions(keys, pv.height, chosen, vacancy_of[chosen])
     assignments = pl.DataFrame(
         {
             "seeker_id": ps["seeker_id"].gather(chosen),

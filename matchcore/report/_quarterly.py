@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
 import re
 from dataclasses import dataclass, field
 from html import escape
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 
-from matchcore._errors import InvalidParameter
+from matchcore._errors import InvalidParameter, MatchcoreError
 from matchcore.report._svg import bar_chart, histogram
 
 if TYPE_CHECKING:
@@ -28,16 +25,17 @@ _PERIOD_RE = re.compile(r"^(\d{4})\s*[Qq]([1-4])$")
 _CATEGORY_NAMES = {"unemployed": "登记失业人员", "graduate": "未就业高校毕业生", "other": "其他"}
 
 
-@functools.cache
-def _division_names() -> dict[str, str]:
-    """Code -> name of current divisions, from the normalizers' shipped copy of GB/T 2260."""
-    try:
-        text = (
-            resources.files("matchcore.normalize").joinpath("data/divisions.csv").read_text("utf-8")
-        )
-    except (FileNotFoundError, ModuleNotFoundError):  # pragma: no cover - data ships with package
-        return {}
-    return {r["code"]: r["name"] for r in csv.DictReader(io.StringIO(text))}
+def _division_names(codes: pl.Series) -> dict[str, str]:
+    """Code -> official name of the distinct division codes in ``codes``."""
+    from matchcore.normalize import region_name
+
+    names = {}
+    for code in codes.drop_nulls().unique().to_list():
+        try:
+            names[code] = region_name(code)
+        except (MatchcoreError, KeyError):
+            continue  # not a current division: reported as 未知
+    return names
 
 
 def _quarter_bounds(period: str) -> tuple[dt.date, dt.date]:
@@ -183,7 +181,6 @@ def quarterly(result: MatchResult, period: str | None = None) -> QuarterlyReport
         on="vacancy_id",
         how="inner",
     )
-    names = _division_names()
     am = pl.col("advanced_manufacturing").fill_null(False)
 
     def vac_counts(df: pl.DataFrame, by: str | pl.Expr) -> pl.DataFrame:
@@ -214,7 +211,11 @@ def quarterly(result: MatchResult, period: str | None = None) -> QuarterlyReport
         )
         .fill_null(0)
         .with_columns(
-            pl.col("city_code").replace_strict(names, default="未知").alias("city_name"),
+            pl.col("city_code")
+            .replace_strict(
+                _division_names(seekers["city_code"].append(vacancies["city_code"])), default="未知"
+            )
+            .alias("city_name"),
             _rate("matches", "openings", "fill_rate"),
             _rate("am_matches", "am_openings", "am_fill_rate"),
         )
