@@ -17,7 +17,12 @@ from typing import Any
 
 from matchcore._errors import InvalidParameter
 
-__all__ = ["DEFAULT_WEIGHTS", "MatchConfig"]
+__all__ = ["AUTO_EXACT_PAIRS", "DEFAULT_WEIGHTS", "MatchConfig"]
+
+#: ``assignment="auto"`` solves exactly up to this many candidate pairs, by auction above
+AUTO_EXACT_PAIRS = 2_000_000
+
+ASSIGNMENT_METHODS = ("auto", "exact", "auction", "greedy", "stable")
 
 #: Default weight of each score component (see :data:`matchcore.scoring.COMPONENTS`). They are
 #: normalised to sum to 1 when scores are computed, so only their ratios matter.
@@ -118,8 +123,16 @@ def _check_within(cfg: MatchConfig) -> None:
 
 
 def _check_assignment(cfg: MatchConfig) -> None:
-    if cfg.assignment not in ("exact", "greedy", "stable"):
-        raise _bad("assignment", cfg.assignment, "one of 'exact', 'greedy', 'stable'")
+    if cfg.assignment not in ASSIGNMENT_METHODS:
+        raise _bad(
+            "assignment", cfg.assignment, "one of 'auto', 'exact', 'auction', 'greedy', 'stable'"
+        )
+
+
+def _check_eps(cfg: MatchConfig) -> None:
+    v = cfg.auction_eps
+    if isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v < 1:
+        raise _bad("auction_eps", v, "a float in (0, 1)")
 
 
 def _check_congestion(cfg: MatchConfig) -> None:
@@ -162,6 +175,7 @@ _VALIDATORS: dict[str, Callable[[MatchConfig], None]] = {
     "congestion": _check_congestion,
     "congestion_price": _check_price,
     "assign_candidates": _check_assign_candidates,
+    "auction_eps": _check_eps,
 }
 
 
@@ -201,8 +215,13 @@ class MatchConfig:
         Seed for anything random downstream.
     within : str, default "370000"
         The service's province or city code: settles region names several places share.
-    assignment : {"exact", "greedy", "stable"}, default "exact"
-        Assignment method of :func:`matchcore.assign.solve`.
+    assignment : {"auto", "exact", "auction", "greedy", "stable"}, default "auto"
+        Assignment method of :func:`matchcore.assign.solve`. ``"auto"`` solves exactly up to
+        :data:`AUTO_EXACT_PAIRS` candidate pairs and with the near-optimal ``"auction"`` above
+        (the exact min-cost flow grows faster than linearly: about 9 minutes for the 49 million
+        pairs of the generated province, against about 3 for the auction, which lands within
+        0.02 % of the optimum). The recommendations' congestion control uses the same method
+        (``"exact"`` for greedy and stable).
     congestion : "auto", float or None, default "auto"
         Most times a vacancy is recommended per opening (see :func:`matchcore.assign.recommend`);
         None gives plain top-k lists.
@@ -212,6 +231,9 @@ class MatchConfig:
         assignment is then exact over that restricted set.
     congestion_price : float, default 0.1
         Score cost of each further fair share of exposure (0 keeps only the hard limit).
+    auction_eps : float, default 0.01
+        Bidding increment of the auction (score units): smaller is closer to the optimum and
+        slower. Each seeker ends within it of their best choice at the final prices.
 
     Examples
     --------
@@ -239,10 +261,26 @@ class MatchConfig:
     as_of: dt.date | None = None
     seed: int = 0
     within: str = "370000"
-    assignment: str = "exact"
+    assignment: str = "auto"
     congestion: float | str | None = "auto"
     congestion_price: float = 0.1
     assign_candidates: int | None = None
+    auction_eps: float = 0.01
+
+    def assignment_method(self, n_pairs: int) -> str:
+        """The solver ``assignment`` resolves to for ``n_pairs`` candidate pairs.
+
+        Examples
+        --------
+        >>> cfg = MatchConfig()
+        >>> cfg.assignment_method(1_000), cfg.assignment_method(50_000_000)
+        ('exact', 'auction')
+        >>> MatchConfig(assignment="greedy").assignment_method(50_000_000)
+        'greedy'
+        """
+        if self.assignment != "auto":
+            return self.assignment
+        return "exact" if n_pairs <= AUTO_EXACT_PAIRS else "auction"
 
     def __post_init__(self) -> None:
         if isinstance(self.weights, Mapping):

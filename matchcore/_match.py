@@ -144,11 +144,13 @@ def match(
             cand = index.fit(pv).candidates(ps)  # the result does not depend on n_jobs
         capacity = pv["openings"].to_numpy().astype(np.int64)
         graph = _best_per_row(cand.scores, config.assign_candidates)
+        method = config.assignment_method(graph.nnz)
         with _stage("assign", timings, bar):
             solved = assign.solve(
                 graph,
                 capacity,
-                method=config.assignment,  # type: ignore[arg-type]  # validated by MatchConfig
+                method=method,  # type: ignore[arg-type]  # validated by MatchConfig
+                eps=config.auction_eps,
                 executor=executor,
                 progress=progress,
             )
@@ -160,6 +162,8 @@ def match(
                 congestion=config.congestion,  # type: ignore[arg-type]  # validated by MatchConfig
                 price=config.congestion_price,
                 assignment=solved,
+                method="auction" if method == "auction" else "exact",
+                eps=config.auction_eps,
                 executor=executor,
                 progress=progress,
             )
@@ -174,7 +178,7 @@ def match(
     stats = {
         "candidates": dict(cand.stats),
         "assignment": solved.stats(),
-        "recommendations": rec.summary(),
+        "recommendations": {**rec.summary(), "upper_bound": rec.upper_bound},
     }
     return MatchResult(
         recommendations=recommendations,

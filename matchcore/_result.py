@@ -62,7 +62,9 @@ class MatchResult:
             ``seekers_in``, ``vacancies_in``, ``seekers_rejected``, ``vacancies_rejected``,
             ``seekers``, ``vacancies``, ``openings``, ``assigned``, ``unmatched``, ``fill_rate``
             (assigned / openings), ``placement_rate`` (assigned / seekers), ``mean_score``,
-            ``recommendations``, ``postings_flagged``, ``unmatched_reasons`` and ``timings``.
+            ``recommendations``, ``postings_flagged``, ``unmatched_reasons``, ``timings``,
+            ``assignment_method`` and ``certified_gap`` (``"auction"``: the most the assignment's
+            total score can be below the optimum, as a share; None for the other methods).
         """
         errors = self.rejected.filter(pl.col("severity") == "error")
         n_rej = {
@@ -97,6 +99,8 @@ class MatchResult:
             "postings_flagged": self.audit["vacancy_id"].n_unique() if self.audit.height else 0,
             "unmatched_reasons": dict(zip(reasons["reason"], reasons["len"])),
             "timings": dict(self.timings),
+            "assignment_method": self.stats.get("assignment", {}).get("method"),
+            "certified_gap": self.stats.get("assignment", {}).get("certified_gap"),
         }
 
     def summary_text(self) -> str:
@@ -108,7 +112,12 @@ class MatchResult:
             f"vacancies  {s['vacancies_in']:>10,} in, {s['vacancies_rejected']:,} rejected, "
             f"{s['vacancies']:,} kept with {s['openings']:,} openings",
             f"assigned   {s['assigned']:>10,} seekers (fill rate {s['fill_rate']:.1%}, "
-            f"placement rate {s['placement_rate']:.1%}, mean score {s['mean_score']:.3f})",
+            f"placement rate {s['placement_rate']:.1%}, mean score {s['mean_score']:.3f}; "
+            + (
+                f"auction, certified within {s['certified_gap']:.2%} of the optimum)"
+                if s["certified_gap"] is not None
+                else f"{s['assignment_method'] or 'exact'})"
+            ),
             f"recommended {s['recommendations']:>9,} pairs; {s['postings_flagged']:,} postings "
             "flagged for discriminatory requirements",
         ]

@@ -68,6 +68,10 @@ class Recommendations:
         Congestion price per fair share exceeded (0 with no congestion control).
     seconds : float
         Wall time.
+    upper_bound : float or None
+        With ``method="auction"`` and congestion control: a certified upper bound on the best
+        possible objective (scores shown minus congestion prices, fixed assigned pairs
+        excluded); None otherwise.
 
     Examples
     --------
@@ -92,6 +96,7 @@ class Recommendations:
     multiple: float | None
     price: float
     seconds: float
+    upper_bound: float | None = None
 
     def __len__(self) -> int:
         return int(self.seeker.size)
@@ -135,6 +140,8 @@ def recommend(
     congestion: float | Literal["auto"] | None = "auto",
     price: float = 0.1,
     assignment: Assignment | bool = True,
+    method: Literal["exact", "auction"] = "exact",
+    eps: float = 0.01,
     resolution: float = 1e-6,
     executor: Executor | Literal["serial"] | None = None,
     n_shards: int | None = None,
@@ -162,8 +169,12 @@ def recommend(
         control.
     assignment : Assignment or bool
         The assignment whose vacancy is flagged ``assigned`` and always kept in the list:
-        ``True`` computes the exact one with :func:`solve`, ``False`` flags nothing.
-    resolution, executor, n_shards, progress
+        ``True`` computes one with :func:`solve` (same ``method``), ``False`` flags nothing.
+    method : {"exact", "auction"}
+        How the congestion-controlled b-matching is solved: ``"exact"`` as a min-cost flow,
+        ``"auction"`` by the near-optimal auction of :func:`solve` (much faster on large inputs;
+        :attr:`Recommendations.upper_bound` certifies how close it is).
+    eps, resolution, executor, n_shards, progress
         As in :func:`solve`.
 
     Returns
@@ -205,6 +216,10 @@ def recommend(
         isinstance(price, float | int) and not isinstance(price, bool) and 0 <= price < math.inf
     ):
         raise InvalidParameter.of("price", owner, price, "a float in [0, inf)")
+    if method not in ("exact", "auction"):
+        raise InvalidParameter.of("method", owner, method, "one of ['exact', 'auction']")
+    if isinstance(eps, bool) or not (isinstance(eps, float | int) and 0 < float(eps) < 1):
+        raise InvalidParameter.of("eps", owner, eps, "a float in (0, 1)")
     if isinstance(assignment, Assignment):
         if assignment.vacancy_of.shape != (n,):
             raise InvalidParameter(
@@ -217,6 +232,8 @@ def recommend(
             solve(
                 csr,
                 cap,
+                method=method,
+                eps=eps,
                 resolution=resolution,
                 executor=executor,
                 n_shards=n_shards,
@@ -236,6 +253,7 @@ def recommend(
             f"with a positive score. Got {int((vacancy_of >= 0).sum()) - int(fixed.sum())} "
             f"assigned seeker(s) outside them instead."
         )
+    bound: float | None = None
     if congestion is None:
         sel = _top_k(csr, rows, fixed, k)
         multiple: float | None = None
@@ -259,12 +277,12 @@ def recommend(
         col_cap = np.maximum(show - np.bincount(fixed_c, minlength=m), 0)
         free = csr.copy()
         free.data = np.where(fixed, 0.0, csr.data)  # a benefit of 0 is never chosen
-        r, c, _, _ = execute(
+        r, c, _, bound, _ = execute(
             free,
-            "flow",
+            "flow" if method == "exact" else "auction",
             row_cap,
             col_cap,
-            {"resolution": float(resolution)},
+            {"resolution": float(resolution), "eps": float(eps)},
             executor=executor,
             n_shards=n_shards,
             progress=progress,
@@ -294,6 +312,7 @@ def recommend(
         multiple=multiple,
         price=float(price),
         seconds=time.perf_counter() - t0,
+        upper_bound=bound if method == "auction" else None,
     )
 
 

@@ -22,6 +22,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from matchcore._progress import Progress
+from matchcore.assign._auction import auction_bmatching, dual_bound
 from matchcore.assign._kernels import deferred_acceptance, flow_bmatching
 
 __all__ = ["ShardPlan", "Task", "plan_shards", "run_tasks"]
@@ -47,8 +48,10 @@ class Task:
     col_steps: tuple[np.ndarray, np.ndarray] | None = None  # convex price steps per column
 
 
-def run_task(task: Task) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run one shard's kernel; return the chosen pairs as (local row, local column, score)."""
+def run_task(task: Task) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Run one shard's kernel; return the chosen pairs as (local row, local column, score) and
+    the shard's certified upper bound on the optimum (NaN when the kernel gives none)."""
+    bound = float("nan")
     if task.kernel == "flow":
         chosen = flow_bmatching(
             task.indptr,
@@ -62,10 +65,20 @@ def run_task(task: Task) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     elif task.kernel == "stable":
         vpref = task.data if task.aux is None else task.aux
         chosen = deferred_acceptance(task.indptr, task.indices, task.data, vpref, task.col_cap)
+    elif task.kernel == "auction":
+        steps = None
+        if task.col_steps is not None:
+            widths, prices = task.col_steps
+            n_steps = int(widths.shape[0])
+            step_price = float(prices[1]) * task.params["resolution"] if n_steps > 1 else 0.0
+            steps = (np.asarray(widths[0], dtype=np.int64), step_price, n_steps)
+        args = (task.indptr, task.indices, task.data, task.row_cap, task.col_cap)
+        chosen, price, _stats = auction_bmatching(*args, task.params["eps"], steps)
+        bound = dual_bound(*args, price, steps)
     else:  # pragma: no cover - internal misuse
         raise ValueError(f"unknown kernel {task.kernel!r}")
     rows = (np.searchsorted(task.indptr, chosen, side="right") - 1).astype(np.int32)
-    return rows, task.indices[chosen].astype(np.int32), task.data[chosen]
+    return rows, task.indices[chosen].astype(np.int32), task.data[chosen], bound
 
 
 @dataclass(frozen=True)
@@ -171,20 +184,23 @@ def run_tasks(
     *,
     progress: bool | None = None,
     desc: str = "shards",
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run every task (in this process if ``executor`` is None) and return global chosen pairs.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Run every task (in this process if ``executor`` is None) and return global chosen pairs
+    and the sum of the shards' upper bounds (NaN unless every shard gave one).
 
     At most ``2 x workers`` shards are in flight so the parent never holds every payload at once.
     """
     out_r: list[np.ndarray] = []
     out_c: list[np.ndarray] = []
     out_v: list[np.ndarray] = []
+    bounds: list[float] = []
 
-    def collect(s: int, res: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
-        lr, lc, v = res
+    def collect(s: int, res: tuple[np.ndarray, np.ndarray, np.ndarray, float]) -> None:
+        lr, lc, v, bound = res
         out_r.append(plan.rows[s][lr])
         out_c.append(plan.cols[s][lc])
         out_v.append(v)
+        bounds.append(bound)
 
     with Progress(total=plan.n_shards, desc=desc, enabled=progress) as bar:
         if executor is None:
@@ -206,14 +222,15 @@ def run_tasks(
                 for f in done:
                     collect(pending.pop(f), f.result())
                     bar.update()
+    bound = float(np.sum(bounds)) if bounds else 0.0
     if not out_r:
         e = np.empty(0, dtype=np.int64)
-        return e, e.copy(), np.empty(0)
+        return e, e.copy(), np.empty(0), bound
     r = np.concatenate(out_r).astype(np.int64)
     c = np.concatenate(out_c).astype(np.int64)
     v = np.concatenate(out_v)
     o = np.lexsort((c, r))
-    return r[o], c[o], v[o]
+    return r[o], c[o], v[o], bound
 
 
 def execute(
@@ -229,8 +246,8 @@ def execute(
     aux: sp.csr_array | None = None,
     col_steps: tuple[np.ndarray, np.ndarray] | None = None,
     desc: str = "shards",
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, ShardPlan]:
-    """Plan shards, pick the executor, run, and return (rows, cols, scores, plan)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, ShardPlan]:
+    """Plan shards, pick the executor, run, and return (rows, cols, scores, bound, plan)."""
     serial = executor == "serial" or (executor is None and csr.nnz < SERIAL_NNZ)
     if n_shards is None:
         n_shards = 1 if serial else 4 * default_workers()

@@ -1,0 +1,291 @@
+"""Auction kernel: a near-optimal b-matching with a certified bound, for inputs too large to solve
+exactly in good time.
+
+Bertsekas' auction algorithm for the transportation problem with unit arc capacities, run in
+vectorised Jacobi rounds (every unsatisfied seeker bids at once):
+
+- Row ``i`` (a seeker) wants up to ``row_cap[i]`` distinct columns. Each round it bids for its
+  best ``r`` columns not already held by net value ``benefit - price``, where ``r`` is its number
+  of free places; the bid raises the column's price to ``benefit - v_next + eps``, ``v_next``
+  being the seeker's next best net value (or 0, the value of leaving a place empty).
+- Column ``j`` (a vacancy) has ``col_cap[j]`` copies. Copy ``t`` has a reserve price
+  ``reserve[j, t]`` (0 without congestion steps; non-decreasing in ``t``). It keeps the highest
+  bids, the ``t``-th highest only while it is at least the ``t``-th reserve; the others are
+  rejected and their seekers bid again. Its price for the next bidder is the cheaper of its lowest
+  held bid and the reserve of its next free copy.
+
+Prices only rise and a held copy stays held, so the loop ends, and at the end every seeker is
+within ``eps`` of its best choice at the final prices (``eps``-complementary slackness): the
+total is within ``n x eps`` of the optimum. The final prices are also a feasible dual, which gives
+an upper bound on the optimum (:func:`dual_bound`), so the result carries a measured certificate
+rather than an assumed one. On the generated province (981,000 seekers, 49 million pairs) with
+``eps = 0.01`` the assignment came within 0.016 % of the exact optimum and certified itself within
+0.27 %, in about a third of the exact min-cost flow's time.
+
+A column keeps its held copies sorted by bid, best first. A round sorts only its new bids and
+merges them in below the last held copy that beats them (found by a binary search in every
+touched column at once), so its work is proportional to its bids plus the copies that move, and
+the long tail of rounds with few bidders is cheap. Tried and dropped: ``eps``-scaling (phases from
+a coarse ``eps`` down, releasing only the places that violate the finer one) made no fewer bids
+on this data, whose near-ties cause the price wars.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["auction_bmatching", "dual_bound"]
+
+
+def _dense(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Rows padded to the longest: benefits (``-inf`` padding), columns, edge positions, width."""
+    n = indptr.shape[0] - 1
+    deg = np.diff(indptr)
+    width = max(1, int(deg.max()) if n else 1)
+    rows = np.repeat(np.arange(n, dtype=np.int64), deg)
+    pos = np.arange(indices.shape[0], dtype=np.int64) - np.repeat(indptr[:-1], deg)
+    flat = rows * width + pos
+    w = np.full(n * width, -np.inf)
+    w[flat] = data
+    c = np.zeros(n * width, dtype=np.int64)
+    c[flat] = indices
+    e = np.full(n * width, -1, dtype=np.int64)
+    e[flat] = np.arange(indices.shape[0], dtype=np.int64)
+    return w.reshape(n, width), c.reshape(n, width), e.reshape(n, width), width
+
+
+Steps = tuple[np.ndarray, float, int]
+
+
+def _reserve_of(
+    cols: np.ndarray, t: np.ndarray, col_cap: np.ndarray, steps: Steps | None
+) -> np.ndarray:
+    """Reserve price of copy ``t`` of column ``cols`` (inf beyond the column's copies)."""
+    if steps is None:
+        res = np.zeros(t.shape[0])
+    else:
+        share, price, n_steps = steps
+        res = price * np.minimum(t // np.maximum(share[cols], 1), n_steps - 1)
+    return np.where(t < col_cap[cols], res, np.inf)
+
+
+class _Market:
+    """The state of an auction: dense rows, held copies per column, prices."""
+
+    def __init__(
+        self,
+        indptr: np.ndarray,
+        indices: np.ndarray,
+        data: np.ndarray,
+        row_cap: np.ndarray,
+        col_cap: np.ndarray,
+        steps: Steps | None,
+    ) -> None:
+        n = indptr.shape[0] - 1
+        m = col_cap.shape[0]
+        self.col_cap = np.asarray(col_cap, dtype=np.int64)
+        self.steps = steps
+        w, c, e, width = _dense(indptr, indices, data)
+        w[~(w > 0)] = -np.inf
+        w[self.col_cap[c] <= 0] = -np.inf
+        self.w, self.c, self.e, self.width = w, c, e, width
+        self.held = np.zeros((n, width), dtype=bool)
+        self.row_cap = np.asarray(row_cap, dtype=np.int64)
+        self.free = self.row_cap.copy()
+        # copies of column j live in slots off[j] .. off[j] + col_cap[j], best bid first
+        self.off = np.zeros(m + 1, dtype=np.int64)
+        np.cumsum(self.col_cap, out=self.off[1:])
+        self.slot_bid = np.full(int(self.off[-1]), -np.inf)
+        self.slot_edge = np.full(int(self.off[-1]), -1, dtype=np.int64)  # row * width + pos
+        self.n_held = np.zeros(m, dtype=np.int64)
+        self.price = np.zeros(m)  # reserve of copy 0
+        self.rounds = 0
+        self.bids = 0
+
+    def _reserve(self, cols: np.ndarray, t: np.ndarray) -> np.ndarray:
+        return _reserve_of(cols, t, self.col_cap, self.steps)
+
+    def rebuild(
+        self,
+        tc: np.ndarray,
+        col: np.ndarray,
+        amount: np.ndarray,
+        flat: np.ndarray,
+    ) -> np.ndarray:
+        """Re-seat columns ``tc`` (sorted, distinct) with the new bids ``(col, amount, flat)``;
+        returns the row of every bid that lost its place."""
+        h0 = self.n_held[tc]
+        # held copies are sorted best first and only those at or below the best new bid of
+        # their column can move: find that place by a binary search in every column at once
+        top_new = np.full(tc.size, -np.inf)
+        np.maximum.at(top_new, np.searchsorted(tc, col), amount)
+        lo, hi = np.zeros(tc.size, dtype=np.int64), h0.copy()
+        last = self.off[tc] + np.maximum(h0 - 1, 0)
+        while True:
+            go = lo < hi
+            if not go.any():
+                break
+            mid = (lo + hi) // 2
+            above = self.slot_bid[np.minimum(self.off[tc] + mid, last)] > top_new
+            lo = np.where(go & above, mid + 1, lo)
+            hi = np.where(go & ~above, mid, hi)
+        base = lo
+        lens = h0 - base
+        slots = np.repeat(self.off[tc] + base - np.cumsum(lens) + lens, lens) + np.arange(
+            int(lens.sum())
+        )
+        old_edge = self.slot_edge[slots]
+        old_bid = self.slot_bid[slots]
+        old_col = np.repeat(tc, lens)
+        self.slot_bid[slots] = -np.inf
+        self.slot_edge[slots] = -1
+        # the held part is already in order (column, best bid first): sort the new bids alone
+        # and merge the two by one float key per entry (column rank, then descending bid; bids
+        # lie in (0, 2)); on equal keys the held copy stays first
+        o = np.lexsort((flat, -amount, col))
+        col, amount, flat = col[o], amount[o], flat[o]
+        key_old = np.searchsorted(tc, old_col) * 4.0 + (2.0 - old_bid)
+        key_new = np.searchsorted(tc, col) * 4.0 + (2.0 - amount)
+        size = old_col.size + col.size
+        at_old = np.arange(old_col.size) + np.searchsorted(key_new, key_old, side="left")
+        at_new = np.arange(col.size) + np.searchsorted(key_old, key_new, side="right")
+        pool_col = np.empty(size, dtype=np.int64)
+        pool_bid = np.empty(size)
+        pool_edge = np.empty(size, dtype=np.int64)
+        pool_col[at_old], pool_col[at_new] = old_col, col
+        pool_bid[at_old], pool_bid[at_new] = old_bid, amount
+        pool_edge[at_old], pool_edge[at_new] = old_edge, flat
+        tci = np.searchsorted(tc, pool_col)
+        t = np.arange(pool_col.size) - np.searchsorted(pool_col, pool_col, side="left")
+        t += base[tci]
+        ok = pool_bid >= self._reserve(pool_col, t)
+        # keep the prefix of each column where every bid clears its copy's reserve
+        cut = np.full(tc.size, np.iinfo(np.int64).max)
+        np.minimum.at(cut, tci[~ok], t[~ok])
+        keep = t < cut[tci]
+        kc, kt = pool_col[keep], t[keep]
+        self.slot_bid[self.off[kc] + kt] = pool_bid[keep]
+        self.slot_edge[self.off[kc] + kt] = pool_edge[keep]
+        h = base + np.bincount(tci[keep], minlength=tc.size)
+        self.n_held[tc] = h
+        low = np.where(h > 0, self.slot_bid[self.off[tc] + np.maximum(h - 1, 0)], np.inf)
+        self.price[tc] = np.minimum(low, self._reserve(tc, h))
+        lost = pool_edge[~keep]
+        self.held.ravel()[lost] = False
+        losers = lost // self.width
+        np.add.at(self.free, losers, 1)
+        return losers
+
+    def bid_round(self, active: np.ndarray, eps: float) -> np.ndarray:
+        """One Jacobi round: every row of ``active`` bids for its free places; returns the rows
+        that lost a place (they bid again)."""
+        w, c, width = self.w, self.c, self.width
+        net = w[active] - self.price[c[active]]
+        r = np.minimum(self.free[active], width)
+        if (r < self.row_cap[active]).any():
+            net[self.held[active]] = -np.inf
+        top = min(int(r.max()) + 1, width)  # each row needs its r + 1 best, in order
+        if top == 2:
+            # one place each (the assignment): the best and the second best by two passes
+            ar = np.arange(active.size)
+            best = net.argmax(axis=1)  # ties: lower position first
+            v1 = net[ar, best]
+            net[ar, best] = -np.inf
+            order = np.stack([best, net.argmax(axis=1)], axis=1)
+            srt = np.stack([v1, net[ar, order[:, 1]]], axis=1)
+        else:
+            if top < width:
+                part = np.argpartition(-net, top - 1, axis=1)[:, :top]
+                sub = np.take_along_axis(net, part, axis=1)
+                o = np.lexsort((part, -sub), axis=1)  # best first, ties by lower position
+                order = np.take_along_axis(part, o, axis=1)
+            else:
+                order = np.argsort(-net, axis=1, kind="stable")
+            srt = np.take_along_axis(net, order, axis=1)
+        rank = np.arange(top)[None, :]
+        nxt = np.where(r < top, srt[np.arange(active.size), np.minimum(r, top - 1)], -np.inf)
+        nxt = np.maximum(nxt, 0.0)
+        bi, bk = np.nonzero((rank < r[:, None]) & (srt > 0))
+        if bi.size == 0:
+            return bi
+        self.rounds += 1
+        self.bids += bi.size
+        flat = active[bi] * width + order[bi, bk]
+        col = c.ravel()[flat]
+        amount = w.ravel()[flat] - nxt[bi] + eps
+        self.free[active] -= np.bincount(bi, minlength=active.size)
+        self.held.ravel()[flat] = True
+        return self.rebuild(np.unique(col), col, amount, flat)
+
+    def run(self, active: np.ndarray, eps: float) -> None:
+        """Bid until every row is satisfied or out of worthwhile columns."""
+        while active.size:
+            active = np.unique(self.bid_round(active, eps))
+
+    def chosen(self) -> np.ndarray:
+        return np.sort(self.e.ravel()[self.slot_edge[self.slot_edge >= 0]])
+
+
+def auction_bmatching(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    row_cap: np.ndarray,
+    col_cap: np.ndarray,
+    eps: float,
+    steps: Steps | None = None,
+) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+    """Edge positions of a near-optimal b-matching, the final column prices, and run statistics.
+
+    Maximizes the sum of ``data`` over chosen edges minus the reserve prices of the copies they
+    use, with row ``i`` in at most ``row_cap[i]`` chosen edges and column ``j`` in at most
+    ``col_cap[j]``; edges with ``data <= 0`` are never chosen. ``steps = (share, price, n_steps)``
+    sets the reserve of copy ``t`` of column ``j`` to ``price * min(t // share[j], n_steps - 1)``
+    (convex congestion prices); without it every reserve is 0.
+
+    """
+    mk = _Market(indptr, indices, data, row_cap, col_cap, steps)
+    mk.run(np.flatnonzero((mk.free > 0) & np.isfinite(mk.w).any(axis=1)), eps)
+    stats = {"rounds": float(mk.rounds), "bids": float(mk.bids), "eps": float(eps)}
+    return mk.chosen(), mk.price, stats
+
+
+def dual_bound(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    row_cap: np.ndarray,
+    col_cap: np.ndarray,
+    price: np.ndarray,
+    steps: Steps | None = None,
+) -> float:
+    """An upper bound on the optimum of :func:`auction_bmatching`'s problem from column prices.
+
+    Weak duality: for any prices ``p >= 0``, the optimum is at most the sum over rows of their
+    ``row_cap`` best positive values of ``data - p`` plus the sum over columns and copies of
+    ``max(0, p_j - reserve_t)``.
+    """
+    n = indptr.shape[0] - 1
+    net = np.where(data > 0, data - price[indices], 0.0)
+    net = np.maximum(net, 0.0)
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    # each row's row_cap best: sort within rows by descending net
+    o = np.lexsort((-net, rows))
+    rr, nv = rows[o], net[o]
+    rank = np.arange(rr.size) - np.searchsorted(rr, rr, side="left")
+    seeker_part = float(nv[rank < np.asarray(row_cap)[rr]].sum())
+    cap = np.asarray(col_cap, dtype=np.int64)
+    if steps is None:
+        col_part = float((cap * price).sum())
+    else:
+        share, step, n_steps = steps
+        col_part = 0.0
+        share = np.maximum(np.asarray(share, dtype=np.int64), 1)
+        for s in range(n_steps):
+            width_s = np.maximum(cap - s * share, 0)
+            if s < n_steps - 1:
+                width_s = np.minimum(width_s, share)
+            col_part += float((width_s * np.maximum(price - s * step, 0.0)).sum())
+    return seeker_part + col_part
