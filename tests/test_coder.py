@@ -396,3 +396,42 @@ def test_nearest_title_term_matches_brute_force(monkeypatch: pytest.MonkeyPatch)
             expect[r, code] += 0.8 * best**4
     np.testing.assert_allclose(s_dense, expect, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(s_sparse, expect, rtol=1e-4, atol=1e-5)
+
+
+def test_linear_term_matches_brute_force() -> None:
+    # The folded matrix (centroid + hierarchy * mean of the ancestors' subtree centroids) gives
+    # the scores of the two terms computed one by one from the documents.
+    import dataclasses
+
+    tree = _coder._tree()
+    hist = [
+        (_coder._prepare(t)[0], tree.index[c])
+        for t, c in [("维修电工", "6-31-01-03"), ("保安员", "4-07-05-01")]
+    ]
+    params = dataclasses.replace(_coder._PARAMS, knn=0.0)
+    model = _coder._Model(hist, params)
+    texts = ["新能源电工", "保安", "机电工程", "Java开发"]
+    s, empty = model.scores(texts)
+    assert not empty.any()
+    weight = {"name": 1.0, "alias": 1.0, "definition": 0.5, "words": 2.0}
+    docs = [(t, i, weight[k]) for t, i, k in tree.docs] + [(t, i, 1.0) for t, i in hist]
+    x = model.vectorizer.transform([t for t, _, _ in docs]).toarray().astype(np.float64)
+    q = model.vectorizer.transform(texts).toarray().astype(np.float64)
+    n = len(tree.codes)
+    sums = np.zeros((n, x.shape[1]))
+    np.add.at(sums, np.array([i for _, i, _ in docs]), x * np.array([w for *_, w in docs])[:, None])
+    sub = np.asarray(tree.desc.T @ sums)  # each group sums its whole subtree
+
+    def unit(a: np.ndarray) -> np.ndarray:
+        norm = np.linalg.norm(a, axis=1, keepdims=True)
+        return a / np.where(norm > 0, norm, 1.0)
+
+    cent, sub = unit(sums), unit(sub)
+    for code in ["6-31-01-03", "4-07-05-01", "2-02-11-01", "6-00-00-00", "2-02-00-00"]:
+        i = tree.index[code]
+        anc = [tree.index[a] for a in mc.occupations.load().ancestors(code)]
+        for r in range(len(texts)):
+            expect = q[r] @ cent[i]
+            if anc:
+                expect += params.hierarchy * np.mean([q[r] @ sub[a] for a in anc])
+            assert s[r, i] == pytest.approx(expect, rel=1e-4, abs=1e-5)

@@ -373,26 +373,19 @@ class _Model:
         # Subtree centroids: every document also counts for each ancestor of its code.
         subtree = _l2_rows(sp.csr_array(tree.desc.T @ (member @ x)))
         # The score is linear in the query: cos(q, centroid) plus ``hierarchy`` times the mean
-        # cos(q, subtree centroid) over the code's ancestors. Only groups are ancestors, so the
-        # subtree term needs the (few) groups' centroids and a sparse map groups -> codes.
+        # cos(q, subtree centroid) over the code's ancestors, so both terms fold into one matrix
+        # (centroid + hierarchy * mean of the ancestors' subtree centroids) and a batch needs a
+        # single product. Only groups are ancestors: the map groups -> codes is small.
         groups = np.unique(tree.anc_mean.indices)
-        # Stored by feature (rows = n-grams) so that a batch slices only the n-grams it uses.
-        self.centroids_by_feature = sp.csr_array(centroids.T, dtype=np.float32)
-        self.groups_by_feature = sp.csr_array(subtree[groups].T, dtype=np.float32)
-        self.group_to_codes = sp.csr_array(
+        group_to_codes = sp.csr_array(
             params.hierarchy * sp.csr_array(tree.anc_mean[:, groups]).T, dtype=np.float32
         )
-        # The same map as gathers: code i adds anc_w[k, i] * g[:, anc_cols[k, i]] for each k
-        # (at most 3 ancestors; padding points at an all-zero column past the groups). Column
-        # gathers into a row-major score matrix beat a sparse product and a transposed add.
-        by_code = sp.csr_array(self.group_to_codes.T)
-        width = int(np.diff(by_code.indptr).max(initial=0))
-        self.anc_cols = np.full((width, n), len(groups), dtype=np.intp)
-        self.anc_w = np.zeros((width, n), dtype=np.float32)
-        for i in range(n):
-            lo, hi = by_code.indptr[i], by_code.indptr[i + 1]
-            self.anc_cols[: hi - lo, i] = by_code.indices[lo:hi]
-            self.anc_w[: hi - lo, i] = by_code.data[lo:hi]
+        # Stored by feature (rows = n-grams) so that a batch slices only the n-grams it uses.
+        linear = sp.csr_array(centroids.T, dtype=np.float32)
+        if params.hierarchy:
+            linear = linear + sp.csr_array(subtree[groups].T, dtype=np.float32) @ group_to_codes
+        self.linear_by_feature = sp.csr_array(linear, dtype=np.float32)
+        self.linear_by_feature.sum_duplicates()
         counts = np.bincount(np.array([i for _, i in history], dtype=np.intp), minlength=n)
         alpha = params.prior_alpha
         self.log_prior = np.log((counts + alpha) / (counts.sum() + alpha * n)).astype(np.float32)
@@ -406,6 +399,9 @@ class _Model:
             sp.csr_array(x[len(tree.docs) :])[by_code].T, dtype=np.float32
         )
         self.hist_code_ids, self.hist_starts = np.unique(self.hist_codes, return_index=True)
+        # Column of each code in the nearest-title term (codes without history: the zero column).
+        self.knn_cols = np.full(n, len(self.hist_code_ids), dtype=np.intp)
+        self.knn_cols[self.hist_code_ids] = np.arange(len(self.hist_code_ids))
         # Naive Bayes over the groups of levels 1 and 2: log P(group | text), mapped to codes.
         self.nb: list[tuple[float, NDArray[np.float32], NDArray[np.float32], NDArray[np.intp]]]
         self.nb = []
@@ -445,20 +441,20 @@ class _Model:
             (q.data, np.searchsorted(used, q.indices).astype(np.int32), q.indptr),
             shape=(q.shape[0], len(used)),
         )
-        s = np.asarray(q_used @ self.centroids_by_feature[used].toarray(), dtype=np.float32)
-        if self.params.hierarchy:
-            g = np.asarray(q_used @ self.groups_by_feature[used].toarray(), dtype=np.float32)
-            g = np.pad(g, ((0, 0), (0, 1)))
-            for cols, w in zip(self.anc_cols, self.anc_w):
-                s += np.take(g, cols, axis=1) * w
+        s = np.asarray(q_used @ self.linear_by_feature[used].toarray(), dtype=np.float32)
         if self.params.knn and len(self.hist_codes):
             # Cosine to every history title sharing an n-gram (sparse), max per code.
             if len(self.hist_codes) <= _KNN_DENSE:
                 sim = np.asarray(q_used @ self.hist_by_feature[used].toarray(), dtype=np.float32)
-                near = np.maximum.reduceat(sim, self.hist_starts, axis=1)
+                # One column per code with history, then an all-zero one for the other codes:
+                # a column gather and a full add beat a fancy-indexed add (s[:, ids] += near).
+                k = len(self.hist_code_ids)
+                near = np.empty((s.shape[0], k + 1), dtype=np.float32)
+                np.maximum.reduceat(sim, self.hist_starts, axis=1, out=near[:, :k])
+                near[:, k] = 0.0
                 _power_inplace(near, self.params.knn_power)
                 near *= np.float32(self.params.knn)
-                s[:, self.hist_code_ids] += near
+                s += np.take(near, self.knn_cols, axis=1)
             else:  # a long fitted history: sparse similarities, max per code
                 coo = sp.coo_array(q_used @ self.hist_by_feature[used])
                 full = np.zeros_like(s)
