@@ -435,3 +435,22 @@ def test_linear_term_matches_brute_force() -> None:
             if anc:
                 expect += params.hierarchy * np.mean([q[r] @ sub[a] for a in anc])
             assert s[r, i] == pytest.approx(expect, rel=1e-4, abs=1e-5)
+
+
+def _normalize_reference(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _coder._DIGITS_RE.sub(" ", text)
+    return _coder._SPACE_RE.sub(" ", text).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.text(alphabet="电工Java8k万 _-İẞ²①٣", max_size=12)))
+def test_normalize_fast_path_matches_reference(text: str) -> None:
+    assert _coder._normalize(text) == _normalize_reference(text)
+
+
+def test_normalize_fast_path_on_real_titles() -> None:
+    titles, _ = _coder._builtin_history()
+    assert [_coder._normalize(t) for t in titles] == [_normalize_reference(t) for t in titles]

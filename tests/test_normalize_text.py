@@ -178,3 +178,71 @@ def test_never_raises_and_is_idempotent(text):
     assert isinstance(t, CleanTitle)
     assert clean_title(t.core).core == t.core
     assert t.core in t.titles or (t.core == "" and t.titles == ())
+
+
+# -- fast paths against their slow references ------------------------------------------------
+
+
+def _normalize_text_reference(text: str) -> str:
+    import unicodedata
+
+    from matchcore.normalize import _text
+
+    s = unicodedata.normalize("NFKC", text)
+    if not s.isascii() and not _text._traditional().isdisjoint(s):
+        s = _text._t2s().convert(s)
+    return s
+
+
+def _clean_title_reference(text: str) -> CleanTitle:
+    """clean_title with every fast path swapped for the plain code it replaced."""
+    from matchcore.normalize import _text
+
+    def stable(piece: str, verbatim: bool) -> tuple[str, ...]:
+        return tuple(_text._stable(piece, verbatim, _text._places()))
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_text, "normalize_text", _normalize_text_reference)
+        mp.setattr(_text._Places, "find", _text._Places.find_reference)
+        mp.setattr(_text, "_stable_cached", stable)
+        return _text.clean_title(text)
+
+
+def _dev_titles() -> list[str]:
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "shared" / "data" / "titles_dev.csv"
+    if not path.exists():  # the same titles ship as the coder's history
+        path = Path(__file__).resolve().parents[1] / "matchcore/normalize/data/coder_history.csv"
+    with path.open(encoding="utf-8") as f:
+        return [r["title"] for r in csv.DictReader(f)]
+
+
+def test_fast_paths_match_reference_on_real_titles():
+    titles = _dev_titles()
+    assert len(titles) > 1000
+    fast = [clean_title(t) for t in titles]
+    again = [clean_title(t) for t in titles]  # the second time pieces come from the cache
+    slow = [_clean_title_reference(t) for t in titles]
+    assert fast == slow
+    assert again == slow
+
+
+place_text = st.text(
+    alphabet=st.sampled_from(
+        list("山东省济南市历下区青岛崂山烟台临沂泰安北京海淀大理白银电工保安 -/")
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=40), title_text, place_text))
+def test_fast_paths_match_reference_on_generated_text(text):
+    from matchcore.normalize import _text
+
+    assert clean_title(text) == _clean_title_reference(text)
+    assert normalize_text(text) == _normalize_text_reference(text)
+    places = _text._places()
+    assert places.find(text) == places.find_reference(text)

@@ -141,8 +141,11 @@ def _agrees(pred: str | None, expert: str) -> bool:
     return code_depth(pred) >= depth and _prefix(pred, depth) == _prefix(expert, depth)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
+    if text.isalpha():  # letters only (Chinese included): no digit, no separator to replace
+        return text
     text = _DIGITS_RE.sub(" ", text)
     return _SPACE_RE.sub(" ", text).strip()
 
