@@ -454,3 +454,31 @@ def test_normalize_fast_path_matches_reference(text: str) -> None:
 def test_normalize_fast_path_on_real_titles() -> None:
     titles, _ = _coder._builtin_history()
     assert [_coder._normalize(t) for t in titles] == [_normalize_reference(t) for t in titles]
+
+
+def test_pipelined_batches_match_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Many small batches scored by the worker thread while later titles are cleaned, the same
+    # batches scored inline, and one batch of everything give the same frame.
+    titles = [
+        "电工",
+        "保洁/保安",
+        "",
+        "销售代表",
+        "厨师/帮厨/服务员",
+        "汽修学徒工",
+        "电工",
+        "高级Java开发工程师（急招）",
+        "青岛必胜客餐厅兼职服务员(J306229)",
+        "？？",
+        "新能源电工+五险一金+包食宿",
+        "仓管员",
+    ] * 3 + [f"焊工{i}号" for i in range(20)]
+    coder = TitleCoder()
+    whole = coder.code(titles, progress=False)
+    monkeypatch.setattr(_coder, "_BATCH", 4)
+    threaded = coder.code(titles, progress=False)
+    monkeypatch.setattr(_coder, "ThreadPoolExecutor", lambda **kw: None)
+    inline = coder.code(titles, progress=False)
+    # Each text is scored on its own (row by row), so the figures are the same to the bit.
+    assert threaded.equals(whole)
+    assert inline.equals(whole)

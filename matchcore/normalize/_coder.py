@@ -49,6 +49,7 @@ import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -261,6 +262,23 @@ class _CharNgrams:
         self.ngram = ngram
         self.vocabulary_: dict[str, int] = {}
         self.idf_: NDArray[np.float32] = np.zeros(0, dtype=np.float32)
+        # The 1- and 2-grams of the vocabulary as sorted integer keys (code points, a pair
+        # packed as first << 21 | second) and their ids, for the vocabulary they were made of.
+        self._keys: tuple[dict[str, int], list[tuple[NDArray[np.int64], NDArray[np.int64]]]]
+        self._keys = ({}, [])
+
+    def _key_tables(self) -> list[tuple[NDArray[np.int64], NDArray[np.int64]]]:
+        vocab = self.vocabulary_
+        if self._keys[0] is not vocab:
+            tables = []
+            for n in (1, 2):
+                pairs = [(_pack(g), j) for g, j in vocab.items() if len(g) == n]
+                keys = np.array([k for k, _ in pairs], dtype=np.int64)
+                ids = np.array([j for _, j in pairs], dtype=np.int64)
+                order = np.argsort(keys)
+                tables.append((keys[order], ids[order]))
+            self._keys = (vocab, tables)
+        return self._keys[1]
 
     def _grams(self, text: str) -> list[str]:
         out: list[str] = []
@@ -290,21 +308,33 @@ class _CharNgrams:
         # All texts at once: join them with a space and look up every n-gram of the joined
         # string; an n-gram that crosses a space is in no vocabulary, so none straddles two
         # texts or two tokens (texts are normalized: single spaces, no other whitespace).
+        # 1- and 2-grams are looked up as integer keys in sorted tables (np.searchsorted),
+        # longer ones in the vocabulary dict; both give the same ids.
         get = self.vocabulary_.get
         joined = " ".join(texts)
         size = len(joined)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         row_of = np.repeat(np.arange(len(texts), dtype=np.int32), lengths + 1)[:size]
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        points = points.astype(np.int64)
+        tables = self._key_tables()
         rows: list[NDArray[np.int32]] = []
         cols: list[NDArray[np.int64]] = []
         grams: Iterable[str] = joined
         for n in range(1, self.ngram + 1):
-            if n > 1:
-                grams = list(map(operator.add, grams, joined[n - 1 :]))
             count = size - n + 1
             if count <= 0:
                 break
-            ids = np.fromiter(map(get, grams, itertools.repeat(-1)), dtype=np.int64, count=count)
+            if n <= 2:
+                key = points if n == 1 else (points[:-1] << 21) | points[1:]
+                ids = _lookup(*tables[n - 1], key)
+            else:
+                if n == 3:
+                    grams = list(map(operator.add, joined, joined[1:]))
+                grams = list(map(operator.add, grams, joined[n - 1 :]))
+                ids = np.fromiter(
+                    map(get, grams, itertools.repeat(-1)), dtype=np.int64, count=count
+                )
             keep = ids >= 0
             rows.append(row_of[:count][keep])
             cols.append(ids[keep])
@@ -343,6 +373,21 @@ class _CharNgrams:
         m = counts.copy()
         m.data = (1.0 + np.log(m.data)) * self.idf_[m.indices]
         return _l2_rows(m)
+
+
+def _pack(gram: str) -> int:
+    """The integer key of a 1- or 2-gram: its code point, or first << 21 | second."""
+    return ord(gram) if len(gram) == 1 else (ord(gram[0]) << 21) | ord(gram[1])
+
+
+def _lookup(
+    keys: NDArray[np.int64], ids: NDArray[np.int64], query: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """The id of each query key in the sorted ``keys`` (-1 where absent)."""
+    if not len(keys):
+        return np.full(len(query), -1, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    return np.where(keys[pos] == query, ids[pos], -1)
 
 
 class _Model:
@@ -801,36 +846,59 @@ class TitleCoder:
         cal = self._calibration()
         threshold = float(self.threshold)
         n = len(titles)
-        prepared = [_prepare(t) if t.strip() else ("", ()) for t in titles]
-        # Every text to score: main jobs and the other jobs titles name, each once.
+        # Every text to score: main jobs and the other jobs titles name, each once, in order.
         texts: dict[str, int] = {}
-        for main, others in prepared:
-            for t in (main, *others):
-                if t:
-                    texts.setdefault(t, len(texts))
-        m = len(texts)
-        best = np.zeros(m, dtype=np.intp)
-        chosen = np.zeros(m, dtype=np.intp)
-        raw = np.zeros(m, dtype=np.float32)
-        backed = np.zeros(m, dtype=bool)
-        ranked = np.zeros((m, top_k), dtype=np.intp)
-        text_list = list(texts)
+        text_list: list[str] = []
+        prepared: list[tuple[str, tuple[str, ...]]] = []
 
-        def run(start: int) -> int:
-            stop = min(start + _BATCH, m)
-            p = model.proba(text_list[start:stop])
-            b, c, r, off, rk = _decide(p, threshold, top_k)
-            best[start:stop] = b
-            chosen[start:stop] = c
-            raw[start:stop] = r
-            backed[start:stop] = off
-            ranked[start:stop] = rk
-            return stop - start
+        def score(batch: list[str]) -> tuple[NDArray[Any], ...]:
+            return _decide(model.proba(batch), threshold, top_k)
 
-        with Progress(total=n, desc="coding titles", enabled=progress) as bar:
-            for start in range(0, m, _BATCH):
-                bar.update(round(run(start) * n / max(m, 1)))
-            bar.n = n
+        # Cleaning is Python (it holds the interpreter lock) and scoring is mostly numpy and
+        # scipy kernels (they release it): with more than one batch, a worker thread scores a
+        # batch while the next titles are cleaned. Each row is scored on its own and the batches
+        # are the same either way, so the result does not depend on the thread.
+        futures: list[Future[tuple[NDArray[Any], ...]]] = []
+        pool = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="matchcore-coder")
+            if n > _BATCH
+            else None
+        )
+        scored = 0
+
+        def submit(stop: int) -> None:
+            nonlocal scored
+            batch = text_list[scored:stop]
+            futures.append(pool.submit(score, batch) if pool is not None else _done(score(batch)))
+            scored = stop
+
+        try:
+            with Progress(total=n, desc="coding titles", enabled=progress) as bar:
+                for start in range(0, n, _BATCH):
+                    chunk = titles[start : start + _BATCH]
+                    for t in chunk:
+                        pr = _prepare(t) if t.strip() else ("", ())
+                        prepared.append(pr)
+                        for x in (pr[0], *pr[1]):
+                            if x and x not in texts:
+                                texts[x] = len(text_list)
+                                text_list.append(x)
+                    while len(text_list) - scored >= _BATCH:
+                        submit(scored + _BATCH)
+                    bar.update(len(chunk))
+                if scored < len(text_list):
+                    submit(len(text_list))
+                results = [f.result() for f in futures]
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        if results:
+            _, chosen, raw, backed, ranked = (np.concatenate(a) for a in zip(*results))
+        else:
+            chosen = np.zeros(0, dtype=np.intp)
+            raw = np.zeros(0, dtype=np.float32)
+            backed = np.zeros(0, dtype=bool)
+            ranked = np.zeros((0, top_k), dtype=np.intp)
         conf = cal(raw, backed) if cal is not None else raw.astype(np.float64)
         # Per title: the row of its main job's text (-1 for an empty title).
         main_row = np.fromiter(
@@ -953,6 +1021,13 @@ def _decide(
                     backed[r] = True
                     break
     return best, chosen, raw, backed, ranked
+
+
+def _done(value: Any) -> Future[Any]:
+    """A future already holding ``value`` (scoring done inline)."""
+    f: Future[Any] = Future()
+    f.set_result(value)
+    return f
 
 
 def _as_list(values: Any, name: str, owner: str) -> list[Any]:
