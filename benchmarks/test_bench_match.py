@@ -55,7 +55,14 @@ def test_bench_whole_job(tables, result, scale, report):
     rec = res.stats["recommendations"]
     report(
         f"match [{name}] assigned {s['assigned']:,} (fill rate {s['fill_rate']:.1%}, placement "
-        f"{s['placement_rate']:.1%}, mean score {s['mean_score']:.3f}); recommendations "
+        f"{s['placement_rate']:.1%}, mean score {s['mean_score']:.3f}; "
+        f"{s['assignment_method']}"
+        + (
+            f", certified within {s['certified_gap']:.3%} of the optimum"
+            if s["certified_gap"] is not None
+            else ""
+        )
+        + f"); recommendations "
         f"{s['recommendations']:,}: coverage {rec['coverage']:.1%}, exposure Gini "
         f"{rec['exposure_gini']:.3f}, expected hires {rec['expected_hires']:,.0f}"
     )

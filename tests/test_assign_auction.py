@@ -169,3 +169,26 @@ def test_match_with_the_auction_reports_its_certificate():
     assert exact.summary()["certified_gap"] is None
     assert res.assignments["score"].sum() >= 0.98 * exact.assignments["score"].sum()
     assert s["seekers_in"] == res.assignments.height + res.unmatched.height
+
+
+def test_auction_with_heavy_ties_and_big_columns():
+    # scores on a coarse grid (many exact ties) and a few columns with many copies: the regime
+    # where held copies are re-seated round after round
+    scores, cap = random_instance(6000, 300, candidates=25, seed=7)
+    scores = scores.copy()
+    scores.data = np.round(scores.data * 20) / 20
+    cap = cap.copy()
+    cap[:5] = 400
+    a = solve(scores, cap, method="auction", executor="serial")
+    check_feasible(a, scores, cap)
+    exact = solve(scores, cap, executor="serial")
+    assert exact.total_score - 1e-6 <= a.upper_bound
+    assert a.total_score >= exact.total_score - scores.shape[0] * 0.01
+    r = recommend(scores, cap, 5, assignment=a, method="auction", eps=0.05, executor="serial")
+    assert (r.exposure() <= np.ceil(r.multiple * cap - 1e-9)).all()
+    counts = np.bincount(r.seeker, minlength=r.n_seekers)
+    assert (counts <= 5).all()
+    pairs = r.seeker.astype(np.int64) * scores.shape[1] + r.vacancy
+    assert np.unique(pairs).size == pairs.size
+    assert np.allclose(r.score, scores.toarray()[r.seeker, r.vacancy])
+    assert r.upper_bound is not None
