@@ -421,19 +421,27 @@ class _Model:
         # Subtree centroids: every document also counts for each ancestor of its code.
         subtree = _l2_rows(sp.csr_array(tree.desc.T @ (member @ x)))
         # The score is linear in the query: cos(q, centroid) plus ``hierarchy`` times the mean
-        # cos(q, subtree centroid) over the code's ancestors, so both terms fold into one matrix
-        # (centroid + hierarchy * mean of the ancestors' subtree centroids) and a batch needs a
-        # single product. Only groups are ancestors: the map groups -> codes is small.
+        # cos(q, subtree centroid) over the code's ancestors. Only groups are ancestors, so the
+        # subtree term needs the (few) groups' similarities g. The sum over a code's ancestors
+        # is its parent's running sum along the chain to the root, cum[p] = g[p] + cum[parent
+        # of p], filled level by level over the groups; each code then gathers one column.
+        # (Folding the term into the centroids instead makes a matrix a hundred times denser.)
         groups = np.unique(tree.anc_mean.indices)
-        group_to_codes = sp.csr_array(
-            params.hierarchy * sp.csr_array(tree.anc_mean[:, groups]).T, dtype=np.float32
-        )
+        ng = len(groups)
         # Stored by feature (rows = n-grams) so that a batch slices only the n-grams it uses.
-        linear = sp.csr_array(centroids.T, dtype=np.float32)
-        if params.hierarchy:
-            linear = linear + sp.csr_array(subtree[groups].T, dtype=np.float32) @ group_to_codes
-        self.linear_by_feature = sp.csr_array(linear, dtype=np.float32)
-        self.linear_by_feature.sum_duplicates()
+        self.centroids_by_feature = sp.csr_array(centroids.T, dtype=np.float32)
+        self.groups_by_feature = sp.csr_array(subtree[groups].T, dtype=np.float32)
+        column = np.full(n + 1, ng, dtype=np.intp)  # node -> column of g; ng: a zero column
+        column[groups] = np.arange(ng)
+        parent = tree.up[:, 1]  # -1 (no parent) reads column[-1] == ng
+        depth = tree.depth[groups]
+        self.cum_steps = [
+            (np.flatnonzero(depth == d), column[parent[groups[depth == d]]])
+            for d in np.unique(depth)
+        ]
+        self.code_group = column[parent]
+        n_anc = np.diff(tree.anc_mean.indptr)
+        self.code_weight = (params.hierarchy / np.maximum(n_anc, 1)).astype(np.float32)
         counts = np.bincount(np.array([i for _, i in history], dtype=np.intp), minlength=n)
         alpha = params.prior_alpha
         self.log_prior = np.log((counts + alpha) / (counts.sum() + alpha * n)).astype(np.float32)
@@ -489,7 +497,15 @@ class _Model:
             (q.data, np.searchsorted(used, q.indices).astype(np.int32), q.indptr),
             shape=(q.shape[0], len(used)),
         )
-        s = np.asarray(q_used @ self.linear_by_feature[used].toarray(), dtype=np.float32)
+        s = np.asarray(q_used @ self.centroids_by_feature[used].toarray(), dtype=np.float32)
+        if self.params.hierarchy:
+            g = np.asarray(q_used @ self.groups_by_feature[used].toarray(), dtype=np.float32)
+            cum = np.zeros((g.shape[0], g.shape[1] + 1), dtype=np.float32)
+            for cols, parents in self.cum_steps:
+                cum[:, cols] = g[:, cols] + cum[:, parents]
+            hier = np.take(cum, self.code_group, axis=1)
+            hier *= self.code_weight
+            s += hier
         if self.params.knn and len(self.hist_codes):
             # Cosine to every history title sharing an n-gram (sparse), max per code.
             if len(self.hist_codes) <= _KNN_DENSE:
