@@ -367,7 +367,7 @@ def test_code_matches_per_title_reference(coder: TitleCoder) -> None:
             assert row["alternatives"] == alts
 
 
-def test_nearest_title_term_matches_brute_force(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nearest_title_term_matches_brute_force() -> None:
     import dataclasses
 
     tree = _coder._tree()
@@ -383,9 +383,7 @@ def test_nearest_title_term_matches_brute_force(monkeypatch: pytest.MonkeyPatch)
     model = _coder._Model(hist, params)
     plain = _coder._Model(hist, dataclasses.replace(params, knn=0.0))
     texts = ["新能源电工", "机电工程", "保安"]
-    s_dense, _ = model.scores(texts)
-    monkeypatch.setattr(_coder, "_KNN_DENSE", 0)  # the sparse path for long histories
-    s_sparse, _ = model.scores(texts)
+    s_knn, _ = model.scores(texts)
     s_plain, _ = plain.scores(texts)
     q = model.vectorizer.transform(texts).toarray()
     h = model.vectorizer.transform([t for t, _ in hist]).toarray()
@@ -394,8 +392,7 @@ def test_nearest_title_term_matches_brute_force(monkeypatch: pytest.MonkeyPatch)
         for code in {i for _, i in hist}:
             best = max(float(q[r] @ h[j]) for j, (_, i) in enumerate(hist) if i == code)
             expect[r, code] += 0.8 * best**4
-    np.testing.assert_allclose(s_dense, expect, rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(s_sparse, expect, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(s_knn, expect, rtol=1e-4, atol=1e-5)
 
 
 def test_linear_term_matches_brute_force() -> None:

@@ -70,8 +70,6 @@ log = logging.getLogger(__name__)
 #: Bump when the features or the scoring change: the shipped calibration names it.
 MODEL_VERSION = 3
 _BATCH = 2048
-# Up to this many history titles the nearest-title term uses a dense similarity matrix.
-_KNN_DENSE = 20_000
 _SCHEMA_COLUMNS = ["title", "code", "name", "confidence", "level", "needs_review", "alternatives"]
 
 # Noise that clean_title may leave in a title; removed before the character n-grams.
@@ -446,15 +444,15 @@ class _Model:
         alpha = params.prior_alpha
         self.log_prior = np.log((counts + alpha) / (counts.sum() + alpha * n)).astype(np.float32)
         self.params = params
-        # History titles by feature, for the nearest-title term (their rows of x).
-        # Sorted by code so that a max over each code's titles is one reduceat.
+        # History titles by feature, for the nearest-title term (their rows of x), sorted by
+        # code; hist_col_code: the position of each title's code among the codes with history.
         hist_codes = np.array([i for _, i in history], dtype=np.intp)
         by_code = np.argsort(hist_codes, kind="stable")
         self.hist_codes = hist_codes[by_code]
         self.hist_by_feature = sp.csr_array(
             sp.csr_array(x[len(tree.docs) :])[by_code].T, dtype=np.float32
         )
-        self.hist_code_ids, self.hist_starts = np.unique(self.hist_codes, return_index=True)
+        self.hist_code_ids, self.hist_col_code = np.unique(self.hist_codes, return_inverse=True)
         # Column of each code in the nearest-title term (codes without history: the zero column).
         self.knn_cols = np.full(n, len(self.hist_code_ids), dtype=np.intp)
         self.knn_cols[self.hist_code_ids] = np.arange(len(self.hist_code_ids))
@@ -507,25 +505,18 @@ class _Model:
             hier *= self.code_weight
             s += hier
         if self.params.knn and len(self.hist_codes):
-            # Cosine to every history title sharing an n-gram (sparse), max per code.
-            if len(self.hist_codes) <= _KNN_DENSE:
-                sim = np.asarray(q_used @ self.hist_by_feature[used].toarray(), dtype=np.float32)
-                # One column per code with history, then an all-zero one for the other codes:
-                # a column gather and a full add beat a fancy-indexed add (s[:, ids] += near).
-                k = len(self.hist_code_ids)
-                near = np.empty((s.shape[0], k + 1), dtype=np.float32)
-                np.maximum.reduceat(sim, self.hist_starts, axis=1, out=near[:, :k])
-                near[:, k] = 0.0
-                _power_inplace(near, self.params.knn_power)
-                near *= np.float32(self.params.knn)
-                s += np.take(near, self.knn_cols, axis=1)
-            else:  # a long fitted history: sparse similarities, max per code
-                coo = sp.coo_array(q_used @ self.hist_by_feature[used])
-                full = np.zeros_like(s)
-                np.maximum.at(full, (coo.row, self.hist_codes[coo.col]), coo.data)
-                _power_inplace(full, self.params.knn_power)
-                full *= np.float32(self.params.knn)
-                s += full
+            # Cosine to every history title sharing an n-gram (a sparse product: a title
+            # shares n-grams with few history titles), then the max over each code's titles.
+            # Codes with history have a column of ``near``, the others an all-zero last one.
+            sim = sp.csr_array(q_used @ self.hist_by_feature[used])
+            k = len(self.hist_code_ids)
+            near = np.zeros((s.shape[0], k + 1), dtype=np.float32)
+            flat = np.repeat(np.arange(0, near.size, k + 1), np.diff(sim.indptr))
+            flat += self.hist_col_code[sim.indices]
+            np.maximum.at(near.reshape(-1), flat, sim.data)
+            _power_inplace(near, self.params.knn_power)
+            near *= np.float32(self.params.knn)
+            s += np.take(near, self.knn_cols, axis=1)
         for weight_nb, log_theta_t, log_pg, col in self.nb:
             ll = np.asarray(q @ log_theta_t, dtype=np.float32) + log_pg
             ll -= ll.max(axis=1, keepdims=True)
