@@ -395,7 +395,7 @@ _COMPANY_RE = re.compile(
 _ELLIPSIS_RE = re.compile(r"(?:\.{2,}|…+)")
 _SPLIT_RE = re.compile(rf"[{_SEP}/、,，;；|!?！？:：+~=*&@]+")
 # Spaces, dashes and dots between Chinese characters also separate titles (服务员 后厨).
-_GAP_CHARS = re.compile(r"[ \t\-_—·.]")  # a search beats a set test char by char
+_GAP_CHAR_RE = re.compile(r"[ \t\-_—·.]")  # a search beats a set test char by char
 _GAP_RE = re.compile(rf"(?<=[{_CJK}])[\s\-_—·.]+(?=[{_CJK}])")
 _JUNK_RE = re.compile(
     rf"[^{_CJK}A-Za-z0-9/、,，;；|!?！？:：+~=*&@#.%…\-_—·()\[\]【】「」『』〔〕<>《》{{}}\ue000]+"
@@ -420,12 +420,12 @@ _JOBLIKE_RE = re.compile(
 )
 _GRADE_ANY_RE = re.compile(_alt(_GRADES))
 _GRADE_HEADS = frozenset(g[:2] for g in _GRADES)
-_EMPLOYMENT_CHARS = re.compile("[全兼日周临]")
+_EMPLOYMENT_CHAR_RE = re.compile("[全兼日周临]")
 _TRAINEE_ENDS = ("管理培训生", "管培生", "实习生", "见习生", "学徒", "学徒工", "实习", "见习")
 _PURE_RE = re.compile(rf"[{_CJK}]+")
 _NOT_HIRING = frozenset("商生标投聘募工")
-_HEADCOUNT_CHARS = re.compile("[名位个人]")
-_HINTS = re.compile("[公集聘招]")
+_HEADCOUNT_CHAR_RE = re.compile("[名位个人]")
+_HINT_RE = re.compile("[公集聘招]")
 _RANK_ONLY = frozenset({"主管", "经理", "总监", "主任", "助理", "专员", "负责人"})
 
 
@@ -536,7 +536,7 @@ def _remove_noise(s: str) -> str:
     if _HAS_DIGIT_RE.search(s):
         s = _NUMBER_NOISE_RE.sub(_SEP, s)
     s = _WORD_NOISE_RE.sub(_SEP, s)
-    if _HEADCOUNT_CHARS.search(s):
+    if _HEADCOUNT_CHAR_RE.search(s):
         s = _HEADCOUNT_RE.sub(_SEP, s)
     if "提成" in s:
         s = _COMMISSION_RE.sub(_SEP, s)
@@ -560,7 +560,7 @@ def _strip_piece(piece: str, places: _Places) -> str:
             m = _GRADE_RE.match(piece)
             if m and len(piece) - m.end() >= 2:
                 piece = piece[m.end() :]
-        if _EMPLOYMENT_CHARS.search(piece):
+        if _EMPLOYMENT_CHAR_RE.search(piece):
             stripped = _EMPLOYMENT_STRIP_RE.sub("", piece)
             if len(stripped) >= 2 and stripped != piece:
                 piece = stripped
@@ -642,7 +642,7 @@ def _pieces(s: str, places: _Places) -> list[tuple[str, bool]]:
     pieces: list[tuple[str, bool]] = []
     for group in _SPLIT_RE.split(s) if not _PURE_RE.fullmatch(s) else (s,):
         grouped = False  # a rank alone (行政人事 主管) joins a piece split off by a space only
-        for raw in _GAP_RE.split(group) if _GAP_CHARS.search(group) else (group,):
+        for raw in _GAP_RE.split(group) if _GAP_CHAR_RE.search(group) else (group,):
             piece = _tidy(raw)
             if not piece or piece in _NOISE_PIECES or piece.isdigit() or piece in places.codes:
                 continue
@@ -662,7 +662,7 @@ def _stable(piece: str, verbatim: bool, places: _Places) -> list[str]:
         nxt: list[tuple[str, bool]] = []
         for p, clean in work:
             c = _strip_piece(p, places)
-            if c == p and clean and not _HINTS.search(c):
+            if c == p and clean and not _HINT_RE.search(c):
                 # Stripping left a verbatim piece alone and it has no company or hiring word:
                 # cleaning it again would find nothing, so it is stable already.
                 out.append(c)
