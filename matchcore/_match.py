@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from matchcore._config import MatchConfig
+from matchcore._config import RECOMMEND_EPS_FACTOR, MatchConfig
 from matchcore._errors import InvalidParameter
 from matchcore._progress import Progress
 from matchcore._result import MatchResult
@@ -163,7 +163,7 @@ def match(
                 price=config.congestion_price,
                 assignment=solved,
                 method="auction" if method == "auction" else "exact",
-                eps=config.auction_eps,
+                eps=min(0.5, RECOMMEND_EPS_FACTOR * config.auction_eps),
                 executor=executor,
                 progress=progress,
             )
@@ -195,6 +195,10 @@ def match(
     )
 
 
+#: recommendation pairs explained at a time (bounds the memory of the explain stage)
+REASON_CHUNK = 1_000_000
+
+
 def _recommendations(
     cand: Any, keys: np.ndarray, rec: Any, ps: pl.DataFrame, pv: pl.DataFrame
 ) -> pl.DataFrame:
@@ -214,7 +218,14 @@ def _recommendations(
         data[name] = pl.Series(cand.components[name][pos], dtype=pl.Float32)
     data["assigned"] = pl.Series(rec.assigned, dtype=pl.Boolean)
     index, sf = cand._context  # the fitted index and seeker features behind the candidates
-    data["reason"] = reasons(index, sf, rows, cols)
+    # in chunks: a sentence depends on its own pair only, and the per-pair field gathers of a
+    # whole province (9.5 M lists) would otherwise be held all at once
+    step = REASON_CHUNK
+    parts = [
+        reasons(index, sf, rows[i : i + step], cols[i : i + step])
+        for i in range(0, len(rows), step)
+    ]
+    data["reason"] = pl.concat(parts) if parts else reasons(index, sf, rows, cols)
     return pl.DataFrame(data)
 
 

@@ -192,3 +192,20 @@ def test_auction_with_heavy_ties_and_big_columns():
     assert np.unique(pairs).size == pairs.size
     assert np.allclose(r.score, scores.toarray()[r.seeker, r.vacancy])
     assert r.upper_bound is not None
+
+
+def test_two_threads_give_the_same_result(monkeypatch):
+    import matchcore.assign._auction as auction
+
+    monkeypatch.setattr(auction, "PARALLEL_BIDS", 50)  # split every sizeable round
+    scores, cap = random_instance(800, 120, candidates=12, seed=8)
+    n = scores.shape[0]
+    args = (scores.indptr, scores.indices, scores.data)
+    for row_cap, col_cap, steps in [
+        (np.ones(n, dtype=np.int64), cap, None),
+        (np.full(n, 4), 3 * cap, (np.maximum(cap, 1), 0.1, 3)),
+    ]:
+        one = auction.auction_bmatching(*args, row_cap, col_cap, 0.02, steps, threads=1)
+        two = auction.auction_bmatching(*args, row_cap, col_cap, 0.02, steps, threads=2)
+        assert np.array_equal(one[0], two[0])
+        assert np.array_equal(one[1], two[1])

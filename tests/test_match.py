@@ -261,3 +261,15 @@ def test_assign_candidates_restricts_the_assignment(province, result):
     assert small.assignments.height + small.unmatched.height == seekers.height
     with pytest.raises(mc.InvalidParameter, match="'assign_candidates' parameter"):
         mc.MatchConfig(assign_candidates=0)
+
+
+def test_reasons_in_chunks_equal_one_piece(monkeypatch):
+    import matchcore._match as match_module
+
+    seekers, vacancies = mc.synth.province(400, 100, seed=3)
+    cfg = mc.MatchConfig(top_k=5)
+    whole = mc.match(seekers, vacancies, config=cfg, progress=False).recommendations
+    monkeypatch.setattr(match_module, "REASON_CHUNK", 7)
+    chunked = mc.match(seekers, vacancies, config=cfg, progress=False).recommendations
+    assert whole.height > 7
+    assert chunked.equals(whole)

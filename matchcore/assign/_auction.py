@@ -32,9 +32,14 @@ on this data, whose near-ties cause the price wars.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from matchcore.assign._kernels import order_in_rows
+
+#: rounds with at least this many bids are re-seated on two threads
+PARALLEL_BIDS = 100_000
 
 __all__ = ["auction_bmatching", "dual_bound"]
 
@@ -104,6 +109,7 @@ class _Market:
         self.price = np.zeros(m)  # reserve of copy 0
         self.rounds = 0
         self.bids = 0
+        self.pool: ThreadPoolExecutor | None = None
 
     def _reserve(self, cols: np.ndarray, t: np.ndarray) -> np.ndarray:
         return _reserve_of(cols, t, self.col_cap, self.steps)
@@ -116,7 +122,32 @@ class _Market:
         flat: np.ndarray,
     ) -> np.ndarray:
         """Re-seat columns ``tc`` (sorted, distinct) with the new bids ``(col, amount, flat)``;
-        returns the row of every bid that lost its place."""
+        returns the row of every bid that lost its place.
+
+        Columns are independent, so a large round is split into two column ranges re-seated on
+        two threads (numpy's sorts release the GIL); the result is the same as in one piece.
+        """
+        if self.pool is not None and col.size >= PARALLEL_BIDS and tc.size >= 2:
+            split = tc[tc.size // 2]
+            low = col < split
+            parts = [
+                (tc[tc < split], col[low], amount[low], flat[low]),
+                (tc[tc >= split], col[~low], amount[~low], flat[~low]),
+            ]
+            lost = np.concatenate(list(self.pool.map(lambda a: self._reseat(*a), parts)))
+        else:
+            lost = self._reseat(tc, col, amount, flat)
+        self.held.ravel()[lost] = False
+        losers = lost // self.width
+        np.add.at(self.free, losers, 1)
+        return losers
+
+    def _reseat(
+        self, tc: np.ndarray, col: np.ndarray, amount: np.ndarray, flat: np.ndarray
+    ) -> np.ndarray:
+        """The column side of :meth:`rebuild`; returns the flat positions of the lost bids.
+
+        Touches only the slots, counts and prices of columns ``tc``."""
         h0 = self.n_held[tc]
         # held copies are sorted best first and only those at or below the best new bid of
         # their column can move: find that place by a binary search in every column at once
@@ -163,11 +194,7 @@ class _Market:
         self.n_held[tc] = h
         low = np.where(h > 0, self.slot_bid[self.off[tc] + np.maximum(h - 1, 0)], np.inf)
         self.price[tc] = np.minimum(low, self._reserve(tc, h))
-        lost = pool_edge[~keep]
-        self.held.ravel()[lost] = False
-        losers = lost // self.width
-        np.add.at(self.free, losers, 1)
-        return losers
+        return pool_edge[~keep]
 
     def bid_round(self, active: np.ndarray, eps: float) -> np.ndarray:
         """One Jacobi round: every row of ``active`` bids for its free places; returns the rows
@@ -231,6 +258,7 @@ def auction_bmatching(
     col_cap: np.ndarray,
     eps: float,
     steps: Steps | None = None,
+    threads: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
     """Edge positions of a near-optimal b-matching, the final column prices, and run statistics.
 
@@ -242,7 +270,14 @@ def auction_bmatching(
 
     """
     mk = _Market(indptr, indices, data, row_cap, col_cap, steps)
-    mk.run(np.flatnonzero((mk.free > 0) & np.isfinite(mk.w).any(axis=1)), eps)
+    start = np.flatnonzero((mk.free > 0) & np.isfinite(mk.w).any(axis=1))
+    if threads > 1:
+        with ThreadPoolExecutor(2) as pool:
+            mk.pool = pool
+            mk.run(start, eps)
+        mk.pool = None
+    else:
+        mk.run(start, eps)
     stats = {"rounds": float(mk.rounds), "bids": float(mk.bids), "eps": float(eps)}
     return mk.chosen(), mk.price, stats
 

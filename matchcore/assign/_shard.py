@@ -73,7 +73,8 @@ def run_task(task: Task) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
             step_price = float(prices[1]) * task.params["resolution"] if n_steps > 1 else 0.0
             steps = (np.asarray(widths[0], dtype=np.int64), step_price, n_steps)
         args = (task.indptr, task.indices, task.data, task.row_cap, task.col_cap)
-        chosen, price, _stats = auction_bmatching(*args, task.params["eps"], steps)
+        threads = int(task.params.get("threads", 1))
+        chosen, price, _stats = auction_bmatching(*args, task.params["eps"], steps, threads)
         bound = dual_bound(*args, price, steps)
     else:  # pragma: no cover - internal misuse
         raise ValueError(f"unknown kernel {task.kernel!r}")
@@ -252,9 +253,12 @@ def execute(
     if n_shards is None:
         n_shards = 1 if serial else 4 * default_workers()
     plan = plan_shards(csr, n_shards)
+    in_process = serial or isinstance(executor, str) or (plan.n_shards <= 1 and executor is None)
+    # a kernel that can use threads (the auction) gets two in this process, one in a worker
+    params = {**params, "threads": min(2, default_workers()) if in_process else 1}
     tasks = make_tasks(csr, plan, kernel, row_cap, col_cap, params, aux, col_steps)
     log.debug("%d shards from %d components", plan.n_shards, plan.n_components)
-    if serial or isinstance(executor, str) or (plan.n_shards <= 1 and executor is None):
+    if in_process or isinstance(executor, str):  # (a str executor is "serial": in process)
         return (*run_tasks(tasks, plan, None, progress=progress, desc=desc), plan)
     if executor is None:
         workers = min(default_workers(), plan.n_shards)
