@@ -66,6 +66,12 @@ def test_bench_whole_job(tables, result, scale, report):
         f"{s['recommendations']:,}: coverage {rec['coverage']:.1%}, exposure Gini "
         f"{rec['exposure_gini']:.3f}, expected hires {rec['expected_hires']:,.0f}"
     )
+    peaks = res.stats.get("peak_rss_gib", {})
+    if peaks:
+        report(
+            f"match [{name}] process peak RSS after each stage (GiB, includes the generated "
+            "input tables): " + ", ".join(f"{k} {v:.2f}" for k, v in peaks.items())
+        )
     assert res.assignments.height + res.unmatched.height == n_s
     assert s["vacancies"] + s["vacancies_rejected"] == n_v
 

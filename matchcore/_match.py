@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor
@@ -32,12 +33,27 @@ UNMATCHED_REASONS = {
 
 
 @contextmanager
-def _stage(name: str, timings: dict[str, float], bar: Progress) -> Iterator[None]:
+def _stage(
+    name: str, timings: dict[str, float], bar: Progress, peaks: dict[str, float] | None = None
+) -> Iterator[None]:
     t0 = time.perf_counter()
     yield
     timings[name] = time.perf_counter() - t0
-    log.info("stage %s took %.2f s", name, timings[name])
+    peak = _peak_rss_gib()
+    if peaks is not None and peak is not None:
+        peaks[name] = peak
+    log.info("stage %s took %.2f s (process peak RSS so far %s GiB)", name, timings[name], peak)
     bar.update()
+
+
+def _peak_rss_gib() -> float | None:
+    """The process's peak resident memory so far in GiB (None where the platform can't say)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return None
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(kib / 2**20 if sys.platform != "darwin" else kib / 2**30, 3)
 
 
 def _best_per_row(csr: Any, m: int | None) -> Any:
@@ -131,13 +147,14 @@ def match(
     if not isinstance(config, MatchConfig):
         raise InvalidParameter.of("config", "match", type(config).__name__, "a MatchConfig")
     timings: dict[str, float] = {}
+    peaks: dict[str, float] = {}  # process peak RSS after each stage, GiB
     with Progress(total=6, desc="match", enabled=progress) as bar:
-        with _stage("prepare", timings, bar):
+        with _stage("prepare", timings, bar, peaks):
             prepared = records.prepare(
                 seekers, vacancies, within=config.within, coder=coder, progress=progress
             )
         ps, pv = prepared.seekers, prepared.vacancies
-        with _stage("candidates", timings, bar):
+        with _stage("candidates", timings, bar, peaks):
             index = scoring.VacancyIndex(
                 config, n_jobs=min(4, os.cpu_count() or 1), progress=progress
             )
@@ -145,7 +162,7 @@ def match(
         capacity = pv["openings"].to_numpy().astype(np.int64)
         graph = _best_per_row(cand.scores, config.assign_candidates)
         method = config.assignment_method(graph.nnz)
-        with _stage("assign", timings, bar):
+        with _stage("assign", timings, bar, peaks):
             solved = assign.solve(
                 graph,
                 capacity,
@@ -154,7 +171,7 @@ def match(
                 executor=executor,
                 progress=progress,
             )
-        with _stage("recommend", timings, bar):
+        with _stage("recommend", timings, bar, peaks):
             rec = assign.recommend(
                 graph,
                 capacity,
@@ -168,9 +185,9 @@ def match(
                 progress=progress,
             )
         keys = _edge_keys(cand.scores)  # locates chosen pairs in the candidate arrays
-        with _stage("explain", timings, bar):
+        with _stage("explain", timings, bar, peaks):
             recommendations = _recommendations(cand, keys, rec, ps, pv)
-        with _stage("tables", timings, bar):
+        with _stage("tables", timings, bar, peaks):
             assignments, unmatched = _assignments_and_unmatched(
                 solved.vacancy_of, cand, keys, ps, pv, prepared.rejected
             )
@@ -179,6 +196,7 @@ def match(
         "candidates": dict(cand.stats),
         "assignment": solved.stats(),
         "recommendations": {**rec.summary(), "upper_bound": rec.upper_bound},
+        "peak_rss_gib": peaks,
     }
     return MatchResult(
         recommendations=recommendations,

@@ -209,3 +209,15 @@ def test_two_threads_give_the_same_result(monkeypatch):
         two = auction.auction_bmatching(*args, row_cap, col_cap, 0.02, steps, threads=2)
         assert np.array_equal(one[0], two[0])
         assert np.array_equal(one[1], two[1])
+
+
+def test_bids_formed_in_row_chunks_equal_one_piece(monkeypatch):
+    import matchcore.assign._auction as auction
+
+    scores, cap = random_instance(700, 100, candidates=10, seed=9)
+    n = scores.shape[0]
+    args = (scores.indptr, scores.indices, scores.data, np.full(n, 3), 2 * cap, 0.02)
+    whole = auction.auction_bmatching(*args, (np.maximum(cap, 1), 0.1, 2))
+    monkeypatch.setattr(auction, "ROW_CHUNK", 37)
+    chunked = auction.auction_bmatching(*args, (np.maximum(cap, 1), 0.1, 2))
+    assert np.array_equal(whole[0], chunked[0]) and np.array_equal(whole[1], chunked[1])

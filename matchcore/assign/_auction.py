@@ -40,6 +40,8 @@ from matchcore.assign._kernels import order_in_rows
 
 #: rounds with at least this many bids are re-seated on two threads
 PARALLEL_BIDS = 100_000
+#: rows whose bids are formed at a time (bounds the temporaries of the first, largest rounds)
+ROW_CHUNK = 131_072
 
 __all__ = ["auction_bmatching", "dual_bound"]
 
@@ -51,9 +53,9 @@ def _dense(
     n = indptr.shape[0] - 1
     deg = np.diff(indptr)
     width = max(1, int(deg.max()) if n else 1)
-    rows = np.repeat(np.arange(n, dtype=np.int64), deg)
-    pos = np.arange(indices.shape[0], dtype=np.int64) - np.repeat(indptr[:-1], deg)
-    flat = rows * width + pos
+    # entry e of row i goes to i * width + (e - indptr[i]); one int64 temporary at a time
+    flat = np.repeat(np.arange(n, dtype=np.int64) * width - indptr[:-1], deg)
+    flat += np.arange(indices.shape[0], dtype=np.int64)
     w = np.full(n * width, -np.inf)
     w[flat] = data
     c = np.zeros(n * width, dtype=np.int32 if indices.size < 2**31 else np.int64)
@@ -198,7 +200,27 @@ class _Market:
 
     def bid_round(self, active: np.ndarray, eps: float) -> np.ndarray:
         """One Jacobi round: every row of ``active`` bids for its free places; returns the rows
-        that lost a place (they bid again)."""
+        that lost a place (they bid again).
+
+        The bids of a round depend only on the prices at its start, so they are formed
+        ``ROW_CHUNK`` rows at a time (bounded temporaries) and then re-seated together."""
+        pieces = [
+            self._bids(active[i : i + ROW_CHUNK], eps) for i in range(0, active.size, ROW_CHUNK)
+        ]
+        flat = np.concatenate([p[0] for p in pieces])
+        if flat.size == 0:
+            return flat
+        amount = np.concatenate([p[1] for p in pieces])
+        del pieces
+        self.rounds += 1
+        self.bids += flat.size
+        np.subtract.at(self.free, flat // self.width, 1)
+        self.held.ravel()[flat] = True
+        col = self.c.ravel()[flat]
+        return self.rebuild(np.unique(col), col, amount, flat)
+
+    def _bids(self, active: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
+        """The bids of rows ``active``: flat positions (row-major) and amounts."""
         w, c, width = self.w, self.c, self.width
         net = w[active] - self.price[c[active]]
         r = np.minimum(self.free[active], width)
@@ -226,16 +248,8 @@ class _Market:
         nxt = np.where(r < top, srt[np.arange(active.size), np.minimum(r, top - 1)], -np.inf)
         nxt = np.maximum(nxt, 0.0)
         bi, bk = np.nonzero((rank < r[:, None]) & (srt > 0))
-        if bi.size == 0:
-            return bi
-        self.rounds += 1
-        self.bids += bi.size
         flat = active[bi] * width + order[bi, bk]
-        col = c.ravel()[flat]
-        amount = w.ravel()[flat] - nxt[bi] + eps
-        self.free[active] -= np.bincount(bi, minlength=active.size)
-        self.held.ravel()[flat] = True
-        return self.rebuild(np.unique(col), col, amount, flat)
+        return flat, w.ravel()[flat] - nxt[bi] + eps
 
     def run(self, active: np.ndarray, eps: float) -> None:
         """Bid until every row is satisfied or out of worthwhile columns."""
@@ -269,6 +283,9 @@ def auction_bmatching(
     (convex congestion prices); without it every reserve is 0.
 
     """
+    if indices.shape[0] == 0:
+        empty = {"rounds": 0.0, "bids": 0.0, "eps": float(eps)}
+        return np.zeros(0, dtype=np.int64), np.zeros(col_cap.shape[0]), empty
     mk = _Market(indptr, indices, data, row_cap, col_cap, steps)
     start = np.flatnonzero((mk.free > 0) & np.isfinite(mk.w).any(axis=1))
     if threads > 1:

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 import polars as pl
+import scipy.sparse as sp
 
 from matchcore._errors import InvalidParameter
 from matchcore.assign._kernels import order_in_rows, row_of_edge
@@ -275,8 +276,8 @@ def recommend(
         fixed_r, fixed_c = rows[fixed], csr.indices[fixed].astype(np.int64)
         row_cap = k - np.bincount(fixed_r, minlength=n)
         col_cap = np.maximum(show - np.bincount(fixed_c, minlength=m), 0)
-        free = csr.copy()
-        free.data = np.where(fixed, 0.0, csr.data)  # a benefit of 0 is never chosen
+        # a benefit of 0 is never chosen; the pattern arrays are shared, not copied
+        free = sp.csr_array((np.where(fixed, 0.0, csr.data), csr.indices, csr.indptr), shape=(n, m))
         r, c, _, bound, _ = execute(
             free,
             "flow" if method == "exact" else "auction",

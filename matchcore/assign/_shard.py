@@ -99,14 +99,15 @@ class ShardPlan:
 def plan_shards(csr: sp.csr_array, n_shards: int) -> ShardPlan:
     """Pack the connected components of ``csr``'s pairs into at most ``n_shards`` shards.
 
-    Seekers and vacancies without any pair are left out. With ``n_shards == 1`` no components are
-    computed.
+    Seekers and vacancies without any pair are left out, except that with ``n_shards == 1`` the
+    one shard holds every row (and no components are computed).
     """
     n, m = csr.shape
     deg_r = np.diff(csr.indptr)
     if n_shards <= 1 or csr.nnz == 0:
+        # one shard holds every row (rows without pairs cost nothing), so it needs no copy
         cols = np.flatnonzero(np.bincount(csr.indices, minlength=m))
-        return ShardPlan([np.flatnonzero(deg_r)], [cols], -1)
+        return ShardPlan([np.arange(n)], [cols], -1)
     rows = np.repeat(np.arange(n, dtype=np.int32), deg_r)
     graph = sp.coo_array(
         (np.ones(csr.nnz, dtype=np.int8), (rows, csr.indices + np.int32(n))), shape=(n + m, n + m)
@@ -157,7 +158,8 @@ def make_tasks(
     """Yield one :class:`Task` a shard, built lazily to keep the parent's memory low."""
     m = csr.shape[1]
     for rows, cols in zip(plan.rows, plan.cols):
-        sub = csr[rows]
+        # one shard with every row (the usual single-component case) needs no copy
+        sub = csr if rows.size == csr.shape[0] else csr[rows]
         cmap = np.full(m, -1, dtype=np.int32)
         cmap[cols] = np.arange(cols.size, dtype=np.int32)
         yield Task(
