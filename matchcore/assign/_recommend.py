@@ -278,6 +278,7 @@ def recommend(
         col_cap = np.maximum(show - np.bincount(fixed_c, minlength=m), 0)
         # a benefit of 0 is never chosen; the pattern arrays are shared, not copied
         free = sp.csr_array((np.where(fixed, 0.0, csr.data), csr.indices, csr.indptr), shape=(n, m))
+        del rows, fixed_r, fixed_c  # rebuilt below: not held while the solver runs
         r, c, _, bound, _ = execute(
             free,
             "flow" if method == "exact" else "auction",
@@ -290,6 +291,8 @@ def recommend(
             col_steps=steps,
             desc="recommend",
         )
+        del free
+        rows = row_of_edge(csr.indptr)
         picked = np.zeros(csr.nnz, dtype=bool)
         picked[fixed] = True
         # positions of the chosen (r, c) pairs in the CSR (indices are sorted within rows)

@@ -99,8 +99,8 @@ class ShardPlan:
 def plan_shards(csr: sp.csr_array, n_shards: int) -> ShardPlan:
     """Pack the connected components of ``csr``'s pairs into at most ``n_shards`` shards.
 
-    Seekers and vacancies without any pair are left out, except that with ``n_shards == 1`` the
-    one shard holds every row (and no components are computed).
+    Seekers and vacancies without any pair are left out, except that a plan of one shard holds
+    every row (with ``n_shards == 1`` no components are computed).
     """
     n, m = csr.shape
     deg_r = np.diff(csr.indptr)
@@ -121,6 +121,9 @@ def plan_shards(csr: sp.csr_array, n_shards: int) -> ShardPlan:
     # longest-processing-time packing: biggest component onto the lightest shard
     order = comps[np.argsort(-size[comps], kind="stable")]
     k = min(n_shards, comps.size)
+    if k == 1:  # one component: the one shard takes every row, so the graph is not copied
+        cols = np.flatnonzero(np.bincount(csr.indices, minlength=m))
+        return ShardPlan([np.arange(n)], [cols], int(comps.size))
     load = np.zeros(k)
     shard_of = np.full(labels.max() + 1, -1, dtype=np.int64)
     for c in order:
