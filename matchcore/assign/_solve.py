@@ -145,8 +145,8 @@ def solve(
         (Bertsekas' auction in vectorised rounds): every seeker ends within ``eps`` of their best
         choice at the final prices, and those prices certify an upper bound on the optimum
         (:attr:`Assignment.upper_bound`); on generated province data it lands within 0.02 % of the
-        optimum and its certificate within 0.3 %. ``"stable"`` is seeker-proposing deferred acceptance: no seeker and
-        vacancy would both rather be matched to each other than keep what they got; seekers rank
+        optimum and its certificate within 0.3 %. ``"stable"`` is seeker-proposing deferred
+        acceptance: no seeker and vacancy would both rather be matched to each other than keep what they got; seekers rank
         by ``scores``, vacancies by ``vacancy_scores`` (default ``scores``). ``"greedy"`` is the
         fast approximation: the stable matching under the common scores, which is the matching
         that takes the highest-scoring remaining pair first (identical when there are no ties);
