@@ -181,6 +181,9 @@ def match(
                 assignment=solved,
                 method="auction" if method == "auction" else "exact",
                 eps=min(0.5, RECOMMEND_EPS_FACTOR * config.auction_eps),
+                # same pairs as the assignment: one component there is one here, so skip
+                # finding the components again (a transient copy of the graph)
+                n_shards=1 if solved.n_components == 1 else None,
                 executor=executor,
                 progress=progress,
             )
