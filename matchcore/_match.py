@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -148,6 +150,7 @@ def match(
         raise InvalidParameter.of("config", "match", type(config).__name__, "a MatchConfig")
     timings: dict[str, float] = {}
     peaks: dict[str, float] = {}  # process peak RSS after each stage, GiB
+    spill: tempfile.TemporaryDirectory[str] | None = None
     with Progress(total=6, desc="match", enabled=progress) as bar:
         with _stage("prepare", timings, bar, peaks):
             prepared = records.prepare(
@@ -159,6 +162,9 @@ def match(
                 config, n_jobs=min(4, os.cpu_count() or 1), progress=progress
             )
             cand = index.fit(pv).candidates(ps)  # the result does not depend on n_jobs
+            if cand.scores.nnz > SPILL_PAIRS:
+                spill = tempfile.TemporaryDirectory(prefix="matchcore-", ignore_cleanup_errors=True)
+                _spill_components(cand, Path(spill.name))
         capacity = pv["openings"].to_numpy().astype(np.int64)
         graph = _best_per_row(cand.scores, config.assign_candidates)
         method = config.assignment_method(graph.nnz)
@@ -190,6 +196,8 @@ def match(
         keys = _edge_keys(cand.scores)  # locates chosen pairs in the candidate arrays
         with _stage("explain", timings, bar, peaks):
             recommendations = _recommendations(cand, keys, rec, ps, pv)
+            if spill is not None:
+                spill.cleanup()
         with _stage("tables", timings, bar, peaks):
             assignments, unmatched = _assignments_and_unmatched(
                 solved.vacancy_of, cand, keys, ps, pv, prepared.rejected
@@ -216,6 +224,19 @@ def match(
     )
 
 
+#: above this many candidate pairs, the per-pair score components (only the explain stage reads
+#: them) wait in temporary .npy files, memory-mapped, while assignment and recommendation run
+SPILL_PAIRS = 10_000_000
+
+
+def _spill_components(cand: Any, folder: Path) -> None:
+    """Move ``cand.components`` to ``.npy`` files in ``folder`` and map them back read-only."""
+    for name in list(cand.components):
+        path = folder / f"{name}.npy"
+        np.save(path, np.asarray(cand.components[name]))
+        cand.components[name] = np.load(path, mmap_mode="r")  # our own raw array: no pickle
+
+
 #: recommendation pairs explained at a time (bounds the memory of the explain stage)
 REASON_CHUNK = 1_000_000
 
@@ -236,7 +257,8 @@ def _recommendations(
         "score": pl.Series(rec.score, dtype=pl.Float64),
     }
     for name in component_names():
-        data[name] = pl.Series(cand.components[name][pos], dtype=pl.Float32)
+        # popped: a spilled (memory-mapped) component leaves memory once gathered
+        data[name] = pl.Series(cand.components.pop(name)[pos], dtype=pl.Float32)
     data["assigned"] = pl.Series(rec.assigned, dtype=pl.Boolean)
     index, sf = cand._context  # the fitted index and seeker features behind the candidates
     # in chunks: a sentence depends on its own pair only, and the per-pair field gathers of a

@@ -273,3 +273,16 @@ def test_reasons_in_chunks_equal_one_piece(monkeypatch):
     chunked = mc.match(seekers, vacancies, config=cfg, progress=False).recommendations
     assert whole.height > 7
     assert chunked.equals(whole)
+
+
+def test_spilled_components_give_the_same_tables(monkeypatch):
+    import matchcore._match as match_module
+
+    seekers, vacancies = mc.synth.province(400, 100, seed=4)
+    cfg = mc.MatchConfig(top_k=5)
+    kept = mc.match(seekers, vacancies, config=cfg, progress=False)
+    monkeypatch.setattr(match_module, "SPILL_PAIRS", 0)  # spill every run
+    spilled = mc.match(seekers, vacancies, config=cfg, progress=False)
+    assert spilled.recommendations.equals(kept.recommendations)
+    assert spilled.assignments.equals(kept.assignments)
+    assert spilled.unmatched.equals(kept.unmatched)
