@@ -221,3 +221,27 @@ def test_bids_formed_in_row_chunks_equal_one_piece(monkeypatch):
     monkeypatch.setattr(auction, "ROW_CHUNK", 37)
     chunked = auction.auction_bmatching(*args, (np.maximum(cap, 1), 0.1, 2))
     assert np.array_equal(whole[0], chunked[0]) and np.array_equal(whole[1], chunked[1])
+
+
+def test_reseating_in_column_parts_equals_one_piece(monkeypatch):
+    import matchcore.assign._auction as auction
+
+    scores, cap = random_instance(900, 150, candidates=12, seed=10)
+    n = scores.shape[0]
+    for row_cap, col_cap, steps in [
+        (np.ones(n, dtype=np.int64), cap, None),
+        (np.full(n, 4), 3 * cap, (np.maximum(cap, 1), 0.1, 3)),
+    ]:
+        args = (scores.indptr, scores.indices, scores.data, row_cap, col_cap, 0.02, steps)
+        whole = auction.auction_bmatching(*args)
+        monkeypatch.setattr(auction, "POOL_BIDS", 40)
+        parts = auction.auction_bmatching(*args)
+        monkeypatch.setattr(auction, "POOL_BIDS", 2_000_000)
+        assert np.array_equal(whole[0], parts[0]) and np.array_equal(whole[1], parts[1])
+
+
+def test_float64_benefits_are_not_rounded_to_float32():
+    # 1 + 1e-9 is not a float32: the auction must keep float64 and still tell the pairs apart
+    scores = sp.csr_array(np.array([[1.0 + 1e-9, 1.0], [1.0, 1.0]]))
+    a = solve(scores, np.array([1, 1]), method="auction", eps=1e-10)
+    assert a.total_score == pytest.approx(2.0 + 1e-9, abs=1e-12)

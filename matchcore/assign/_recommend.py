@@ -277,7 +277,11 @@ def recommend(
         row_cap = k - np.bincount(fixed_r, minlength=n)
         col_cap = np.maximum(show - np.bincount(fixed_c, minlength=m), 0)
         # a benefit of 0 is never chosen; the pattern arrays are shared, not copied
-        free = sp.csr_array((np.where(fixed, 0.0, csr.data), csr.indices, csr.indptr), shape=(n, m))
+        benefit = np.where(fixed, 0.0, csr.data)
+        if method == "auction" and np.array_equal(benefit.astype(np.float32), benefit):
+            benefit = benefit.astype(np.float32)  # the auction's own precision: half the memory
+        free = sp.csr_array((benefit, csr.indices, csr.indptr), shape=(n, m))
+        del benefit
         del rows, fixed_r, fixed_c  # rebuilt below: not held while the solver runs
         r, c, _, bound, _ = execute(
             free,
