@@ -1,7 +1,5 @@
 """The auction: feasibility, its certificate against exact references, determinism, scale."""
 
-import math
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -9,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_assign import check_feasible, instances, reference_optimum
 from test_assign_recommend import instances as rec_instances
-from test_assign_recommend import lp_priced, penalty_of
+from test_assign_recommend import lp_priced, penalty_of, price_steps
 
 import matchcore as mc
 from matchcore.assign import random_instance, recommend, solve
@@ -66,19 +64,11 @@ def test_auction_recommend_is_near_the_priced_optimum(inst, k, multiple, price):
     show = np.ceil(multiple * cap - 1e-9).astype(int)
     assert (r.exposure() <= show).all()
     assert (np.bincount(r.seeker, minlength=r.n_seekers) <= k).all()
-    pos_deg = np.bincount(
-        np.repeat(np.arange(scores.shape[0]), np.diff(scores.indptr))[scores.data > 0],
-        minlength=scores.shape[0],
-    )
-    level = np.minimum(pos_deg, k).sum() / max(1, cap.sum())
-    if level == 0:
+    steps = price_steps(scores, cap, k, multiple, price)
+    if steps is None:
         assert len(r) == 0
         return
-    n_steps = min(16, max(1, math.ceil(multiple / level))) if price > 0 else 1
-    widths = np.repeat(np.ceil(level * cap - 1e-9)[None, :], n_steps, axis=0)
-    widths[-1] = show
-    widths = np.diff(np.minimum(np.cumsum(widths, axis=0), show), axis=0, prepend=0)
-    prices = np.arange(n_steps) * price
+    widths, prices = steps
     ours = r.score.sum() - penalty_of(r.exposure(), widths, prices)
     best = lp_priced(scores, k, widths, prices)
     assert ours <= best + 1e-6
@@ -241,7 +231,8 @@ def test_reseating_in_column_parts_equals_one_piece(monkeypatch):
 
 
 def test_float64_benefits_are_not_rounded_to_float32():
-    # 1 + 1e-9 is not a float32: the auction must keep float64 and still tell the pairs apart
-    scores = sp.csr_array(np.array([[1.0 + 1e-9, 1.0], [1.0, 1.0]]))
+    # 1 + 1e-9 is not a float32: rounded, seeker 0 would tie, take column 0 (lower position) and
+    # push seeker 1 to column 1 for a total of 2; kept in float64 the optimum 2 + 1e-9 is found
+    scores = sp.csr_array(np.array([[1.0, 1.0 + 1e-9], [1.0, 1.0]]))
     a = solve(scores, np.array([1, 1]), method="auction", eps=1e-10)
     assert a.total_score == pytest.approx(2.0 + 1e-9, abs=1e-12)

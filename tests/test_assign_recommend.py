@@ -138,6 +138,24 @@ def lp_priced(scores, k, widths, prices):
     return -res.fun
 
 
+def price_steps(scores, cap, k, multiple, price):
+    """The congestion price steps as documented in ``recommend``: (widths, prices) per step, or
+    None when no seeker has a positive pair. With ``price == 0`` only the hard limit remains."""
+    show = np.ceil(multiple * cap - 1e-9).astype(int)
+    pos_deg = np.bincount(
+        np.repeat(np.arange(scores.shape[0]), np.diff(scores.indptr))[scores.data > 0],
+        minlength=scores.shape[0],
+    )
+    level = np.minimum(pos_deg, k).sum() / max(1, cap.sum())
+    if level == 0:
+        return None
+    n_steps = min(16, max(1, math.ceil(multiple / level))) if price > 0 else 1
+    widths = np.repeat(np.ceil(level * cap - 1e-9)[None, :], n_steps, axis=0)
+    widths[-1] = show
+    widths = np.diff(np.minimum(np.cumsum(widths, axis=0), show), axis=0, prepend=0)
+    return widths, np.arange(n_steps) * price
+
+
 def penalty_of(exposure, widths, prices):
     """Price paid for an exposure when the steps fill in order."""
     ends = np.cumsum(widths, axis=0)
@@ -153,20 +171,11 @@ def test_priced_congestion_is_optimal(inst, k, multiple, price):
     r = recommend(scores, cap, k, congestion=multiple, price=price, assignment=False)
     show = np.ceil(multiple * cap - 1e-9).astype(int)
     assert (r.exposure() <= show).all()
-    # rebuild the price steps as documented
-    pos_deg = np.bincount(
-        np.repeat(np.arange(scores.shape[0]), np.diff(scores.indptr))[scores.data > 0],
-        minlength=scores.shape[0],
-    )
-    level = np.minimum(pos_deg, k).sum() / max(1, cap.sum())
-    if level == 0:
+    steps = price_steps(scores, cap, k, multiple, price)
+    if steps is None:
         assert len(r) == 0
         return
-    n_steps = min(16, max(1, math.ceil(multiple / level)))
-    widths = np.repeat(np.ceil(level * cap - 1e-9)[None, :], n_steps, axis=0)
-    widths[-1] = show
-    widths = np.diff(np.minimum(np.cumsum(widths, axis=0), show), axis=0, prepend=0)
-    prices = np.arange(n_steps) * price
+    widths, prices = steps
     ours = r.score.sum() - penalty_of(r.exposure(), widths, prices)
     assert ours == pytest.approx(lp_priced(scores, k, widths, prices), abs=1e-5)
 

@@ -39,7 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from matchcore.assign._kernels import order_in_rows
+from matchcore.assign._kernels import order_in_rows, row_of_edge
 
 #: rounds with at least this many bids are re-seated on two threads
 PARALLEL_BIDS = 100_000
@@ -331,9 +331,7 @@ def dual_bound(
     ``row_cap`` best positive values of ``data - p`` plus the sum over columns and copies of
     ``max(0, p_j - reserve_t)``.
     """
-    n = indptr.shape[0] - 1
-    net = np.where(data > 0, data - price[indices], 0.0)
-    net = np.maximum(net, 0.0)
+    net = np.maximum(data - price[indices], 0.0)  # prices are >= 0: pairs with data <= 0 give 0
     row_cap = np.asarray(row_cap)
     deg = np.diff(indptr)
     if net.size and int(row_cap.max(initial=0)) <= 1:
@@ -342,7 +340,7 @@ def dual_bound(
         seeker_part = float((best * (row_cap[nonempty] > 0)).sum())
     else:
         # each row's row_cap best: sort within rows by descending net
-        rows = np.repeat(np.arange(n, dtype=np.int64), deg)
+        rows = row_of_edge(indptr)
         o = order_in_rows(rows, net)
         rr, nv = rows[o], net[o]
         rank = np.arange(rr.size) - np.searchsorted(rr, rr, side="left")

@@ -28,7 +28,7 @@ from matchcore._errors import InvalidParameter
 from matchcore.assign._kernels import order_in_rows, row_of_edge
 from matchcore.assign._shard import execute
 from matchcore.assign._solve import Assignment, _frozen, check_executor, solve
-from matchcore.assign._validate import check_capacity, check_int, check_scores
+from matchcore.assign._validate import check_capacity, check_eps, check_int, check_scores
 
 #: most price steps per vacancy (the last step runs to the hard limit)
 MAX_STEPS = 16
@@ -219,8 +219,7 @@ def recommend(
         raise InvalidParameter.of("price", owner, price, "a float in [0, inf)")
     if method not in ("exact", "auction"):
         raise InvalidParameter.of("method", owner, method, "one of ['exact', 'auction']")
-    if isinstance(eps, bool) or not (isinstance(eps, float | int) and 0 < float(eps) < 1):
-        raise InvalidParameter.of("eps", owner, eps, "a float in (0, 1)")
+    eps = check_eps(eps, owner)
     if isinstance(assignment, Assignment):
         if assignment.vacancy_of.shape != (n,):
             raise InvalidParameter(

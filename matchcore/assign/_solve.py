@@ -12,7 +12,7 @@ import numpy as np
 
 from matchcore._errors import InvalidParameter
 from matchcore.assign._shard import execute
-from matchcore.assign._validate import check_capacity, check_int, check_scores
+from matchcore.assign._validate import check_capacity, check_eps, check_int, check_scores
 
 __all__ = ["Assignment", "solve"]
 
@@ -207,8 +207,7 @@ def solve(
     cap = check_capacity(capacity, m, owner)
     if not (isinstance(resolution, float | int) and 0 < float(resolution) < np.inf):
         raise InvalidParameter.of("resolution", owner, resolution, "a float in (0, inf)")
-    if isinstance(eps, bool) or not (isinstance(eps, float | int) and 0 < float(eps) < 1):
-        raise InvalidParameter.of("eps", owner, eps, "a float in (0, 1)")
+    eps = check_eps(eps, owner)
     executor = check_executor(executor, owner)
     if n_shards is not None:
         n_shards = check_int(n_shards, "n_shards", owner, 1)

@@ -9,7 +9,7 @@ import scipy.sparse as sp
 
 from matchcore._errors import InvalidParameter
 
-__all__ = ["check_capacity", "check_scores"]
+__all__ = ["check_capacity", "check_eps", "check_int", "check_scores"]
 
 
 def check_scores(scores: Any, owner: str) -> sp.csr_array:
@@ -86,3 +86,10 @@ def check_int(value: Any, name: str, owner: str, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
         raise InvalidParameter.of(name, owner, value, f"an int in [{low}, inf)")
     return int(value)
+
+
+def check_eps(value: Any, owner: str) -> float:
+    """The auction's ``eps``: a float (not bool) in (0, 1)."""
+    if isinstance(value, bool) or not (isinstance(value, float | int) and 0 < float(value) < 1):
+        raise InvalidParameter.of("eps", owner, value, "a float in (0, 1)")
+    return float(value)
