@@ -17,7 +17,7 @@ from typing import Any
 
 from matchcore._errors import InvalidParameter
 
-__all__ = ["AUTO_EXACT_PAIRS", "DEFAULT_WEIGHTS", "MatchConfig"]
+__all__ = ["AUTO_EXACT_PAIRS", "DEFAULT_WEIGHTS", "RECOMMEND_EPS_FACTOR", "MatchConfig"]
 
 #: ``assignment="auto"`` solves exactly up to this many candidate pairs, by auction above
 AUTO_EXACT_PAIRS = 2_000_000
