@@ -1,5 +1,7 @@
 """The auction: feasibility, its certificate against exact references, determinism, scale."""
 
+import itertools
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -236,3 +238,35 @@ def test_float64_benefits_are_not_rounded_to_float32():
     scores = sp.csr_array(np.array([[1.0, 1.0 + 1e-9], [1.0, 1.0]]))
     a = solve(scores, np.array([1, 1]), method="auction", eps=1e-10)
     assert a.total_score == pytest.approx(2.0 + 1e-9, abs=1e-12)
+
+
+def test_dual_bound_in_row_spans_equals_one_piece(monkeypatch):
+    import matchcore.assign._auction as auction
+
+    scores, cap = random_instance(800, 120, candidates=9, seed=12)
+    n = scores.shape[0]
+    price = np.random.default_rng(1).random(cap.size) * 0.5
+    for row_cap, steps in [
+        (np.ones(n, dtype=np.int64), None),
+        (np.full(n, 3), (np.maximum(cap, 1), 0.1, 3)),
+    ]:
+        args = (scores.indptr, scores.indices, scores.data, row_cap, 3 * cap, price, steps)
+        whole = auction.dual_bound(*args)
+        # spans of about 50 edges (rows hold up to 9): some 90 spans, each ending on a row boundary
+        monkeypatch.setattr(auction, "BOUND_EDGES", 50)
+        assert len(auction._row_spans(scores.indptr, 50)) > 50
+        spans = auction.dual_bound(*args)
+        monkeypatch.setattr(auction, "BOUND_EDGES", 4_000_000)
+        assert spans == pytest.approx(whole, rel=1e-12)
+        # a span smaller than a row still takes the whole row
+        monkeypatch.setattr(auction, "BOUND_EDGES", 1)
+        assert auction.dual_bound(*args) == pytest.approx(whole, rel=1e-12)
+        monkeypatch.setattr(auction, "BOUND_EDGES", 4_000_000)
+
+
+def test_row_spans_cover_every_row_once():
+    indptr = np.array([0, 0, 5, 5, 6, 20, 21, 21])
+    for edges in (1, 3, 6, 100):
+        spans = mc.assign._auction._row_spans(indptr, edges)
+        assert spans[0][0] == 0 and spans[-1][1] == indptr.size - 1
+        assert all(a[1] == b[0] and a[0] < a[1] for a, b in itertools.pairwise(spans))

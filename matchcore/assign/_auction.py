@@ -47,6 +47,8 @@ PARALLEL_BIDS = 100_000
 ROW_CHUNK = 131_072
 #: bids re-seated at a time (a larger round is split by column ranges)
 POOL_BIDS = 2_000_000
+#: edges whose share of the dual bound is computed at a time (bounds its temporaries)
+BOUND_EDGES = 4_000_000
 
 __all__ = ["auction_bmatching", "dual_bound"]
 
@@ -316,6 +318,15 @@ def auction_bmatching(
     return mk.chosen(), mk.price, stats
 
 
+def _row_spans(indptr: np.ndarray, edges: int) -> list[tuple[int, int]]:
+    """Consecutive row ranges ``[lo, hi)`` of about ``edges`` edges each (a longer row alone)."""
+    n = indptr.shape[0] - 1
+    nnz = int(indptr[-1]) if n else 0
+    cuts = np.searchsorted(indptr, np.arange(edges, nnz, edges, dtype=np.int64), side="right")
+    bounds = np.unique(np.r_[0, cuts, n].astype(np.int64))
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+
+
 def dual_bound(
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -331,20 +342,30 @@ def dual_bound(
     ``row_cap`` best positive values of ``data - p`` plus the sum over columns and copies of
     ``max(0, p_j - reserve_t)``.
     """
-    net = np.maximum(data - price[indices], 0.0)  # prices are >= 0: pairs with data <= 0 give 0
     row_cap = np.asarray(row_cap)
-    deg = np.diff(indptr)
-    if net.size and int(row_cap.max(initial=0)) <= 1:
-        nonempty = np.flatnonzero(deg > 0)
-        best = np.maximum.reduceat(net, indptr[nonempty])
-        seeker_part = float((best * (row_cap[nonempty] > 0)).sum())
-    else:
-        # each row's row_cap best: sort within rows by descending net
-        rows = row_of_edge(indptr)
-        o = order_in_rows(rows, net)
-        rr, nv = rows[o], net[o]
-        rank = np.arange(rr.size) - np.searchsorted(rr, rr, side="left")
-        seeker_part = float(nv[rank < row_cap[rr]].sum())
+    single = int(row_cap.max(initial=0)) <= 1
+    seeker_part = 0.0
+    # a span of rows at a time: the per-edge temporaries (net values, rows, sort order) of a
+    # province's 50 M pairs would otherwise take about 3 GB at once
+    for lo, hi in _row_spans(indptr, BOUND_EDGES):
+        a, b = int(indptr[lo]), int(indptr[hi])
+        if a == b:
+            continue
+        # prices are >= 0: pairs with data <= 0 give 0
+        net = np.maximum(data[a:b] - price[indices[a:b]], 0.0)
+        ptr = np.asarray(indptr[lo : hi + 1], dtype=np.int64) - a
+        cap_r = row_cap[lo:hi]
+        if single:
+            nonempty = np.flatnonzero(np.diff(ptr) > 0)
+            best = np.maximum.reduceat(net, ptr[nonempty])
+            seeker_part += float((best * (cap_r[nonempty] > 0)).sum())
+        else:
+            # each row's row_cap best: sort within rows by descending net
+            rows = row_of_edge(ptr)
+            o = order_in_rows(rows, net)
+            rr, nv = rows[o], net[o]
+            rank = np.arange(rr.size) - np.searchsorted(rr, rr, side="left")
+            seeker_part += float(nv[rank < cap_r[rr]].sum())
     cap = np.asarray(col_cap, dtype=np.int64)
     if steps is None:
         col_part = float((cap * price).sum())
