@@ -5,6 +5,8 @@ import json
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import matchcore as mc
 from matchcore._match import UNMATCHED_REASONS
@@ -286,3 +288,33 @@ def test_spilled_components_give_the_same_tables(monkeypatch):
     assert spilled.recommendations.equals(kept.recommendations)
     assert spilled.assignments.equals(kept.assignments)
     assert spilled.unmatched.equals(kept.unmatched)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(1, 30),
+    st.integers(1, 40),
+    st.floats(0.0, 1.0),
+    st.integers(0, 2**32 - 1),
+)
+def test_edge_positions_equal_a_search_over_every_pair_key(n, m, density, seed):
+    import scipy.sparse as sp
+
+    from matchcore._match import _edge_positions
+
+    rng = np.random.default_rng(seed)
+    dense = (rng.random((n, m)) < density) * rng.random((n, m))
+    mask = rng.random((n, m)) < density
+    csr = sp.csr_array((dense[mask], np.nonzero(mask)), shape=(n, m))  # stored zeros included
+    csr.sort_indices()
+    if csr.nnz == 0:
+        assert _edge_positions(csr, np.zeros(0, int), np.zeros(0, int)).size == 0
+        return
+    pick = rng.integers(0, csr.nnz, size=rng.integers(1, 3 * csr.nnz + 1))
+    rows = np.repeat(np.arange(n), np.diff(csr.indptr))[pick]
+    cols = csr.indices[pick]
+    # the slow reference: one sortable key per stored pair
+    keys = np.repeat(np.arange(n), np.diff(csr.indptr)) * m + csr.indices
+    expected = np.searchsorted(keys, rows * m + cols)
+    got = _edge_positions(csr, rows, cols)
+    assert np.array_equal(got, expected) and np.array_equal(got, pick)
