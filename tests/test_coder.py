@@ -430,8 +430,14 @@ def test_linear_term_matches_brute_force() -> None:
     texts = ["新能源电工", "保安", "机电工程", "Java开发"]
     s, empty = model.scores(texts)
     assert not empty.any()
-    weight = {"name": 1.0, "alias": 1.0, "definition": 0.5, "words": 2.0}
-    docs = [(t, i, weight[k]) for t, i, k in tree.docs] + [(t, i, 1.0) for t, i in hist]
+    weight = {
+        "name": params.w_name,
+        "alias": params.w_alias,
+        "definition": params.w_definition,
+        "words": params.w_words,
+    }
+    docs = [(t, i, weight[k]) for t, i, k in tree.docs]
+    docs += [(t, i, params.w_history) for t, i in hist]
     x = model.vectorizer.transform([t for t, _, _ in docs]).toarray().astype(np.float64)
     q = model.vectorizer.transform(texts).toarray().astype(np.float64)
     n = len(tree.codes)
