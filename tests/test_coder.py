@@ -84,7 +84,7 @@ def test_top_k_bounds_alternatives(coder: TitleCoder) -> None:
 def test_backs_off_to_parent_when_unsure() -> None:
     # With a threshold near 1 nothing is sure enough: every code is flagged for review and is
     # the best detailed code or one of its groups.
-    strict = TitleCoder(threshold=0.999).code(["销售", "业务员"], progress=False)
+    strict = TitleCoder(threshold=1.0).code(["销售", "业务员"], progress=False)
     loose = TitleCoder(threshold=0.0).code(["销售", "业务员"], progress=False)
     tax = mc.occupations.load()
     for s, lo in zip(strict.iter_rows(named=True), loose.iter_rows(named=True)):
@@ -97,29 +97,35 @@ def test_never_backs_off_at_zero_threshold(coder: TitleCoder) -> None:
     out = TitleCoder(threshold=0.0).code(["销售", "文员"], progress=False)
     assert out["needs_review"].to_list() == (out["confidence"] < 0.5).to_list()
     codes = mc.occupations.load().codes
-    assert out["code"].to_list() == [codes[int(i)] for i in p.argmax(axis=1)]
+    assert out["code"].to_list() == [codes[_coder._rank_reference(row, 1)[0]] for row in p]
 
 
 @pytest.mark.parametrize(("top_k", "ties"), [(5, False), (5, True), (12, True)])
 def test_decide_matches_slow_reference(top_k: int, ties: bool) -> None:
-    # top_k <= 8 takes the argmax passes, larger the partition; ties go to the lower column.
+    # top_k <= 8 takes the argmax passes, larger the sort; ties go to the lower column.
     rng = np.random.default_rng(0)
-    n = len(mc.occupations.load())
+    tax = mc.occupations.load()
+    codes = tax.codes
+    n = len(codes)
     p = rng.dirichlet(np.full(n, 0.02), size=30).astype(np.float32)
+    # Mass on groups as well as on detailed codes, as experts' labels have.
+    groups = [i for i, c in enumerate(codes) if _coder.code_depth(c) < 4]
+    p[:, groups] += rng.dirichlet(np.full(len(groups), 0.05), size=30).astype(np.float32)
     if ties:
         p = np.round(p, 1) + np.float32(1e-3)  # many exact ties at the bottom of the top k
         p[:, :40] = p[:, 40:80]
-        p /= p.sum(axis=1, keepdims=True)
+    p /= p.sum(axis=1, keepdims=True)
     best, chosen, raw, backed, ranked = _coder._decide(p, 0.4, top_k)
-    tax = mc.occupations.load()
-    codes = tax.codes
     for r in range(p.shape[0]):
-        order = sorted(range(n), key=lambda j: (-p[r, j], j))
-        assert ranked[r].tolist() == order[:top_k]
+        order = _coder._rank_reference(p[r], top_k)
+        assert ranked[r].tolist() == order
+        assert len(set(order)) == len(order)
         b = order[0]
         assert best[r] == b
-        expect, expect_raw = b, float(p[r, b])
-        if p[r, b] < 0.4:
+        # The chance of the best code: its own probability and its ancestors' (as labels).
+        chain = [b] + [codes.index(a) for a in tax.ancestors(codes[b])]
+        expect, expect_raw = b, float(p[r, chain].sum())
+        if expect_raw < 0.4:
             for anc in reversed(tax.ancestors(codes[b])):
                 sub = [codes.index(anc)] + [codes.index(d) for d in tax.descendants(anc)]
                 total = float(p[r, sub].sum())
@@ -129,6 +135,20 @@ def test_decide_matches_slow_reference(top_k: int, ties: bool) -> None:
         assert chosen[r] == expect
         assert raw[r] == pytest.approx(expect_raw, rel=1e-4)
         assert backed[r] == (expect != b)
+
+
+def test_rank_reference_prefers_codes_under_likely_groups() -> None:
+    # A group label's probability counts for every code under it: a child of a likely group
+    # beats a slightly more probable code elsewhere, and the second pick leaves that group.
+    codes = mc.occupations.load().codes
+    p = np.zeros(len(codes), dtype=np.float32)
+    sales, seller, cook = (codes.index(c) for c in ("4-01-02-00", "4-01-02-01", "4-03-02-01"))
+    p[sales], p[seller], p[cook] = 0.3, 0.2, 0.4
+    p[codes.index("4-01-02-03")] = 0.05
+    p[codes.index("2-06-07-02")] = 0.05
+    assert _coder._rank_reference(p, 3) == [seller, cook, codes.index("2-06-07-02")]
+    fast = _coder._rank(p[None, :], 3)[0].tolist()
+    assert fast == _coder._rank_reference(p, 3)
 
 
 def test_vectorizer_matches_reference() -> None:
@@ -410,8 +430,14 @@ def test_linear_term_matches_brute_force() -> None:
     texts = ["新能源电工", "保安", "机电工程", "Java开发"]
     s, empty = model.scores(texts)
     assert not empty.any()
-    weight = {"name": 1.0, "alias": 1.0, "definition": 0.5, "words": 2.0}
-    docs = [(t, i, weight[k]) for t, i, k in tree.docs] + [(t, i, 1.0) for t, i in hist]
+    weight = {
+        "name": params.w_name,
+        "alias": params.w_alias,
+        "definition": params.w_definition,
+        "words": params.w_words,
+    }
+    docs = [(t, i, weight[k]) for t, i, k in tree.docs]
+    docs += [(t, i, params.w_history) for t, i in hist]
     x = model.vectorizer.transform([t for t, _, _ in docs]).toarray().astype(np.float64)
     q = model.vectorizer.transform(texts).toarray().astype(np.float64)
     n = len(tree.codes)
