@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import logging
 import os
 import sys
@@ -20,6 +18,7 @@ import polars as pl
 
 from matchcore._config import RECOMMEND_EPS_FACTOR, MatchConfig
 from matchcore._errors import InvalidParameter
+from matchcore._memory import trim_heap
 from matchcore._progress import Progress
 from matchcore._result import MatchResult
 
@@ -42,35 +41,13 @@ def _stage(
 ) -> Iterator[None]:
     t0 = time.perf_counter()
     yield
-    _trim_heap()
+    trim_heap()
     timings[name] = time.perf_counter() - t0
     peak = _peak_rss_gib()
     if peaks is not None and peak is not None:
         peaks[name] = peak
     log.info("stage %s took %.2f s (process peak RSS so far %s GiB)", name, timings[name], peak)
     bar.update()
-
-
-@functools.cache
-def _malloc_trim() -> Any:
-    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS, Windows)."""
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (AttributeError, OSError, TypeError):  # pragma: no cover - not glibc
-        return None
-
-
-def _trim_heap() -> None:
-    """Give the C heap's free pages back to the system between stages (glibc only).
-
-    A stage's temporaries, freed, stay in glibc's heaps (fragmented, and in the worker threads'
-    own arenas) where the next stage's large arrays cannot reuse them: at province size the
-    process held about 3 GiB more than it used after the candidates stage. ``malloc_trim(0)``
-    releases them; elsewhere this does nothing.
-    """
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
 
 
 def _peak_rss_gib() -> float | None:

@@ -318,3 +318,14 @@ def test_edge_positions_equal_a_search_over_every_pair_key(n, m, density, seed):
     expected = np.searchsorted(keys, rows * m + cols)
     got = _edge_positions(csr, rows, cols)
     assert np.array_equal(got, expected) and np.array_equal(got, pick)
+
+
+def test_trim_heap_finds_malloc_trim_on_glibc():
+    import platform
+    import sys
+
+    from matchcore import _memory
+
+    _memory.trim_heap()  # never raises, whatever the C library
+    on_glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert (_memory._malloc_trim() is not None) == on_glibc

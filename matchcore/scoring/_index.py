@@ -54,6 +54,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matchcore._config import MatchConfig
 from matchcore._errors import InvalidParameter
+from matchcore._memory import trim_heap
 from matchcore._progress import Progress
 from matchcore.scoring._components import (
     component_names,
@@ -954,6 +955,7 @@ class VacancyIndex:
             else:
                 sigs = self._signatures(sf, legal, all_groups=False, k=k)
                 kept = self._run(engine, legal, sigs, k, bar)
+                trim_heap()  # the workers' freed blocks, before the large copies below
                 # exactness: who could have a better pair outside their groups?
                 kth = np.full(sf.n, -np.inf, dtype=np.float64)
                 cnt = np.bincount(kept.rows, minlength=sf.n)
@@ -973,6 +975,7 @@ class VacancyIndex:
                         engine, frows, self._signatures(sf, frows, all_groups=True, k=k), k, bar
                     )
                     kept = _Kept.concat([kept, extra])
+        trim_heap()
         scores, comps = self._assemble(sf, kept)
         stats = {
             "method": method,
