@@ -79,6 +79,12 @@ MODEL_VERSION = 3
 # Texts scored at once: 1024 keeps a batch's score matrix (8 MB) in cache better than 2048
 # (~15 % less CPU a title measured; 256-1024 are alike).
 _BATCH = 1024
+# Rows of a batch's probabilities processed at once by the softmax and the top-k passes: 64
+# rows of float32 over ~2,000 codes (0.5 MB) stay in a core's L2 cache through the passes (the
+# softmax took ~40 % less CPU than on the whole batch, measured interleaved).
+_ROWS = 64
+# Threads scoring batches while the calling thread cleans the next titles.
+_WORKERS = 2
 _SCHEMA_COLUMNS = ["title", "code", "name", "confidence", "level", "needs_review", "alternatives"]
 
 # Noise that clean_title may leave in a title; removed before the character n-grams.
@@ -538,12 +544,19 @@ class _Model:
     def proba(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Probabilities over all codes, shape (len(texts), n_codes)."""
         s, empty = self.scores(texts)
-        # Softmax in place (float32): the scores matrix is the largest array of a batch.
-        s *= np.float32(1.0 / self.params.temperature)
-        s += np.float32(self.params.prior) * self.log_prior
-        s -= s.max(axis=1, keepdims=True)
-        p = np.exp(s, out=s)
-        p /= p.sum(axis=1, keepdims=True)
+        # Softmax in place (float32): the scores matrix is the largest array of a batch. Blocks
+        # of _ROWS rows stay in the core's cache through the six passes (each row is computed on
+        # its own, so the blocks change no bit).
+        inv_t = np.float32(1.0 / self.params.temperature)
+        prior = np.float32(self.params.prior) * self.log_prior
+        for start in range(0, s.shape[0], _ROWS):
+            b = s[start : start + _ROWS]
+            b *= inv_t
+            b += prior
+            b -= b.max(axis=1, keepdims=True)
+            np.exp(b, out=b)
+            b /= b.sum(axis=1, keepdims=True)
+        p = s
         # An input with no known character carries no evidence: fall back to the prior.
         if np.any(empty):
             prior = np.exp(self.log_prior - self.log_prior.max())
@@ -876,7 +889,7 @@ class TitleCoder:
         # are the same either way, so the result does not depend on the thread.
         futures: list[Future[tuple[NDArray[Any], ...]]] = []
         pool = (
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="matchcore-coder")
+            ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="matchcore-coder")
             if n > _BATCH
             else None
         )
@@ -1008,12 +1021,16 @@ def _decide(
     k = min(top_k, p.shape[1])
     if k <= 8:
         # A few argmax passes (vectorized, first maximum = lowest column on ties) are much
-        # faster than a partition of every row; each pass masks the code it found.
-        work = p.copy()
+        # faster than a partition of every row; each pass masks the code it found. By blocks
+        # of _ROWS rows, which stay in cache through the passes.
         ranked = np.empty((p.shape[0], k), dtype=np.intp)
-        for t in range(k):
-            ranked[:, t] = work.argmax(axis=1)
-            work[rows, ranked[:, t]] = -1.0
+        for start in range(0, p.shape[0], _ROWS):
+            work = p[start : start + _ROWS].copy()
+            local = rows[: work.shape[0]]
+            top = ranked[start : start + _ROWS]
+            for t in range(k):
+                top[:, t] = work.argmax(axis=1)
+                work[local, top[:, t]] = -1.0
     else:
         # A stable sort of the negated rows: ties by column order (a partition would pick
         # an arbitrary subset of the codes tied at the k-th place).
