@@ -3,6 +3,8 @@ pipelined, multi-threaded driver, against plain references (to the bit where pro
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -77,3 +79,34 @@ def test_driver_threads_match_one_batch(workers: int, monkeypatch: pytest.Monkey
     monkeypatch.setattr(_coder, "_BATCH", 5)
     monkeypatch.setattr(_coder, "_WORKERS", workers)
     assert coder.code(titles, progress=False).equals(whole)
+
+
+def test_cleaning_process_matches_inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Titles cleaned by the forked process (small chunks, several per task) give the frame of
+    # titles cleaned here.
+    titles = (
+        TITLES * 2 + [f"电焊工{i}（包吃住）" for i in range(45)] + [f"司机C{i}" for i in range(9)]
+    )
+    coder = TitleCoder()
+    inline = coder.code(titles, progress=False)
+    monkeypatch.setattr(_coder, "_BATCH", 4)
+    monkeypatch.setattr(_coder, "_PROCESS_MIN", 10)
+    chunks = list(_coder._cleaned(titles))
+    assert [len(c) for c in chunks] == [4] * (len(titles) // 4) + [len(titles) % 4] * (
+        len(titles) % 4 > 0
+    )
+    assert [pr for c in chunks for pr in c] == _coder._prepare_all(titles)
+    assert coder.code(titles, progress=False).equals(inline)
+
+
+def _die(groups: list[list[str]]) -> None:
+    os._exit(1)  # in the forked worker only
+
+
+def test_cleaning_falls_back_when_the_process_dies(monkeypatch: pytest.MonkeyPatch) -> None:
+    titles = [f"保安{i}" for i in range(30)]
+    monkeypatch.setattr(_coder, "_BATCH", 4)
+    monkeypatch.setattr(_coder, "_PROCESS_MIN", 10)
+    monkeypatch.setattr(_coder, "_prepare_groups", _die)
+    chunks = list(_coder._cleaned(titles))
+    assert [pr for c in chunks for pr in c] == _coder._prepare_all(titles)

@@ -52,11 +52,13 @@ import itertools
 import json
 import logging
 import math
+import multiprocessing
 import operator
 import re
+import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -83,8 +85,11 @@ _BATCH = 1024
 # rows of float32 over ~2,000 codes (0.5 MB) stay in a core's L2 cache through the passes (the
 # softmax took ~40 % less CPU than on the whole batch, measured interleaved).
 _ROWS = 64
-# Threads scoring batches while the calling thread cleans the next titles.
+# Threads scoring batches side by side.
 _WORKERS = 2
+# Distinct titles from which a forked process cleans titles while this one scores them
+# (forking and the pipes cost ~10-30 ms: below this, cleaning runs before each batch here).
+_PROCESS_MIN = 8_192
 _SCHEMA_COLUMNS = ["title", "code", "name", "confidence", "level", "needs_review", "alternatives"]
 
 # Noise that clean_title may leave in a title; removed before the character n-grams.
@@ -883,14 +888,16 @@ class TitleCoder:
         def score(batch: list[str]) -> tuple[NDArray[Any], ...]:
             return _decide(model.proba(batch), threshold, top_k)
 
-        # Cleaning is Python (it holds the interpreter lock) and scoring is mostly numpy and
-        # scipy kernels (they release it): with more than one batch, a worker thread scores a
-        # batch while the next titles are cleaned. Each row is scored on its own and the batches
-        # are the same either way, so the result does not depend on the thread.
+        # Scoring is numpy and scipy kernels between short Python steps: with more than one
+        # batch, _WORKERS threads score batches side by side. Cleaning is Python and holds the
+        # interpreter lock for milliseconds at a time, which would stall the scoring threads
+        # at every step: from _PROCESS_MIN titles it runs in a forked process instead (see
+        # _cleaned), otherwise it runs here, a batch ahead. Each row is scored on its own and
+        # the batches are the same either way, so the result depends on neither.
         futures: list[Future[tuple[NDArray[Any], ...]]] = []
         pool = (
             ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="matchcore-coder")
-            if n > _BATCH
+            if n > _BATCH and _WORKERS > 1
             else None
         )
         scored = 0
@@ -903,11 +910,9 @@ class TitleCoder:
 
         try:
             with Progress(total=n, desc="coding titles", enabled=progress) as bar:
-                for start in range(0, n, _BATCH):
-                    chunk = titles[start : start + _BATCH]
-                    for t in chunk:
-                        pr = _prepare(t) if t.strip() else ("", ())
-                        prepared.append(pr)
+                for chunk in _cleaned(titles):
+                    prepared.extend(chunk)
+                    for pr in chunk:
                         for x in (pr[0], *pr[1]):
                             if x and x not in texts:
                                 texts[x] = len(text_list)
@@ -1061,6 +1066,57 @@ def _done(value: Any) -> Future[Any]:
     f: Future[Any] = Future()
     f.set_result(value)
     return f
+
+
+def _prepare_all(titles: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """:func:`_prepare` of each title (``("", ())`` for a blank one)."""
+    return [_prepare(t) if t.strip() else ("", ()) for t in titles]
+
+
+def _cleaned(titles: list[str]) -> Iterator[list[tuple[str, tuple[str, ...]]]]:
+    """The prepared titles, in order, by chunks of _BATCH.
+
+    From _PROCESS_MIN titles on Linux, the chunks are cleaned by one forked worker process
+    (cleaning is pure Python: in a thread it would hold the interpreter lock the scoring threads
+    need); the pipes carry only the titles and their cleaned texts, never a file's content.
+    Otherwise, or if the process cannot start, they are cleaned here, one chunk at a time.
+    """
+    chunks = [titles[i : i + _BATCH] for i in range(0, len(titles), _BATCH)]
+    procs: ProcessPoolExecutor | None = None
+    if len(titles) >= _PROCESS_MIN and sys.platform.startswith("linux"):
+        clean_title("电工")  # the place names and character tables, built before the fork
+        try:
+            procs = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            # A few chunks a task: fewer round trips, and the first ones arrive soon.
+            groups = [chunks[i : i + 4] for i in range(0, len(chunks), 4)]
+            pending = [procs.submit(_prepare_groups, g) for g in groups]
+        except (OSError, RuntimeError) as exc:  # no fork here (limits, sandbox): clean inline
+            log.debug("cleaning in this process: %s", exc)
+            if procs is not None:
+                procs.shutdown(wait=False, cancel_futures=True)
+            procs = None
+    if procs is None:
+        for chunk in chunks:
+            yield _prepare_all(chunk)
+        return
+    done = 0
+    try:
+        for f in pending:
+            try:
+                got = f.result()
+            except BrokenExecutor:  # the worker died (killed, out of memory): go on here
+                log.warning("the title-cleaning process stopped; cleaning in this process")
+                break
+            yield from got
+            done += len(got)
+    finally:
+        procs.shutdown(wait=True, cancel_futures=True)
+    for chunk in chunks[done:]:
+        yield _prepare_all(chunk)
+
+
+def _prepare_groups(groups: list[list[str]]) -> list[list[tuple[str, tuple[str, ...]]]]:
+    return [_prepare_all(g) for g in groups]
 
 
 def _as_list(values: Any, name: str, owner: str) -> list[Any]:
