@@ -7,6 +7,8 @@ import os
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import matchcore as mc
 from matchcore.normalize import TitleCoder, _coder
@@ -110,3 +112,35 @@ def test_cleaning_falls_back_when_the_process_dies(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(_coder, "_prepare_groups", _die)
     chunks = list(_coder._cleaned(titles))
     assert [pr for c in chunks for pr in c] == _coder._prepare_all(titles)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=15),
+            st.text(alphabet="电工焊保安司机 abc汽修\U0001f600\ud800龘", max_size=15),
+        ),
+        max_size=12,
+    ),
+    st.sampled_from([1, 2, 3]),
+)
+def test_counts_by_tables_match_text_by_text(raw: list[str], ngram: int) -> None:
+    # Code points past the 1-gram table, lone surrogates, unknown characters, empty texts.
+    v = _VECTORIZERS[ngram]
+    texts = [" ".join(t.split()) for t in raw]
+    fast = v._counts(texts)
+    slow = v._counts_reference(texts)
+    assert fast.shape == slow.shape
+    np.testing.assert_array_equal(fast.indptr, slow.indptr)
+    np.testing.assert_array_equal(fast.indices, slow.indices)
+    np.testing.assert_array_equal(fast.data, slow.data)
+
+
+def _vectorizer(ngram: int) -> _coder._CharNgrams:
+    v = _coder._CharNgrams(ngram)
+    v.fit_transform([t for t, _, _ in _coder._tree().docs[:500]] + ["电工 焊工 abc", "😀龘"])
+    return v
+
+
+_VECTORIZERS = {n: _vectorizer(n) for n in (1, 2, 3)}

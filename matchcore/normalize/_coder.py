@@ -280,23 +280,16 @@ class _CharNgrams:
         self.ngram = ngram
         self.vocabulary_: dict[str, int] = {}
         self.idf_: NDArray[np.float32] = np.zeros(0, dtype=np.float32)
-        # The 1- and 2-grams of the vocabulary as sorted integer keys (code points, a pair
-        # packed as first << 21 | second) and their ids, for the vocabulary they were made of.
-        self._keys: tuple[dict[str, int], list[tuple[NDArray[np.int64], NDArray[np.int64]]]]
-        self._keys = ({}, [])
+        # Lookup tables of the 1- and 2-grams, for the vocabulary they were made of.
+        self._keys: tuple[dict[str, int], _GramTables | None] = ({}, None)
 
-    def _key_tables(self) -> list[tuple[NDArray[np.int64], NDArray[np.int64]]]:
+    def _key_tables(self) -> _GramTables:
         vocab = self.vocabulary_
-        if self._keys[0] is not vocab:
-            tables = []
-            for n in (1, 2):
-                pairs = [(_pack(g), j) for g, j in vocab.items() if len(g) == n]
-                keys = np.array([k for k, _ in pairs], dtype=np.int64)
-                ids = np.array([j for _, j in pairs], dtype=np.int64)
-                order = np.argsort(keys)
-                tables.append((keys[order], ids[order]))
+        tables = self._keys[1]
+        if self._keys[0] is not vocab or tables is None:
+            tables = _GramTables.build(vocab)
             self._keys = (vocab, tables)
-        return self._keys[1]
+        return tables
 
     def _grams(self, text: str) -> list[str]:
         out: list[str] = []
@@ -326,47 +319,53 @@ class _CharNgrams:
         # All texts at once: join them with a space and look up every n-gram of the joined
         # string; an n-gram that crosses a space is in no vocabulary, so none straddles two
         # texts or two tokens (texts are normalized: single spaces, no other whitespace).
-        # 1- and 2-grams are looked up as integer keys in sorted tables (np.searchsorted),
-        # longer ones in the vocabulary dict; both give the same ids.
+        # 1-grams by a table indexed by code point, 2-grams by the pair of their characters'
+        # ranks in sorted keys (np.searchsorted), longer ones in the vocabulary dict; all give
+        # the ids of the vocabulary.
         get = self.vocabulary_.get
+        n_vocab = len(self.vocabulary_)
         joined = " ".join(texts)
         size = len(joined)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        row_of = np.repeat(np.arange(len(texts), dtype=np.int32), lengths + 1)[:size]
+        row_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[:size]
         points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        points = points.astype(np.int64)
-        tables = self._key_tables()
-        rows: list[NDArray[np.int32]] = []
-        cols: list[NDArray[np.int64]] = []
+        t = self._key_tables()
+        points = np.minimum(points, len(t.unigram) - 1)  # past the table: unknown
+        # Keys row * n_vocab + id of every n-gram found, sorted below into CSR order.
+        keys: list[NDArray[np.int64]] = []
+        ids = t.unigram[points]
+        found = ids >= 0
+        keys.append(row_of[found] * n_vocab + ids[found])
+        if self.ngram >= 2 and size >= 2 and len(t.bigram_keys):
+            rank = t.rank[points]
+            pos = np.flatnonzero((rank[:-1] >= 0) & (rank[1:] >= 0))
+            pair = rank[pos] * t.n_chars + rank[pos + 1]
+            at = np.minimum(np.searchsorted(t.bigram_keys, pair), len(t.bigram_keys) - 1)
+            hit = t.bigram_keys[at] == pair
+            keys.append(row_of[pos[hit]] * n_vocab + t.bigram_ids[at[hit]])
         grams: Iterable[str] = joined
-        for n in range(1, self.ngram + 1):
+        for n in range(3, self.ngram + 1):
             count = size - n + 1
             if count <= 0:
                 break
-            if n <= 2:
-                key = points if n == 1 else (points[:-1] << 21) | points[1:]
-                ids = _lookup(*tables[n - 1], key)
-            else:
-                if n == 3:
-                    grams = list(map(operator.add, joined, joined[1:]))
-                grams = list(map(operator.add, grams, joined[n - 1 :]))
-                ids = np.fromiter(
-                    map(get, grams, itertools.repeat(-1)), dtype=np.int64, count=count
-                )
-            keep = ids >= 0
-            rows.append(row_of[:count][keep])
-            cols.append(ids[keep])
-        r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
-        c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-        # Converting sums repeated (row, n-gram) pairs into counts and sorts the indices.
-        m = sp.csr_array(
-            sp.coo_array(
-                (np.ones(len(r), dtype=np.float32), (r, c.astype(np.int32))),
-                shape=(len(texts), len(self.vocabulary_)),
-            )
+            if n == 3:
+                grams = list(map(operator.add, joined, joined[1:]))
+            grams = list(map(operator.add, grams, joined[n - 1 :]))
+            ids = np.fromiter(map(get, grams, itertools.repeat(-1)), dtype=np.int64, count=count)
+            found = ids >= 0
+            keys.append(row_of[:count][found] * n_vocab + ids[found])
+        # Sorted keys: rows in order, n-grams in id order within a row; repeats are counts.
+        key = np.sort(np.concatenate(keys))
+        first = np.ones(len(key), dtype=bool)
+        first[1:] = key[1:] != key[:-1]
+        starts = np.flatnonzero(first)
+        counts = np.diff(np.append(starts, len(key))).astype(np.float32)
+        rows, cols = np.divmod(key[starts], max(n_vocab, 1))
+        indptr = np.searchsorted(rows, np.arange(len(texts) + 1))
+        return sp.csr_array(
+            (counts, cols.astype(np.int32), indptr.astype(np.int32)),
+            shape=(len(texts), n_vocab),
         )
-        m.sum_duplicates()
-        return m
 
     def _counts_reference(self, texts: Sequence[str]) -> sp.csr_array:
         """Text by text, for tests of :meth:`_counts`."""
@@ -393,19 +392,34 @@ class _CharNgrams:
         return _l2_rows(m)
 
 
-def _pack(gram: str) -> int:
-    """The integer key of a 1- or 2-gram: its code point, or first << 21 | second."""
-    return ord(gram) if len(gram) == 1 else (ord(gram[0]) << 21) | ord(gram[1])
+@dataclass(frozen=True)
+class _GramTables:
+    """The 1- and 2-grams of a vocabulary as integer lookups."""
 
+    unigram: NDArray[np.int64]  # by code point: the 1-gram's id, -1 if none (last: past all)
+    rank: NDArray[np.int64]  # by code point: the character's rank among the 1-grams, or -1
+    n_chars: int
+    bigram_keys: NDArray[np.int64]  # sorted rank(first) * n_chars + rank(second)
+    bigram_ids: NDArray[np.int64]
 
-def _lookup(
-    keys: NDArray[np.int64], ids: NDArray[np.int64], query: NDArray[np.int64]
-) -> NDArray[np.int64]:
-    """The id of each query key in the sorted ``keys`` (-1 where absent)."""
-    if not len(keys):
-        return np.full(len(query), -1, dtype=np.int64)
-    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
-    return np.where(keys[pos] == query, ids[pos], -1)
+    @classmethod
+    def build(cls, vocab: dict[str, int]) -> _GramTables:
+        chars = sorted(g for g in vocab if len(g) == 1)
+        size = max((ord(c) for c in chars), default=0) + 2
+        unigram = np.full(size, -1, dtype=np.int64)
+        rank = np.full(size, -1, dtype=np.int64)
+        points = np.array([ord(c) for c in chars], dtype=np.int64)
+        unigram[points] = [vocab[c] for c in chars]
+        rank[points] = np.arange(len(chars))
+        # Every character of a 2-gram is a 1-gram of the vocabulary (both come from the same
+        # tokens), so a pair of ranks names each 2-gram.
+        pairs = [(g, j) for g, j in vocab.items() if len(g) == 2]
+        keys = np.array(
+            [rank[ord(g[0])] * len(chars) + rank[ord(g[1])] for g, _ in pairs], dtype=np.int64
+        )
+        ids = np.array([j for _, j in pairs], dtype=np.int64)
+        order = np.argsort(keys)
+        return cls(unigram, rank, len(chars), keys[order], ids[order])
 
 
 class _Model:
