@@ -524,9 +524,12 @@ class _Model:
     def scores(self, texts: Sequence[str]) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
         """Linear scores of every code, shape (len(texts), n_codes), and rows with no n-gram."""
         q = self.vectorizer.transform(texts)
-        used = np.unique(q.indices)
+        # The n-grams the batch uses (a mask over the vocabulary: no sort) and q on them only.
+        mask = np.zeros(q.shape[1], dtype=bool)
+        mask[q.indices] = True
+        used = np.flatnonzero(mask)
         q_used = sp.csr_array(
-            (q.data, np.searchsorted(used, q.indices).astype(np.int32), q.indptr),
+            (q.data, (np.cumsum(mask, dtype=np.int32) - 1)[q.indices], q.indptr),
             shape=(q.shape[0], len(used)),
         )
         s = np.asarray(q_used @ self.centroids_by_feature[used].toarray(), dtype=np.float32)
