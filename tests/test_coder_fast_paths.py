@@ -144,3 +144,26 @@ def _vectorizer(ngram: int) -> _coder._CharNgrams:
 
 
 _VECTORIZERS = {n: _vectorizer(n) for n in (1, 2, 3)}
+
+
+def _prepare_reference(title: str) -> tuple[str, tuple[str, ...]]:
+    ct = _coder.clean_title(title)
+    core = _coder._normalize(ct.core)
+    main = f"{core} {_coder._normalize(title)}".strip()
+    others = (_coder._normalize(t) for t in ct.titles)
+    return main, tuple(dict.fromkeys(o for o in others if o and o != core))
+
+
+def test_prepare_matches_reference_on_real_titles() -> None:
+    titles, _ = _coder._builtin_history()
+    assert [_coder._prepare(t) for t in titles] == [_prepare_reference(t) for t in titles]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=30), st.text(alphabet="电工保安/+ 、销售经理(急招)Java8k", max_size=20)
+    )
+)
+def test_prepare_matches_reference_on_generated_text(title: str) -> None:
+    assert _coder._prepare(title) == _prepare_reference(title)

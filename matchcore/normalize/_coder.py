@@ -177,6 +177,8 @@ def _prepare(title: str) -> tuple[str, tuple[str, ...]]:
     # The main job's words, then the whole title: clean_title can drop words that still tell
     # the occupation, and the n-grams of the core then count twice (5-fold CV: +2 points).
     main = f"{core} {_normalize(title)}".strip()
+    if len(ct.titles) == 1 and ct.titles[0] == ct.core:  # most titles: no other job
+        return main, ()
     others = tuple(dict.fromkeys(o for o in (_normalize(t) for t in ct.titles) if o and o != core))
     return main, others
 
