@@ -85,33 +85,56 @@ def test_driver_threads_match_one_batch(workers: int, monkeypatch: pytest.Monkey
 
 def test_cleaning_process_matches_inline(monkeypatch: pytest.MonkeyPatch) -> None:
     # Titles cleaned by the forked process (small chunks, several per task) give the frame of
-    # titles cleaned here.
+    # titles cleaned here; titles cleaned before are taken from the cache, the others are
+    # remembered for the next call.
     titles = (
         TITLES * 2 + [f"电焊工{i}（包吃住）" for i in range(45)] + [f"司机C{i}" for i in range(9)]
     )
+    titles = list(dict.fromkeys(titles))
     coder = TitleCoder()
     inline = coder.code(titles, progress=False)
+    expect = _coder._prepare_all(titles)
     monkeypatch.setattr(_coder, "_BATCH", 4)
     monkeypatch.setattr(_coder, "_PROCESS_MIN", 10)
+    for t in titles[5:]:
+        _coder._prepare.data.pop(t, None)
     chunks = list(_coder._cleaned(titles))
-    assert [len(c) for c in chunks] == [4] * (len(titles) // 4) + [len(titles) % 4] * (
-        len(titles) % 4 > 0
-    )
-    assert [pr for c in chunks for pr in c] == _coder._prepare_all(titles)
+    assert [len(c) for c in chunks] == [len(titles[i : i + 4]) for i in range(0, len(titles), 4)]
+    assert [pr for c in chunks for pr in c] == expect
+    assert all(_coder._prepare.get(t) == e for t, e in zip(titles, expect) if t.strip())
+    _coder._prepare.cache_clear()
     assert coder.code(titles, progress=False).equals(inline)
 
 
-def _die(groups: list[list[str]]) -> None:
+def _die(titles: list[str]) -> None:
     os._exit(1)  # in the forked worker only
 
 
 def test_cleaning_falls_back_when_the_process_dies(monkeypatch: pytest.MonkeyPatch) -> None:
     titles = [f"保安{i}" for i in range(30)]
+    expect = _coder._prepare_all(titles)
+    _coder._prepare.cache_clear()
     monkeypatch.setattr(_coder, "_BATCH", 4)
     monkeypatch.setattr(_coder, "_PROCESS_MIN", 10)
-    monkeypatch.setattr(_coder, "_prepare_groups", _die)
+    monkeypatch.setattr(_coder, "_prepare_all", _die)
     chunks = list(_coder._cleaned(titles))
-    assert [pr for c in chunks for pr in c] == _coder._prepare_all(titles)
+    assert [pr for c in chunks for pr in c] == expect
+
+
+def test_memo_is_bounded_and_clears() -> None:
+    calls: list[str] = []
+
+    def fn(t: str) -> tuple[str, tuple[str, ...]]:
+        calls.append(t)
+        return t.upper(), ()
+
+    memo = _coder._Memo(fn, maxsize=3)
+    assert [memo(t) for t in "abcab"] == [(t.upper(), ()) for t in "abcab"]
+    assert calls == ["a", "b", "c"]
+    memo("d")  # drops the oldest, "a"
+    assert memo.get("a") is None and memo.get("d") == ("D", ())
+    memo.cache_clear()
+    assert memo.get("b") is None
 
 
 @settings(max_examples=60, deadline=None)

@@ -44,6 +44,7 @@ experts put with the professionals and the model with the service workers, or th
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -61,7 +62,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
@@ -169,7 +170,42 @@ def _normalize(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
-@functools.lru_cache(maxsize=1 << 18)
+class _Memo:
+    """A bounded cache of a function of a title: ``functools.lru_cache`` with ``get`` and
+    ``put`` (titles cleaned in a worker process are remembered here), oldest dropped first."""
+
+    def __init__(self, fn: Any, maxsize: int) -> None:
+        self.fn = fn
+        self.maxsize = maxsize
+        self.data: dict[str, tuple[str, tuple[str, ...]]] = {}
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, title: str) -> tuple[str, tuple[str, ...]]:
+        got = self.data.get(title)
+        if got is None:
+            got = self.fn(title)
+            self.put(title, got)
+        return got
+
+    def get(self, title: str) -> tuple[str, tuple[str, ...]] | None:
+        return self.data.get(title)
+
+    def put(self, title: str, value: tuple[str, tuple[str, ...]]) -> None:
+        if len(self.data) >= self.maxsize:
+            # (StopIteration, RuntimeError: emptied or resized by another thread meanwhile)
+            with contextlib.suppress(StopIteration, RuntimeError):
+                self.data.pop(next(iter(self.data)), None)
+        self.data[title] = value
+
+    def cache_clear(self) -> None:
+        self.data.clear()
+
+
+def _memo(maxsize: int) -> Any:
+    return lambda fn: _Memo(fn, maxsize)
+
+
+@_memo(maxsize=1 << 18)
 def _prepare(title: str) -> tuple[str, tuple[str, ...]]:
     """The main job's text and the other jobs' texts of a title, normalized for the n-grams."""
     ct = clean_title(title)
@@ -1095,47 +1131,64 @@ def _prepare_all(titles: list[str]) -> list[tuple[str, tuple[str, ...]]]:
 def _cleaned(titles: list[str]) -> Iterator[list[tuple[str, tuple[str, ...]]]]:
     """The prepared titles, in order, by chunks of _BATCH.
 
-    From _PROCESS_MIN titles on Linux, the chunks are cleaned by one forked worker process
-    (cleaning is pure Python: in a thread it would hold the interpreter lock the scoring threads
-    need); the pipes carry only the titles and their cleaned texts, never a file's content.
-    Otherwise, or if the process cannot start, they are cleaned here, one chunk at a time.
+    From _PROCESS_MIN titles not cleaned before, on Linux, these are cleaned by one forked worker
+    process (cleaning is pure Python: in a thread it would hold the interpreter lock the scoring
+    threads need) and remembered by :func:`_prepare`; the pipes carry only the titles and their
+    cleaned texts. Otherwise, or if the process cannot start, titles are cleaned here, a chunk
+    at a time.
     """
     chunks = [titles[i : i + _BATCH] for i in range(0, len(titles), _BATCH)]
     procs: ProcessPoolExecutor | None = None
     if len(titles) >= _PROCESS_MIN and sys.platform.startswith("linux"):
-        clean_title("电工")  # the place names and character tables, built before the fork
-        try:
-            procs = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-            # A few chunks a task: fewer round trips, and the first ones arrive soon.
-            groups = [chunks[i : i + 4] for i in range(0, len(chunks), 4)]
-            pending = [procs.submit(_prepare_groups, g) for g in groups]
-        except (OSError, RuntimeError) as exc:  # no fork here (limits, sandbox): clean inline
-            log.debug("cleaning in this process: %s", exc)
-            if procs is not None:
-                procs.shutdown(wait=False, cancel_futures=True)
-            procs = None
+        # Each title's cached value (None: to clean), read once: the cache may drop entries.
+        known = [_prepare.get(t) if t.strip() else ("", ()) for t in titles]
+        todo = [t for t, k in zip(titles, known) if k is None]
+        if len(todo) >= _PROCESS_MIN:
+            clean_title("电工")  # the place names and character tables, built before the fork
+            try:
+                procs = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+                # Four batches a task: few round trips, and the first ones arrive soon.
+                step = 4 * _BATCH
+                groups = [todo[i : i + step] for i in range(0, len(todo), step)]
+                pending = [procs.submit(_prepare_all, g) for g in groups]
+            except (OSError, RuntimeError) as exc:  # no fork here (limits, sandbox): inline
+                log.debug("cleaning in this process: %s", exc)
+                if procs is not None:
+                    procs.shutdown(wait=False, cancel_futures=True)
+                procs = None
     if procs is None:
         for chunk in chunks:
             yield _prepare_all(chunk)
         return
-    done = 0
     try:
-        for f in pending:
-            try:
-                got = f.result()
-            except BrokenExecutor:  # the worker died (killed, out of memory): go on here
-                log.warning("the title-cleaning process stopped; cleaning in this process")
-                break
-            yield from got
-            done += len(got)
+        stream = _results(pending, todo)
+        for start in range(0, len(titles), _BATCH):
+            out = known[start : start + _BATCH]
+            for i, got in enumerate(out):
+                if got is None:
+                    got = next(stream)
+                    _prepare.put(titles[start + i], got)
+                    out[i] = got
+            yield cast(list[tuple[str, tuple[str, ...]]], out)
     finally:
         procs.shutdown(wait=True, cancel_futures=True)
-    for chunk in chunks[done:]:
-        yield _prepare_all(chunk)
 
 
-def _prepare_groups(groups: list[list[str]]) -> list[list[tuple[str, tuple[str, ...]]]]:
-    return [_prepare_all(g) for g in groups]
+def _results(
+    pending: list[Future[list[tuple[str, tuple[str, ...]]]]], todo: list[str]
+) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """The worker's results in order; if it died, the rest cleaned here."""
+    done = 0
+    for f in pending:
+        try:
+            got = f.result()
+        except BrokenExecutor:  # the worker died (killed, out of memory): go on here
+            log.warning("the title-cleaning process stopped; cleaning in this process")
+            break
+        yield from got
+        done += len(got)
+    for t in todo[done:]:
+        yield _prepare(t)
 
 
 def _as_list(values: Any, name: str, owner: str) -> list[Any]:
