@@ -1151,9 +1151,8 @@ def _cleaned(titles: list[str]) -> Iterator[list[tuple[str, tuple[str, ...]]]]:
             clean_title("电工")  # the place names and character tables, built before the fork
             try:
                 procs = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-                # Four batches a task: few round trips, and the first ones arrive soon.
-                step = 4 * _BATCH
-                groups = [todo[i : i + step] for i in range(0, len(todo), step)]
+                # A batch a task: the first batch can be scored ~30 ms after the start.
+                groups = [todo[i : i + _BATCH] for i in range(0, len(todo), _BATCH)]
                 pending = [procs.submit(_prepare_all, g) for g in groups]
             except (OSError, RuntimeError) as exc:  # no fork here (limits, sandbox): inline
                 log.debug("cleaning in this process: %s", exc)
