@@ -633,8 +633,11 @@ def _pieces(s: str, places: _Places) -> list[tuple[str, bool]]:
     if "聘" in s or "招" in s:
         for last in _HIRING_RE.finditer(s):  # noqa: B007
             pass
-    rest = _remove_noise(s[last.end() :]) if last is not None else ""
-    s = rest if _tidy(rest.replace(_SEP, " ")) else _remove_noise(s)
+    if last is None:
+        s = _remove_noise(s)
+    else:
+        rest = _remove_noise(s[last.end() :])
+        s = rest if _tidy(rest.replace(_SEP, " ")) else _remove_noise(s)
     if "公司" in s or "集团" in s:
         m = _COMPANY_RE.match(s)
         if m:
