@@ -26,7 +26,7 @@ How it works
 
 Speed: titles are scored in batches of ``_BATCH`` texts; a batch slices the by-feature matrices to
 the n-grams it uses (centroids and group centroids densified, history titles kept sparse, since
-a title shares n-grams with few of them); the softmax and top-k passes run on blocks of
+a title shares n-grams with few of them); the softmax passes run on blocks of
 ``_ROWS`` rows that stay in cache. With more than one batch, ``_WORKERS`` threads score batches
 side by side (numpy and scipy kernels release the interpreter lock between short Python
 steps). Cleaning is pure Python: in a thread it holds the lock the scoring thread needs between
@@ -86,7 +86,7 @@ MODEL_VERSION = 3
 # Texts scored at once: 1024 keeps a batch's score matrix (8 MB) in cache better than 2048
 # (~15 % less CPU a title measured; 256-1024 are alike).
 _BATCH = 1024
-# Rows of a batch's probabilities processed at once by the softmax and the top-k passes: 64
+# Rows of a batch's probabilities processed at once by the softmax passes: 64
 # rows of float32 over ~2,000 codes (0.5 MB) stay in a core's L2 cache through the passes (the
 # softmax took ~40 % less CPU than on the whole batch, measured interleaved).
 _ROWS = 64
@@ -1085,16 +1085,12 @@ def _decide(
     k = min(top_k, p.shape[1])
     if k <= 8:
         # A few argmax passes (vectorized, first maximum = lowest column on ties) are much
-        # faster than a partition of every row; each pass masks the code it found. By blocks
-        # of _ROWS rows, which stay in cache through the passes.
+        # faster than a partition of every row; each pass masks the code it found.
+        work = p.copy()
         ranked = np.empty((p.shape[0], k), dtype=np.intp)
-        for start in range(0, p.shape[0], _ROWS):
-            work = p[start : start + _ROWS].copy()
-            local = rows[: work.shape[0]]
-            top = ranked[start : start + _ROWS]
-            for t in range(k):
-                top[:, t] = work.argmax(axis=1)
-                work[local, top[:, t]] = -1.0
+        for t in range(k):
+            ranked[:, t] = work.argmax(axis=1)
+            work[rows, ranked[:, t]] = -1.0
     else:
         # A stable sort of the negated rows: ties by column order (a partition would pick
         # an arbitrary subset of the codes tied at the k-th place).
