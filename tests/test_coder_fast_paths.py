@@ -175,3 +175,21 @@ def test_prepare_matches_reference_on_real_titles() -> None:
 )
 def test_prepare_matches_reference_on_generated_text(title: str) -> None:
     assert _coder._prepare(title) == _prepare_reference(title)
+
+
+def test_cleaning_inline_in_a_daemon_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A multiprocessing.Pool worker is a daemon and may not start the cleaning process.
+    import multiprocessing
+    from types import SimpleNamespace
+
+    def no_process(*args: object, **kwargs: object) -> None:
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    titles = [f"保安{i}" for i in range(30)]
+    expect = _coder._prepare_all(titles)
+    _coder._prepare.cache_clear()
+    monkeypatch.setattr(_coder, "_BATCH", 4)
+    monkeypatch.setattr(_coder, "_PROCESS_MIN", 10)
+    monkeypatch.setattr(_coder, "ProcessPoolExecutor", no_process)
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
+    assert [pr for c in _coder._cleaned(titles) for pr in c] == expect

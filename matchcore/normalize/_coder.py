@@ -1139,7 +1139,11 @@ def _cleaned(titles: list[str]) -> Iterator[list[tuple[str, tuple[str, ...]]]]:
     """
     chunks = [titles[i : i + _BATCH] for i in range(0, len(titles), _BATCH)]
     procs: ProcessPoolExecutor | None = None
-    if len(titles) >= _PROCESS_MIN and sys.platform.startswith("linux"):
+    if (
+        len(titles) >= _PROCESS_MIN
+        and sys.platform.startswith("linux")
+        and not multiprocessing.current_process().daemon  # a daemon may not have children
+    ):
         # Each title's cached value (None: to clean), read once: the cache may drop entries.
         known = [_prepare.get(t) if t.strip() else ("", ()) for t in titles]
         todo = [t for t, k in zip(titles, known) if k is None]
