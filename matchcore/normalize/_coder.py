@@ -33,10 +33,14 @@ How it works
 
 Speed: titles are scored in batches of ``_BATCH`` texts; a batch slices the by-feature matrices to
 the n-grams it uses (centroids and group centroids densified, history titles kept sparse, since
-a title shares n-grams with few of them) and, with more than one batch, a worker thread scores a
-batch while the main thread cleans the next titles (cleaning is Python, scoring mostly numpy and
-scipy kernels that release the interpreter lock). Every row is scored on its own, so neither the
-batching nor the thread changes a bit of the result.
+a title shares n-grams with few of them); the softmax passes run on blocks of
+``_ROWS`` rows that stay in cache. With more than one batch, ``_WORKERS`` threads score batches
+side by side (numpy and scipy kernels release the interpreter lock between short Python
+steps). Cleaning is pure Python: in a thread it holds the lock the scoring thread needs between
+its kernels (a thread of short numpy calls ran ~35x slower beside a pure-Python thread), so the
+two barely overlapped (CPU/wall 1.05); from ``_PROCESS_MIN`` titles not cleaned before, a forked process cleans them while this one
+scores (Linux; inline elsewhere or if the process fails). Every row is scored on its own, so
+neither the batching, the blocks, the threads nor the process changes a bit of the result.
 
 Measured and left out (5-fold CV on the shipped history, same folds): a kernel ridge
 classifier over the same n-grams (taxonomy, words and history, labels with their ancestors),
@@ -82,6 +86,7 @@ time; titles whose main job is not in the history are coded at 77.5 % (level 1) 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -90,14 +95,16 @@ import itertools
 import json
 import logging
 import math
+import multiprocessing
 import operator
 import re
+import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
@@ -117,6 +124,15 @@ MODEL_VERSION = 5
 # Texts scored at once: 1024 keeps a batch's score matrix (8 MB) in cache better than 2048
 # (~15 % less CPU a title measured; 256-1024 are alike).
 _BATCH = 1024
+# Rows of a batch's probabilities processed at once by the softmax passes: 64
+# rows of float32 over ~2,000 codes (0.5 MB) stay in a core's L2 cache through the passes (the
+# softmax took ~40 % less CPU than on the whole batch, measured interleaved).
+_ROWS = 64
+# Threads scoring batches side by side.
+_WORKERS = 2
+# Distinct titles from which a forked process cleans titles while this one scores them
+# (forking and the pipes cost ~10-30 ms: below this, cleaning runs before each batch here).
+_PROCESS_MIN = 8_192
 _SCHEMA_COLUMNS = ["title", "code", "name", "confidence", "level", "needs_review", "alternatives"]
 
 # Noise that clean_title may leave in a title; removed before the character n-grams.
@@ -201,7 +217,42 @@ def _normalize(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
-@functools.lru_cache(maxsize=1 << 18)
+class _Memo:
+    """A bounded cache of a function of a title: ``functools.lru_cache`` with ``get`` and
+    ``put`` (titles cleaned in a worker process are remembered here), oldest dropped first."""
+
+    def __init__(self, fn: Any, maxsize: int) -> None:
+        self.fn = fn
+        self.maxsize = maxsize
+        self.data: dict[str, tuple[str, tuple[str, ...]]] = {}
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, title: str) -> tuple[str, tuple[str, ...]]:
+        got = self.data.get(title)
+        if got is None:
+            got = self.fn(title)
+            self.put(title, got)
+        return got
+
+    def get(self, title: str) -> tuple[str, tuple[str, ...]] | None:
+        return self.data.get(title)
+
+    def put(self, title: str, value: tuple[str, tuple[str, ...]]) -> None:
+        if len(self.data) >= self.maxsize:
+            # (StopIteration, RuntimeError: emptied or resized by another thread meanwhile)
+            with contextlib.suppress(StopIteration, RuntimeError):
+                self.data.pop(next(iter(self.data)), None)
+        self.data[title] = value
+
+    def cache_clear(self) -> None:
+        self.data.clear()
+
+
+def _memo(maxsize: int) -> Any:
+    return lambda fn: _Memo(fn, maxsize)
+
+
+@_memo(maxsize=1 << 18)
 def _prepare(title: str) -> tuple[str, tuple[str, ...]]:
     """The main job's text and the other jobs' texts of a title, normalized for the n-grams."""
     ct = clean_title(title)
@@ -209,6 +260,8 @@ def _prepare(title: str) -> tuple[str, tuple[str, ...]]:
     # The main job's words, then the whole title: clean_title can drop words that still tell
     # the occupation, and the n-grams of the core then count twice (5-fold CV: +2 points).
     main = f"{core} {_normalize(title)}".strip()
+    if len(ct.titles) == 1 and ct.titles[0] == ct.core:  # most titles: no other job
+        return main, ()
     others = tuple(dict.fromkeys(o for o in (_normalize(t) for t in ct.titles) if o and o != core))
     return main, others
 
@@ -312,23 +365,16 @@ class _CharNgrams:
         self.ngram = ngram
         self.vocabulary_: dict[str, int] = {}
         self.idf_: NDArray[np.float32] = np.zeros(0, dtype=np.float32)
-        # The 1- and 2-grams of the vocabulary as sorted integer keys (code points, a pair
-        # packed as first << 21 | second) and their ids, for the vocabulary they were made of.
-        self._keys: tuple[dict[str, int], list[tuple[NDArray[np.int64], NDArray[np.int64]]]]
-        self._keys = ({}, [])
+        # Lookup tables of the 1- and 2-grams, for the vocabulary they were made of.
+        self._keys: tuple[dict[str, int], _GramTables | None] = ({}, None)
 
-    def _key_tables(self) -> list[tuple[NDArray[np.int64], NDArray[np.int64]]]:
+    def _key_tables(self) -> _GramTables:
         vocab = self.vocabulary_
-        if self._keys[0] is not vocab:
-            tables = []
-            for n in (1, 2):
-                pairs = [(_pack(g), j) for g, j in vocab.items() if len(g) == n]
-                keys = np.array([k for k, _ in pairs], dtype=np.int64)
-                ids = np.array([j for _, j in pairs], dtype=np.int64)
-                order = np.argsort(keys)
-                tables.append((keys[order], ids[order]))
+        tables = self._keys[1]
+        if self._keys[0] is not vocab or tables is None:
+            tables = _GramTables.build(vocab)
             self._keys = (vocab, tables)
-        return self._keys[1]
+        return tables
 
     def _grams(self, text: str) -> list[str]:
         out: list[str] = []
@@ -358,47 +404,53 @@ class _CharNgrams:
         # All texts at once: join them with a space and look up every n-gram of the joined
         # string; an n-gram that crosses a space is in no vocabulary, so none straddles two
         # texts or two tokens (texts are normalized: single spaces, no other whitespace).
-        # 1- and 2-grams are looked up as integer keys in sorted tables (np.searchsorted),
-        # longer ones in the vocabulary dict; both give the same ids.
+        # 1-grams by a table indexed by code point, 2-grams by the pair of their characters'
+        # ranks in sorted keys (np.searchsorted), longer ones in the vocabulary dict; all give
+        # the ids of the vocabulary.
         get = self.vocabulary_.get
+        n_vocab = len(self.vocabulary_)
         joined = " ".join(texts)
         size = len(joined)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        row_of = np.repeat(np.arange(len(texts), dtype=np.int32), lengths + 1)[:size]
+        row_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[:size]
         points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        points = points.astype(np.int64)
-        tables = self._key_tables()
-        rows: list[NDArray[np.int32]] = []
-        cols: list[NDArray[np.int64]] = []
+        t = self._key_tables()
+        points = np.minimum(points, len(t.unigram) - 1)  # past the table: unknown
+        # Keys row * n_vocab + id of every n-gram found, sorted below into CSR order.
+        keys: list[NDArray[np.int64]] = []
+        ids = t.unigram[points]
+        found = ids >= 0
+        keys.append(row_of[found] * n_vocab + ids[found])
+        if self.ngram >= 2 and size >= 2 and len(t.bigram_keys):
+            rank = t.rank[points]
+            pos = np.flatnonzero((rank[:-1] >= 0) & (rank[1:] >= 0))
+            pair = rank[pos] * t.n_chars + rank[pos + 1]
+            at = np.minimum(np.searchsorted(t.bigram_keys, pair), len(t.bigram_keys) - 1)
+            hit = t.bigram_keys[at] == pair
+            keys.append(row_of[pos[hit]] * n_vocab + t.bigram_ids[at[hit]])
         grams: Iterable[str] = joined
-        for n in range(1, self.ngram + 1):
+        for n in range(3, self.ngram + 1):
             count = size - n + 1
             if count <= 0:
                 break
-            if n <= 2:
-                key = points if n == 1 else (points[:-1] << 21) | points[1:]
-                ids = _lookup(*tables[n - 1], key)
-            else:
-                if n == 3:
-                    grams = list(map(operator.add, joined, joined[1:]))
-                grams = list(map(operator.add, grams, joined[n - 1 :]))
-                ids = np.fromiter(
-                    map(get, grams, itertools.repeat(-1)), dtype=np.int64, count=count
-                )
-            keep = ids >= 0
-            rows.append(row_of[:count][keep])
-            cols.append(ids[keep])
-        r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
-        c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-        # Converting sums repeated (row, n-gram) pairs into counts and sorts the indices.
-        m = sp.csr_array(
-            sp.coo_array(
-                (np.ones(len(r), dtype=np.float32), (r, c.astype(np.int32))),
-                shape=(len(texts), len(self.vocabulary_)),
-            )
+            if n == 3:
+                grams = list(map(operator.add, joined, joined[1:]))
+            grams = list(map(operator.add, grams, joined[n - 1 :]))
+            ids = np.fromiter(map(get, grams, itertools.repeat(-1)), dtype=np.int64, count=count)
+            found = ids >= 0
+            keys.append(row_of[:count][found] * n_vocab + ids[found])
+        # Sorted keys: rows in order, n-grams in id order within a row; repeats are counts.
+        key = np.sort(np.concatenate(keys))
+        first = np.ones(len(key), dtype=bool)
+        first[1:] = key[1:] != key[:-1]
+        starts = np.flatnonzero(first)
+        counts = np.diff(np.append(starts, len(key))).astype(np.float32)
+        rows, cols = np.divmod(key[starts], max(n_vocab, 1))
+        indptr = np.searchsorted(rows, np.arange(len(texts) + 1))
+        return sp.csr_array(
+            (counts, cols.astype(np.int32), indptr.astype(np.int32)),
+            shape=(len(texts), n_vocab),
         )
-        m.sum_duplicates()
-        return m
 
     def _counts_reference(self, texts: Sequence[str]) -> sp.csr_array:
         """Text by text, for tests of :meth:`_counts`."""
@@ -425,19 +477,34 @@ class _CharNgrams:
         return _l2_rows(m)
 
 
-def _pack(gram: str) -> int:
-    """The integer key of a 1- or 2-gram: its code point, or first << 21 | second."""
-    return ord(gram) if len(gram) == 1 else (ord(gram[0]) << 21) | ord(gram[1])
+@dataclass(frozen=True)
+class _GramTables:
+    """The 1- and 2-grams of a vocabulary as integer lookups."""
 
+    unigram: NDArray[np.int64]  # by code point: the 1-gram's id, -1 if none (last: past all)
+    rank: NDArray[np.int64]  # by code point: the character's rank among the 1-grams, or -1
+    n_chars: int
+    bigram_keys: NDArray[np.int64]  # sorted rank(first) * n_chars + rank(second)
+    bigram_ids: NDArray[np.int64]
 
-def _lookup(
-    keys: NDArray[np.int64], ids: NDArray[np.int64], query: NDArray[np.int64]
-) -> NDArray[np.int64]:
-    """The id of each query key in the sorted ``keys`` (-1 where absent)."""
-    if not len(keys):
-        return np.full(len(query), -1, dtype=np.int64)
-    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
-    return np.where(keys[pos] == query, ids[pos], -1)
+    @classmethod
+    def build(cls, vocab: dict[str, int]) -> _GramTables:
+        chars = sorted(g for g in vocab if len(g) == 1)
+        size = max((ord(c) for c in chars), default=0) + 2
+        unigram = np.full(size, -1, dtype=np.int64)
+        rank = np.full(size, -1, dtype=np.int64)
+        points = np.array([ord(c) for c in chars], dtype=np.int64)
+        unigram[points] = [vocab[c] for c in chars]
+        rank[points] = np.arange(len(chars))
+        # Every character of a 2-gram is a 1-gram of the vocabulary (both come from the same
+        # tokens), so a pair of ranks names each 2-gram.
+        pairs = [(g, j) for g, j in vocab.items() if len(g) == 2]
+        keys = np.array(
+            [rank[ord(g[0])] * len(chars) + rank[ord(g[1])] for g, _ in pairs], dtype=np.int64
+        )
+        ids = np.array([j for _, j in pairs], dtype=np.int64)
+        order = np.argsort(keys)
+        return cls(unigram, rank, len(chars), keys[order], ids[order])
 
 
 class _Model:
@@ -542,9 +609,12 @@ class _Model:
     def scores(self, texts: Sequence[str]) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
         """Linear scores of every code, shape (len(texts), n_codes), and rows with no n-gram."""
         q = self.vectorizer.transform(texts)
-        used = np.unique(q.indices)
+        # The n-grams the batch uses (a mask over the vocabulary: no sort) and q on them only.
+        mask = np.zeros(q.shape[1], dtype=bool)
+        mask[q.indices] = True
+        used = np.flatnonzero(mask)
         q_used = sp.csr_array(
-            (q.data, np.searchsorted(used, q.indices).astype(np.int32), q.indptr),
+            (q.data, (np.cumsum(mask, dtype=np.int32) - 1)[q.indices], q.indptr),
             shape=(q.shape[0], len(used)),
         )
         s = np.asarray(q_used @ self.centroids_by_feature[used].toarray(), dtype=np.float32)
@@ -581,12 +651,19 @@ class _Model:
     def proba(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Probabilities over all codes, shape (len(texts), n_codes)."""
         s, empty = self.scores(texts)
-        # Softmax in place (float32): the scores matrix is the largest array of a batch.
-        s *= np.float32(1.0 / self.params.temperature)
-        s += np.float32(self.params.prior) * self.log_prior
-        s -= s.max(axis=1, keepdims=True)
-        p = np.exp(s, out=s)
-        p /= p.sum(axis=1, keepdims=True)
+        # Softmax in place (float32): the scores matrix is the largest array of a batch. Blocks
+        # of _ROWS rows stay in the core's cache through the six passes (each row is computed on
+        # its own, so the blocks change no bit).
+        inv_t = np.float32(1.0 / self.params.temperature)
+        prior = np.float32(self.params.prior) * self.log_prior
+        for start in range(0, s.shape[0], _ROWS):
+            b = s[start : start + _ROWS]
+            b *= inv_t
+            b += prior
+            b -= b.max(axis=1, keepdims=True)
+            np.exp(b, out=b)
+            b /= b.sum(axis=1, keepdims=True)
+        p = s
         # An input with no known character carries no evidence: fall back to the prior.
         if np.any(empty):
             prior = np.exp(self.log_prior - self.log_prior.max())
@@ -914,14 +991,16 @@ class TitleCoder:
         def score(batch: list[str]) -> tuple[NDArray[Any], ...]:
             return _decide(model.proba(batch), threshold, top_k)
 
-        # Cleaning is Python (it holds the interpreter lock) and scoring is mostly numpy and
-        # scipy kernels (they release it): with more than one batch, a worker thread scores a
-        # batch while the next titles are cleaned. Each row is scored on its own and the batches
-        # are the same either way, so the result does not depend on the thread.
+        # Scoring is numpy and scipy kernels between short Python steps: with more than one
+        # batch, _WORKERS threads score batches side by side. Cleaning is Python and holds the
+        # interpreter lock for milliseconds at a time, which would stall the scoring threads
+        # at every step: from _PROCESS_MIN titles it runs in a forked process instead (see
+        # _cleaned), otherwise it runs here, a batch ahead. Each row is scored on its own and
+        # the batches are the same either way, so the result depends on neither.
         futures: list[Future[tuple[NDArray[Any], ...]]] = []
         pool = (
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="matchcore-coder")
-            if n > _BATCH
+            ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="matchcore-coder")
+            if n > _BATCH and _WORKERS > 1
             else None
         )
         scored = 0
@@ -934,11 +1013,9 @@ class TitleCoder:
 
         try:
             with Progress(total=n, desc="coding titles", enabled=progress) as bar:
-                for start in range(0, n, _BATCH):
-                    chunk = titles[start : start + _BATCH]
-                    for t in chunk:
-                        pr = _prepare(t) if t.strip() else ("", ())
-                        prepared.append(pr)
+                for chunk in _cleaned(titles):
+                    prepared.extend(chunk)
+                    for pr in chunk:
                         for x in (pr[0], *pr[1]):
                             if x and x not in texts:
                                 texts[x] = len(text_list)
@@ -1168,6 +1245,77 @@ def _done(value: Any) -> Future[Any]:
     f: Future[Any] = Future()
     f.set_result(value)
     return f
+
+
+def _prepare_all(titles: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """:func:`_prepare` of each title (``("", ())`` for a blank one)."""
+    return [_prepare(t) if t.strip() else ("", ()) for t in titles]
+
+
+def _cleaned(titles: list[str]) -> Iterator[list[tuple[str, tuple[str, ...]]]]:
+    """The prepared titles, in order, by chunks of _BATCH.
+
+    From _PROCESS_MIN titles not cleaned before, on Linux, these are cleaned by one forked worker
+    process (cleaning is pure Python: in a thread it would hold the interpreter lock the scoring
+    threads need) and remembered by :func:`_prepare`; the pipes carry only the titles and their
+    cleaned texts. Otherwise, or if the process cannot start, titles are cleaned here, a chunk
+    at a time.
+    """
+    chunks = [titles[i : i + _BATCH] for i in range(0, len(titles), _BATCH)]
+    procs: ProcessPoolExecutor | None = None
+    if (
+        len(titles) >= _PROCESS_MIN
+        and sys.platform.startswith("linux")
+        and not multiprocessing.current_process().daemon  # a daemon may not have children
+    ):
+        # Each title's cached value (None: to clean), read once: the cache may drop entries.
+        known = [_prepare.get(t) if t.strip() else ("", ()) for t in titles]
+        todo = [t for t, k in zip(titles, known) if k is None]
+        if len(todo) >= _PROCESS_MIN:
+            clean_title("电工")  # the place names and character tables, built before the fork
+            try:
+                procs = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+                # A batch a task: the first batch can be scored ~30 ms after the start.
+                groups = [todo[i : i + _BATCH] for i in range(0, len(todo), _BATCH)]
+                pending = [procs.submit(_prepare_all, g) for g in groups]
+            except (OSError, RuntimeError) as exc:  # no fork here (limits, sandbox): inline
+                log.debug("cleaning in this process: %s", exc)
+                if procs is not None:
+                    procs.shutdown(wait=False, cancel_futures=True)
+                procs = None
+    if procs is None:
+        for chunk in chunks:
+            yield _prepare_all(chunk)
+        return
+    try:
+        stream = _results(pending, todo)
+        for start in range(0, len(titles), _BATCH):
+            out = known[start : start + _BATCH]
+            for i, got in enumerate(out):
+                if got is None:
+                    got = next(stream)
+                    _prepare.put(titles[start + i], got)
+                    out[i] = got
+            yield cast(list[tuple[str, tuple[str, ...]]], out)
+    finally:
+        procs.shutdown(wait=True, cancel_futures=True)
+
+
+def _results(
+    pending: list[Future[list[tuple[str, tuple[str, ...]]]]], todo: list[str]
+) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """The worker's results in order; if it died, the rest cleaned here."""
+    done = 0
+    for f in pending:
+        try:
+            got = f.result()
+        except BrokenExecutor:  # the worker died (killed, out of memory): go on here
+            log.warning("the title-cleaning process stopped; cleaning in this process")
+            break
+        yield from got
+        done += len(got)
+    for t in todo[done:]:
+        yield _prepare(t)
 
 
 def _as_list(values: Any, name: str, owner: str) -> list[Any]:

@@ -633,8 +633,11 @@ def _pieces(s: str, places: _Places) -> list[tuple[str, bool]]:
     if "聘" in s or "招" in s:
         for last in _HIRING_RE.finditer(s):  # noqa: B007
             pass
-    rest = _remove_noise(s[last.end() :]) if last is not None else ""
-    s = rest if _tidy(rest.replace(_SEP, " ")) else _remove_noise(s)
+    if last is None:
+        s = _remove_noise(s)
+    else:
+        rest = _remove_noise(s[last.end() :])
+        s = rest if _tidy(rest.replace(_SEP, " ")) else _remove_noise(s)
     if "公司" in s or "集团" in s:
         m = _COMPANY_RE.match(s)
         if m:
@@ -711,9 +714,13 @@ def _clean_once(text: str) -> CleanTitle:
         s = _ELLIPSIS_RE.sub(_SEP, s)
     full = s + _SEP + _SEP.join(notes) if notes else s
 
-    seniority = _modifier(_GRADE_ANY_RE, None, full)
-    trainee = _modifier(_TRAINEE_RE, _TRAINEE, full)
-    employment = _modifier(_EMPLOYMENT_RE, _EMPLOYMENT, full)
+    # The first match of each modifier (as _modifier, inlined: this runs for every title).
+    m = _GRADE_ANY_RE.search(full)
+    seniority = m.group() if m else None
+    m = _TRAINEE_RE.search(full)
+    trainee = _TRAINEE[m.group()] if m else None
+    m = _EMPLOYMENT_RE.search(full)
+    employment = _EMPLOYMENT[m.group()] if m else None
     regions: list[str] = []
     for name in places.find(full):
         code = places.codes[name]
@@ -728,14 +735,14 @@ def _clean_once(text: str) -> CleanTitle:
             cleaned = cleaned.replace(_CPP_MARK, "+")
             if cleaned not in titles and cleaned not in _NOISE_PIECES:
                 titles.append(cleaned)
-    core = next((t for t in titles if _JOBLIKE_RE.search(t)), titles[0] if titles else "")
+    core = titles[0] if titles else ""
+    for t in titles:
+        if _JOBLIKE_RE.search(t):
+            core = t
+            break
     if seniority is None:
         seniority = _modifier(_RANK_RE, None, core, full)
-    return CleanTitle(
-        core=core,
-        seniority=seniority,
-        trainee=trainee,
-        employment=employment,
-        regions=tuple(regions),
-        titles=tuple(titles),
+    # tuple.__new__ skips the keyword handling of the generated CleanTitle.__new__.
+    return tuple.__new__(
+        CleanTitle, (core, seniority, trainee, employment, tuple(regions), tuple(titles))
     )

@@ -44,13 +44,12 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matchcore._config import MatchConfig
 from matchcore._errors import InvalidParameter
@@ -74,6 +73,9 @@ from matchcore.scoring._features import (
     seeker_features,
     vacancy_features,
 )
+
+if TYPE_CHECKING:  # imported where fitted: scikit-learn takes seconds to import
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = ["Candidates", "VacancyIndex", "candidates"]
 
@@ -686,6 +688,8 @@ class VacancyIndex:
             if isinstance(value, bool) or not isinstance(value, int) or value < lo:
                 raise InvalidParameter.of(name, "VacancyIndex", value, f"an int in [{lo}, inf)")
         vf = vacancy_features(vacancies, cfg)
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         fitted = TfidfVectorizer(
             analyzer="char", ngram_range=(1, 2), lowercase=True, sublinear_tf=True, dtype=np.float32
         )

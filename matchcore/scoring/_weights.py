@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import polars as pl
 from numpy.typing import ArrayLike, NDArray
-from sklearn.linear_model import LogisticRegression
 
 from matchcore._config import MatchConfig
 from matchcore._errors import InvalidParameter, MissingColumns
@@ -103,6 +102,8 @@ def fit_weights(
     names = component_names()
     active = np.flatnonzero(x.std(axis=0) > 0)
     coef = np.zeros(len(names))
+    from sklearn.linear_model import LogisticRegression  # slow to import: only when fitting
+
     while len(active):
         model = LogisticRegression(C=float(C), max_iter=1000)
         model.fit(x[:, active], y)
