@@ -38,9 +38,10 @@ a title shares n-grams with few of them); the softmax passes run on blocks of
 side by side (numpy and scipy kernels release the interpreter lock between short Python
 steps). Cleaning is pure Python: in a thread it holds the lock the scoring thread needs between
 its kernels (a thread of short numpy calls ran ~35x slower beside a pure-Python thread), so the
-two barely overlapped (CPU/wall 1.05); from ``_PROCESS_MIN`` titles not cleaned before, a forked process cleans them while this one
-scores (Linux; inline elsewhere or if the process fails). Every row is scored on its own, so
-neither the batching, the blocks, the threads nor the process changes a bit of the result.
+two barely overlapped (CPU/wall 1.05); from ``_PROCESS_MIN`` titles not cleaned before, a forked
+process cleans them while this one scores (Linux; inline elsewhere or if the process fails).
+Every row is scored on its own, so neither the batching, the blocks, the threads nor the process
+changes a bit of the result.
 
 Measured and left out (5-fold CV on the shipped history, same folds): a kernel ridge
 classifier over the same n-grams (taxonomy, words and history, labels with their ancestors),
@@ -79,9 +80,9 @@ definitions, or as a separate word-centroid (0.1-0.3) or word nearest-title (0.1
 within noise or worse, for a ready coder built in 3.5-4.9 s instead of 0.6-0.8 s (jieba's
 dictionary) and twice the CPU a distinct title (about 300 against 135-160 us). The labels bound
 what is reachable: dev titles with the same cleaned main job agree on the major group in 92.5 %
-of pairs and on the code in 73.5 %, and a title that is exactly an alias agrees with that alias's major group 88 % of the
-time; titles whose main job is not in the history are coded at 77.5 % (level 1) and 54.4 %
-(detailed), those whose main job is at 92.0 % and 83.3 %.
+of pairs and on the code in 73.5 %, and a title that is exactly an alias agrees with that
+alias's major group 88 % of the time; titles whose main job is not in the history are coded
+at 77.5 % (level 1) and 54.4 % (detailed), those whose main job is at 92.0 % and 83.3 %.
 """
 
 from __future__ import annotations
