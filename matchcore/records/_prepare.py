@@ -179,7 +179,9 @@ def _as_text(s: pl.Series) -> pl.Series:
 
 def _by_distinct(values: pl.Series, fn: Callable[[pl.Series], pl.DataFrame]) -> pl.DataFrame:
     """Apply ``fn`` (Series -> one row per value) to the distinct non-null values, join back."""
-    if values.len() == 1 and values.null_count() == 0:  # one row (the online path): no join
+    if values.null_count() == values.len():  # nothing to parse: the parser's columns, all null
+        return fn(values.head(0)).clear(values.len())
+    if values.len() == 1:  # one row (the online path): no join
         out = fn(values)
         if out.height != 1:
             raise RuntimeError(f"parser returned {out.height} rows for 1 value")
@@ -201,19 +203,17 @@ def _parse(values: pl.Series, field: str, **options: Any) -> pl.DataFrame:
 
 def _year(values: pl.Series, field: str, low: int, high: int) -> pl.DataFrame:
     """Years from ints or text such as ``2025``, ``2025年``, ``2025届``, ``2025-07``."""
-    text = values.str.normalize("NFKC").str.strip_chars()
-    year = text.str.extract(_YEAR_RE, 1).cast(pl.Int32, strict=False)
+    v = pl.col("v")
+    year = v.str.normalize("NFKC").str.strip_chars().str.extract(_YEAR_RE, 1)
+    year = year.cast(pl.Int32, strict=False)
     ok = year.is_between(low, high)
     reason = f"expected a year between {low} and {high}"
-    return pl.DataFrame(
-        {
-            "value": pl.select(pl.when(pl.lit(ok)).then(pl.lit(year))).to_series().cast(pl.Int16),
-            "reason": pl.select(
-                pl.when(pl.lit(ok) | pl.lit(values).is_null())
-                .then(None)
-                .otherwise(pl.lit(f"cannot read {field} from '") + pl.lit(values) + f"': {reason}")
-            ).to_series(),
-        }
+    return pl.DataFrame({"v": values}).select(  # one query for the whole column
+        pl.when(ok).then(year).cast(pl.Int16).alias("value"),
+        pl.when(ok | v.is_null())
+        .then(None)
+        .otherwise(pl.lit(f"cannot read {field} from '") + v + f"': {reason}")
+        .alias("reason"),
     )
 
 
@@ -291,22 +291,20 @@ _OCC_SCHEMA = {"value": pl.Utf8, "reason": pl.Utf8}
 
 
 def _category(values: pl.Series) -> pl.DataFrame:
-    key = values.str.normalize("NFKC").str.strip_chars().str.to_lowercase()
+    v = pl.col("v")
+    key = v.str.normalize("NFKC").str.strip_chars().str.to_lowercase()
     value = key.replace_strict(_CATEGORY, default=None, return_dtype=pl.Utf8)
-    bad = value.is_null() & values.is_not_null()
-    return pl.DataFrame(
-        {
-            "value": value,
-            "reason": pl.select(
-                pl.when(pl.lit(bad))
-                .then(
-                    pl.lit("cannot read category from '")
-                    + pl.lit(values)
-                    + "': expected unemployed (登记失业), graduate (未就业高校毕业生) or other"
-                )
-                .otherwise(None)
-            ).to_series(),
-        }
+    bad = value.is_null() & v.is_not_null()
+    return pl.DataFrame({"v": values}).select(  # one query for the whole column
+        value.alias("value"),
+        pl.when(bad)
+        .then(
+            pl.lit("cannot read category from '")
+            + v
+            + "': expected unemployed (登记失业), graduate (未就业高校毕业生) or other"
+        )
+        .otherwise(None)
+        .alias("reason"),
     )
 
 
@@ -327,9 +325,9 @@ class _Problems:
         reason: pl.Series | str,
         severity: str,
     ) -> None:
-        idx = mask.fill_null(False).arg_true()
-        if idx.len() == 0:
+        if not mask.any():  # nulls count as False
             return
+        idx = mask.fill_null(False).arg_true()
         k = idx.len()
 
         def pick(x: pl.Series | str | None) -> pl.Series:
@@ -377,6 +375,10 @@ def _optional(
     parsed: pl.DataFrame,
 ) -> pl.DataFrame:
     """Warn where an optional field could not be read, and null its value columns there."""
+    if parsed["reason"].null_count() == parsed.height:  # all read: nothing to warn about
+        out = parsed.clone()  # (cheap, no query)
+        out.drop_in_place("reason")
+        return out
     bad = parsed["reason"].is_not_null()
     problems.add(bad, column, raw, parsed["reason"], "warning")
     return parsed.drop("reason").with_columns(
@@ -402,6 +404,21 @@ def _column(frame: pl.DataFrame, name: str) -> pl.Series:
     if name in frame.columns:
         return _as_text(frame[name]).rename(name)
     return pl.Series(name, [None] * frame.height, dtype=pl.Utf8)
+
+
+def _columns(frame: pl.DataFrame, names: tuple[str, ...]) -> dict[str, pl.Series]:
+    """``_column`` of each name; the text columns are trimmed in one query (same values)."""
+    out: dict[str, pl.Series] = {}
+    exprs = []
+    for name in names:
+        if name in frame.columns and frame.schema[name] == pl.Utf8:
+            t = pl.col(name).str.strip_chars()
+            exprs.append(pl.when(t.str.len_chars() == 0).then(None).otherwise(t).alias(name))
+        else:
+            out[name] = _column(frame, name)
+    if exprs:
+        out.update(frame.select(exprs).to_dict())
+    return {name: out[name] for name in names}
 
 
 def _clean_one(title: str) -> tuple[str | None, str | None]:
@@ -446,11 +463,12 @@ def _region_and_city(
 def _willing(problems: _Problems, raw: pl.Series, within: str) -> pl.Series:
     n = raw.len()
     parts = (
-        pl.DataFrame({"i": np.arange(n, dtype=np.int64), "w": raw})
+        pl.LazyFrame({"i": np.arange(n, dtype=np.int64), "w": raw})
         .filter(pl.col("w").is_not_null())
         .with_columns(pl.col("w").str.replace_all(_SPLIT_RE, "\u0001").str.split("\u0001"))
         .explode("w")
         .filter(pl.col("w").str.len_chars() > 0)
+        .collect()
     )
     parsed = _parse(parts["w"], "region", within=within)
     parts = parts.with_columns(code=parsed["value"], reason=parsed["reason"])
@@ -472,26 +490,29 @@ def _willing(problems: _Problems, raw: pl.Series, within: str) -> pl.Series:
             "warning",
         )
     lists = (
-        parts.filter(pl.col("code").is_not_null())
+        parts.lazy()
+        .filter(pl.col("code").is_not_null())
         .group_by("i", maintain_order=True)
         .agg(pl.col("code").unique(maintain_order=True))
     )
     out = (
-        pl.DataFrame({"i": np.arange(n, dtype=np.int64)})
-        .join(lists, on="i", how="left", maintain_order="left")["code"]
-        .cast(pl.List(pl.Utf8))
+        pl.LazyFrame({"i": np.arange(n, dtype=np.int64)})
+        .join(lists, on="i", how="left", maintain_order="left")
+        .select(pl.col("code").cast(pl.List(pl.Utf8)))
+        .collect()["code"]
     )
     return out.rename("willing_region_codes")
 
 
-def _rows_and_ids(frame: pl.DataFrame, id_col: str) -> tuple[pl.Series, pl.Series]:
-    rows = pl.Series("row", np.arange(frame.height, dtype=np.uint32), dtype=pl.UInt32)
-    return rows, _column(frame, id_col)
+def _rows(frame: pl.DataFrame) -> pl.Series:
+    return pl.Series("row", np.arange(frame.height, dtype=np.uint32), dtype=pl.UInt32)
 
 
 def _check_ids(problems: _Problems, id_col: str) -> None:
     ids, rows = problems.ids, problems.rows
     problems.add(ids.is_null(), id_col, None, f"no {id_col}", "error")
+    if ids.n_unique() == ids.len():  # no id repeats (nulls count as one value)
+        return
     first = (
         pl.DataFrame({"row": rows, "id": ids})
         .with_columns(first=pl.col("row").min().over("id"))
@@ -578,10 +599,11 @@ def _seekers(
     frame: pl.DataFrame, within: str, bar: Progress
 ) -> tuple[pl.DataFrame, _Problems, pl.Series]:
     """Seekers without occupation coding; also returns the mask of rows still to code."""
-    rows, ids = _rows_and_ids(frame, "seeker_id")
+    col = _columns(frame, SEEKER_COLUMNS)
+    rows = _rows(frame)
+    ids = col["seeker_id"]
     problems = _Problems("seekers", rows, ids)
     _check_ids(problems, "seeker_id")
-    col = {c: _column(frame, c) for c in SEEKER_COLUMNS}
     title = col["desired_title"]
     code = _occupation_from(
         problems, title, col["desired_occupation"], "desired_title", "desired_occupation"
@@ -725,10 +747,11 @@ def _audit_one(text: str) -> list[str]:
 def _vacancies(
     frame: pl.DataFrame, within: str, bar: Progress
 ) -> tuple[pl.DataFrame, _Problems, pl.Series]:
-    rows, ids = _rows_and_ids(frame, "vacancy_id")
+    col = _columns(frame, VACANCY_COLUMNS)
+    rows = _rows(frame)
+    ids = col["vacancy_id"]
     problems = _Problems("vacancies", rows, ids)
     _check_ids(problems, "vacancy_id")
-    col = {c: _column(frame, c) for c in VACANCY_COLUMNS}
     title = col["title"]
     code = _occupation_from(problems, title, col["occupation_code"], "title", "occupation_code")
     region_code, city_code = _region_and_city(problems, col["region"], within, required=True)

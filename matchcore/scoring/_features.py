@@ -144,18 +144,32 @@ def _check(df: pl.DataFrame, cols: tuple[str, ...], table: str) -> None:
 
 
 def _ints(s: pl.Series, dtype: type[np.generic] = np.int32) -> NDArray[Any]:
-    return s.cast(pl.Int64, strict=False).fill_null(-1).to_numpy().astype(dtype)
+    s = s.cast(pl.Int64, strict=False)
+    if s.null_count():  # (no nulls, e.g. one seeker online: no fill query)
+        s = s.fill_null(-1)
+    return s.to_numpy().astype(dtype)
 
 
 def _floats(s: pl.Series) -> NDArray[np.float32]:
-    return s.cast(pl.Float64, strict=False).fill_null(np.nan).to_numpy().astype(np.float32)
+    s = s.cast(pl.Float64, strict=False)
+    if s.null_count():
+        s = s.fill_null(np.nan)
+    return s.to_numpy().astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def _code_ids() -> tuple[pl.Series, pl.Series]:
+    """``code_table().ids`` as the two Series ``replace_strict`` takes (built once)."""
+    ids = code_table().ids
+    return pl.Series(list(ids), dtype=pl.String), pl.Series(list(ids.values()), dtype=pl.Int32)
 
 
 def _codes(s: pl.Series) -> NDArray[np.int32]:
     t = code_table()
+    old, new = _code_ids()
     return (
         s.cast(pl.String)
-        .replace_strict(t.ids, default=t.null, return_dtype=pl.Int32)
+        .replace_strict(old, new, default=t.null, return_dtype=pl.Int32)
         .to_numpy()
         .astype(np.int32)
     )

@@ -8,6 +8,7 @@ checks that both give the same sentence for every pair.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -42,6 +43,16 @@ def _g(x: pl.Expr) -> pl.Expr:
     return pl.when(x == x.floor()).then(x.cast(pl.Int64).cast(pl.Utf8)).otherwise(x.cast(pl.Utf8))
 
 
+@lru_cache(maxsize=1)
+def _occupation_labels() -> pl.Series:
+    """``name code`` of every code of the code table (reference data: built once)."""
+    names = _occupation_names()
+    return pl.Series(
+        [f"{name} {code}".strip() for name, code in zip(names, code_table().codes, strict=True)],
+        dtype=pl.Utf8,
+    )
+
+
 def _member(values: NDArray[Any], sets: NDArray[Any]) -> NDArray[np.bool_]:
     """values[i] in sets[i] (a 2-d array of codes padded with 0; values must be > 0 to count)."""
     if sets.ndim != 2 or sets.shape[1] == 0:
@@ -73,13 +84,10 @@ def reasons(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.int64
     # occupation clause: labels per distinct code, gathered (no per-pair Python)
     vo, so = V["occ"], S["occ"]
     known = vo != ct.null
-    names = _occupation_names()
-    occ_labels = pl.Series(
-        [f"{name} {code}".strip() for name, code in zip(names, ct.codes)], dtype=pl.Utf8
-    )
-    vtitles = pl.Series(np.asarray(vf.titles).tolist(), dtype=pl.Utf8).gather(V["title"])
-    stitles = pl.Series(np.asarray(sf.titles).tolist(), dtype=pl.Utf8).gather(S["title"])
-    known_label = occ_labels.gather(np.where(known, vo, 0))
+    # only the titles of these pairs (not every title of the index: that is per call)
+    vtitles = pl.Series(np.asarray(vf.titles)[V["title"]].tolist(), dtype=pl.Utf8)
+    stitles = pl.Series(np.asarray(sf.titles)[S["title"]].tolist(), dtype=pl.Utf8)
+    known_label = _occupation_labels().gather(np.where(known, vo, 0))
     majors = pl.Series(list(sf.majors), dtype=pl.Utf8).gather(S["major"])
     occ_kind = np.select(
         [known & (so == vo), (major_sim > occ_sim) & (major_sim > 0), occ_sim >= 0.75, occ_sim > 0],
