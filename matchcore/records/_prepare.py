@@ -8,6 +8,7 @@ joined back, so a province's million rows cost as much as their few thousand dis
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -180,7 +181,9 @@ def _as_text(s: pl.Series) -> pl.Series:
 def _by_distinct(values: pl.Series, fn: Callable[[pl.Series], pl.DataFrame]) -> pl.DataFrame:
     """Apply ``fn`` (Series -> one row per value) to the distinct non-null values, join back."""
     if values.null_count() == values.len():  # nothing to parse: the parser's columns, all null
-        return fn(values.head(0)).clear(values.len())
+        schema = fn(values.head(0)).schema
+        n = values.len()
+        return pl.DataFrame([pl.Series(c, [None] * n, dtype=d) for c, d in schema.items()])
     if values.len() == 1:  # one row (the online path): no join
         out = fn(values)
         if out.height != 1:
@@ -203,12 +206,24 @@ def _parse(values: pl.Series, field: str, **options: Any) -> pl.DataFrame:
 
 def _year(values: pl.Series, field: str, low: int, high: int) -> pl.DataFrame:
     """Years from ints or text such as ``2025``, ``2025年``, ``2025届``, ``2025-07``."""
+    if values.null_count() == values.len():  # nothing given: no query
+        return pl.DataFrame(
+            {
+                "value": pl.Series([None] * values.len(), dtype=pl.Int16),
+                "reason": pl.Series([None] * values.len(), dtype=pl.Utf8),
+            }
+        )
+    return pl.DataFrame({"v": values}).select(*_year_exprs(field, low, high))  # one query
+
+
+@functools.lru_cache(maxsize=16)
+def _year_exprs(field: str, low: int, high: int) -> tuple[pl.Expr, ...]:
     v = pl.col("v")
     year = v.str.normalize("NFKC").str.strip_chars().str.extract(_YEAR_RE, 1)
     year = year.cast(pl.Int32, strict=False)
     ok = year.is_between(low, high)
     reason = f"expected a year between {low} and {high}"
-    return pl.DataFrame({"v": values}).select(  # one query for the whole column
+    return (
         pl.when(ok).then(year).cast(pl.Int16).alias("value"),
         pl.when(ok | v.is_null())
         .then(None)
@@ -291,11 +306,16 @@ _OCC_SCHEMA = {"value": pl.Utf8, "reason": pl.Utf8}
 
 
 def _category(values: pl.Series) -> pl.DataFrame:
+    return pl.DataFrame({"v": values}).select(*_category_exprs())  # one query
+
+
+@functools.lru_cache(maxsize=1)
+def _category_exprs() -> tuple[pl.Expr, ...]:
     v = pl.col("v")
     key = v.str.normalize("NFKC").str.strip_chars().str.to_lowercase()
     value = key.replace_strict(_CATEGORY, default=None, return_dtype=pl.Utf8)
     bad = value.is_null() & v.is_not_null()
-    return pl.DataFrame({"v": values}).select(  # one query for the whole column
+    return (
         value.alias("value"),
         pl.when(bad)
         .then(
@@ -409,16 +429,27 @@ def _column(frame: pl.DataFrame, name: str) -> pl.Series:
 def _columns(frame: pl.DataFrame, names: tuple[str, ...]) -> dict[str, pl.Series]:
     """``_column`` of each name; the text columns are trimmed in one query (same values)."""
     out: dict[str, pl.Series] = {}
-    exprs = []
+    fused = []
+    schema = frame.schema
     for name in names:
-        if name in frame.columns and frame.schema[name] == pl.Utf8:
-            t = pl.col(name).str.strip_chars()
-            exprs.append(pl.when(t.str.len_chars() == 0).then(None).otherwise(t).alias(name))
+        dtype = schema.get(name)
+        if dtype is not None and (dtype == pl.Utf8 or dtype.is_integer()):
+            fused.append(name)
         else:
             out[name] = _column(frame, name)
-    if exprs:
-        out.update(frame.select(exprs).to_dict())
+    if fused:
+        out.update(frame.select(*_text_exprs(tuple(fused))).to_dict())
     return {name: out[name] for name in names}
+
+
+@functools.lru_cache(maxsize=64)
+def _text_exprs(names: tuple[str, ...]) -> tuple[pl.Expr, ...]:
+    """``_as_text`` of text and integer columns as expressions (built once per set of names)."""
+    exprs = []
+    for name in names:
+        t = pl.col(name).cast(pl.Utf8).str.strip_chars()
+        exprs.append(pl.when(t.str.len_chars() == 0).then(None).otherwise(t).alias(name))
+    return tuple(exprs)
 
 
 def _clean_one(title: str) -> tuple[str | None, str | None]:
@@ -462,6 +493,8 @@ def _region_and_city(
 
 def _willing(problems: _Problems, raw: pl.Series, within: str) -> pl.Series:
     n = raw.len()
+    if raw.null_count() == n:  # none given: all null, no query
+        return pl.Series("willing_region_codes", [None] * n, dtype=pl.List(pl.Utf8))
     parts = (
         pl.LazyFrame({"i": np.arange(n, dtype=np.int64), "w": raw})
         .filter(pl.col("w").is_not_null())
@@ -553,6 +586,10 @@ def _occupation_from(
     return code
 
 
+#: Up to this many rows, small steps run in Python rather than as polars joins (same result).
+_SMALL_TABLE = 8
+
+
 def _code_titles(
     coder: TitleCoderLike | None, titles: pl.Series, need: pl.Series
 ) -> tuple[pl.Series, pl.Series]:
@@ -575,6 +612,25 @@ def _code_titles(
             type(coder).__name__,
             "a coder whose code() returns one row per title",
         )
+    if titles.len() <= _SMALL_TABLE:  # the online path: a dict, no join
+        found = dict(
+            zip(
+                todo.to_list(),
+                zip(
+                    coded["code"].cast(pl.Utf8).to_list(),
+                    coded["confidence"].cast(pl.Float64).to_list(),
+                ),
+                strict=True,
+            )
+        )
+        got = [
+            found.get(t, (None, None)) if k else (None, None)
+            for t, k in zip(titles.to_list(), need.fill_null(False).to_list(), strict=True)
+        ]
+        return (
+            pl.Series([g[0] for g in got], dtype=pl.Utf8),
+            pl.Series([g[1] for g in got], dtype=pl.Float64),
+        )
     table = pl.DataFrame(
         {
             "__t": todo,
@@ -582,13 +638,19 @@ def _code_titles(
             "confidence": coded["confidence"].cast(pl.Float64),
         }
     )
+    keep = pl.lit(need.fill_null(False))
     joined = (
-        titles.rename("__t").to_frame().join(table, on="__t", how="left", maintain_order="left")
+        titles.rename("__t")
+        .to_frame()
+        .lazy()
+        .join(table.lazy(), on="__t", how="left", maintain_order="left")
+        .select(
+            pl.when(keep).then(pl.col("code")).alias("code"),
+            pl.when(keep).then(pl.col("confidence")).alias("confidence"),
+        )
+        .collect()
     )
-    keep = need.fill_null(False)
-    code = pl.select(pl.when(pl.lit(keep)).then(pl.lit(joined["code"]))).to_series()
-    conf = pl.select(pl.when(pl.lit(keep)).then(pl.lit(joined["confidence"]))).to_series()
-    return code, conf
+    return joined["code"], joined["confidence"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -893,6 +955,27 @@ def _empty(table: str, dtypes: dict[str, Any]) -> tuple[pl.DataFrame, _Problems,
     return pl.DataFrame(schema=dtypes), problems, pl.Series([], dtype=pl.Boolean)
 
 
+def _finish(
+    table: pl.DataFrame,
+    bad: pl.Series,
+    code: pl.Series,
+    conf: pl.Series,
+    dtypes: dict[str, Any],
+) -> pl.DataFrame:
+    """The kept rows, with the coded titles filled in, in the stage's columns and dtypes."""
+    return (
+        table.lazy()
+        .with_columns(
+            pl.col("occupation_code").fill_null(pl.lit(code)),
+            pl.col("occupation_confidence").fill_null(pl.lit(conf)),
+        )
+        .filter(pl.lit(~bad))
+        .cast(dtypes)  # type: ignore[arg-type]
+        .select(list(dtypes))
+        .collect()
+    )
+
+
 def _check_within(within: object) -> str:
     text = str(within).strip() if isinstance(within, str | int) else ""
     if not re.fullmatch(r"\d{2}(?:\d{4})?", text):
@@ -1020,20 +1103,21 @@ def prepare(
         need = pl.concat([s_need, v_need])
         code, conf = _code_titles(coder, titles, need)
         n_s = s_table.height
-        s_table = s_table.with_columns(
-            pl.col("occupation_code").fill_null(code.slice(0, n_s)),
-            pl.col("occupation_confidence").fill_null(conf.slice(0, n_s)),
-        )
-        v_table = v_table.with_columns(
-            pl.col("occupation_code").fill_null(code.slice(n_s)),
-            pl.col("occupation_confidence").fill_null(conf.slice(n_s)),
-        )
         bar.update()
-        s_out = s_table.filter(~s_bad).cast(_SEEKER_DTYPES).select(list(_SEEKER_DTYPES))  # type: ignore[arg-type]
-        v_out = v_table.filter(~v_bad).cast(_VACANCY_DTYPES).select(list(_VACANCY_DTYPES))  # type: ignore[arg-type]
-        rejected = pl.concat(
-            [s_problems.frame(~s_bad), v_problems.frame(~v_bad)], how="vertical"
-        ).sort(["table", "row", "severity", "field"], maintain_order=True)
+        # one query a table; a table with no rows is already in its final form (online path)
+        s_out = (
+            _finish(s_table, s_bad, code.slice(0, n_s), conf.slice(0, n_s), _SEEKER_DTYPES)
+            if s_table.height
+            else s_table
+        )
+        v_out = (
+            _finish(v_table, v_bad, code.slice(n_s), conf.slice(n_s), _VACANCY_DTYPES)
+            if v_table.height
+            else v_table
+        )
+        rejected = pl.concat([s_problems.frame(~s_bad), v_problems.frame(~v_bad)], how="vertical")
+        if rejected.height > 1:
+            rejected = rejected.sort(["table", "row", "severity", "field"], maintain_order=True)
     log.info(
         "prepared %d of %d seekers and %d of %d vacancies; %d problems",
         s_out.height, seekers.height, v_out.height, vacancies.height, rejected.height,

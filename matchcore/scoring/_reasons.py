@@ -150,8 +150,15 @@ def reasons(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.int64
             "session": V["session"].astype(bool),
         }
     )
+    label, sentence = _sentence()
+    return df.with_columns(label).select(sentence).to_series()
+
+
+@lru_cache(maxsize=1)
+def _sentence() -> tuple[pl.Expr, pl.Expr]:
+    """The ``label`` column and the reason sentence as expressions (built once, not per call)."""
     c = pl.col
-    df = df.with_columns(
+    label = (
         pl.when(c("known"))
         .then(c("known_label"))
         .when(c("vtitle") == "")
@@ -258,4 +265,4 @@ def reasons(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.int64
         separator="；",
         ignore_nulls=True,
     )
-    return df.select(sentence.alias("reason")).to_series()
+    return label, sentence.alias("reason")
