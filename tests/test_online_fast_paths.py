@@ -5,6 +5,7 @@ distinct/join for one row, no query for a column with nothing to read or warn ab
 coder batch in input order): each row answered alone must equal the same row of a batch run.
 """
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -165,3 +166,48 @@ def test_recommend_one_seeker_equals_its_rows_of_a_batch():
         one = matcher.recommend(seekers.slice(i, 1), k=5)
         sid = seekers["seeker_id"][i]
         assert one.equals(batch.filter(pl.col("seeker_id") == sid)), sid
+
+
+@pytest.mark.parametrize("scope", ["city", "province"])
+def test_reasons_of_a_few_pairs_equal_the_column_wise_path(scope):
+    from matchcore.scoring._fake import fake_prepared
+    from matchcore.scoring._reasons import _SMALL_PAIRS, _columnwise, reasons
+
+    seekers, vacancies = fake_prepared(40, 60, seed=2)
+    index = mc.scoring.VacancyIndex(mc.MatchConfig(scope=scope), progress=False).fit(vacancies)
+    sf = index.transform(seekers)
+    rng = np.random.default_rng(2)
+    rows = rng.integers(0, 40, 5 * _SMALL_PAIRS)
+    cols = rng.integers(0, 60, 5 * _SMALL_PAIRS)
+    want = _columnwise(index, sf, rows, cols)
+    for start in range(0, len(rows), _SMALL_PAIRS):
+        stop = start + _SMALL_PAIRS
+        got = reasons(index, sf, rows[start:stop], cols[start:stop])
+        assert got.equals(want.slice(start, _SMALL_PAIRS)), start
+    assert reasons(index, sf, rows[:1], cols[:1]).to_list() == want.head(1).to_list()
+
+
+def test_seeker_features_of_one_row_equal_its_row_of_a_batch(coder):
+    from matchcore.scoring._features import seeker_features
+
+    seekers, _ = mc.synth.province(30, 10, seed=7)
+    prepared = mc.records.prepare(
+        seekers,
+        EMPTY_V,
+        coder=coder,
+        progress=False,
+    ).seekers
+    config = mc.MatchConfig()
+    batch = seeker_features(prepared, config, None)
+    for i in range(prepared.height):
+        one = seeker_features(prepared.slice(i, 1), config, None)
+        assert one.titles[one.arrays["title"][0]] == batch.titles[batch.arrays["title"][i]]
+        assert one.majors[one.arrays["major"][0]] == batch.majors[batch.arrays["major"][i]]
+        for key, arr in batch.arrays.items():
+            got, want = one.arrays[key][0], arr[i]
+            if key in ("title", "major"):  # ids into per-table lists (compared above)
+                continue
+            if key in ("w_county", "w_city", "w_prov"):  # padded to the widest row: compare sets
+                assert set(got.tolist()) - {-1} == set(want.tolist()) - {-1}, (i, key)
+            else:
+                np.testing.assert_array_equal(got, want, err_msg=f"{i} {key}")

@@ -166,6 +166,10 @@ def _code_ids() -> tuple[pl.Series, pl.Series]:
 
 def _codes(s: pl.Series) -> NDArray[np.int32]:
     t = code_table()
+    if s.len() <= 8:  # a few seekers (online): dict look-ups, same ids (unknown, null: t.null)
+        return np.array(
+            [t.ids.get(c, t.null) for c in s.cast(pl.String).to_list()], dtype=np.int32
+        ).reshape(s.len())
     old, new = _code_ids()
     return (
         s.cast(pl.String)
@@ -250,6 +254,9 @@ def vacancy_features(df: pl.DataFrame, config: MatchConfig) -> Features:
 
 def _willing(df: pl.DataFrame) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.int32]]:
     n = df.height
+    if df["willing_region_codes"].null_count() == n:  # none given (often, online): no query
+        wc = np.full((n, 1), -1, dtype=np.int32)
+        return wc, wc.copy(), wc.copy()
     ex = (
         df.select(pl.col("willing_region_codes").cast(pl.List(pl.String)))
         .with_row_index("i")

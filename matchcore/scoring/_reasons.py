@@ -60,11 +60,26 @@ def _member(values: NDArray[Any], sets: NDArray[Any]) -> NDArray[np.bool_]:
     return np.any(sets == values[:, None], axis=1)
 
 
+#: Up to this many pairs (one seeker online: k of them), the pair-by-pair reference is faster
+#: than setting up the column-wise query; both give the same sentences (tested).
+_SMALL_PAIRS = 64
+
+
 def reasons(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.int64]) -> pl.Series:
     """The reason sentence of each pair (seeker row, vacancy column), as a polars Series.
 
-    Same text as :func:`matchcore.scoring._explain.explain_pairs`, built column-wise.
+    Same text as :func:`matchcore.scoring._explain.explain_pairs`, built column-wise (or by
+    that function itself for a few pairs).
     """
+    if 0 < len(rows) <= _SMALL_PAIRS:
+        from matchcore.scoring._explain import explain_pairs
+
+        return pl.Series("reason", explain_pairs(index, sf, rows, cols), dtype=pl.Utf8)
+    return _columnwise(index, sf, rows, cols)
+
+
+def _columnwise(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.int64]) -> pl.Series:
+    """:func:`reasons` for many pairs: every clause decided with numpy, strings by polars."""
     from matchcore.scoring._index import _title_pairs
 
     vf = index.vacancies_
