@@ -16,7 +16,7 @@ __all__ = ["Matcher"]
 
 log = logging.getLogger(__name__)
 
-# The side prepare() has nothing to do for (built once: polars frames are immutable).
+# The side prepare() has nothing to do for, built once (prepare only reads it).
 _EMPTY_SEEKERS = pl.DataFrame(
     schema={"seeker_id": pl.Utf8, "desired_title": pl.Utf8, "region": pl.Utf8}
 )

@@ -380,7 +380,7 @@ class _Problems:
     def frame(self, kept: pl.Series) -> pl.DataFrame:
         """All errors, and the warnings of rows that were kept."""
         if not self.parts:
-            return pl.DataFrame(schema=REJECTED_SCHEMA)
+            return _no_problems().clone()  # (a copy: the caller may change it in place)
         keep_rows = self.rows.filter(kept)
         out = pl.concat(self.parts)
         return out.filter(
@@ -952,7 +952,22 @@ _VACANCY_DTYPES = {
 def _empty(table: str, dtypes: dict[str, Any]) -> tuple[pl.DataFrame, _Problems, pl.Series]:
     """What ``_seekers`` / ``_vacancies`` return for a table with no rows."""
     problems = _Problems(table, pl.Series([], dtype=pl.UInt32), pl.Series([], dtype=pl.Utf8))
-    return pl.DataFrame(schema=dtypes), problems, pl.Series([], dtype=pl.Boolean)
+    return (
+        _empty_frame(table, tuple(dtypes.items())).clone(),
+        problems,
+        pl.Series([], dtype=pl.Boolean),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _empty_frame(table: str, dtypes: tuple[tuple[str, Any], ...]) -> pl.DataFrame:
+    """A table with no rows, built once (callers take a clone)."""
+    return pl.DataFrame(schema=dict(dtypes))
+
+
+@functools.lru_cache(maxsize=1)
+def _no_problems() -> pl.DataFrame:
+    return pl.DataFrame(schema=REJECTED_SCHEMA)
 
 
 def _finish(
@@ -1099,8 +1114,13 @@ def prepare(
         # code the titles of kept rows only, both tables at once (each distinct title once)
         s_need = s_need & ~s_bad
         v_need = v_need & ~v_bad
-        titles = pl.concat([s_table["desired_title"], v_table["title"]])
-        need = pl.concat([s_need, v_need])
+        if not v_table.height:  # one side only (the online path): nothing to concatenate
+            titles, need = s_table["desired_title"], s_need
+        elif not s_table.height:
+            titles, need = v_table["title"], v_need
+        else:
+            titles = pl.concat([s_table["desired_title"], v_table["title"]])
+            need = pl.concat([s_need, v_need])
         code, conf = _code_titles(coder, titles, need)
         n_s = s_table.height
         bar.update()
