@@ -211,3 +211,25 @@ def test_seeker_features_of_one_row_equal_its_row_of_a_batch(coder):
                 assert set(got.tolist()) - {-1} == set(want.tolist()) - {-1}, (i, key)
             else:
                 np.testing.assert_array_equal(got, want, err_msg=f"{i} {key}")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(st.none(), st.sampled_from(["", "电工", "保洁员", "a", "B", "é", "🙂", "电工 "])),
+        min_size=0,
+        max_size=8,
+    )
+)
+def test_feature_title_table_of_a_few_rows_equals_the_polars_path(values):
+    from matchcore.scoring._features import _titles
+
+    short = pl.Series(values, dtype=pl.Utf8)
+    long = pl.Series(values * 2 + ["电工", "a"] * 5, dtype=pl.Utf8)  # past the short cut
+    ids, table = _titles(short)
+    ids_l, table_l = _titles(long)
+    assert table.dtype == table_l.dtype and ids.dtype == ids_l.dtype
+    assert [table[i] for i in ids] == [table_l[i] for i in ids_l[: len(values)]]
+    # the same order as polars sorts them
+    assert list(table) == [t for t in table_l.tolist() if t in set(table.tolist())]
+    assert ids.shape == (len(values),)

@@ -180,6 +180,11 @@ def _codes(s: pl.Series) -> NDArray[np.int32]:
 
 
 def _titles(s: pl.Series) -> tuple[NDArray[np.int32], NDArray[Any]]:
+    if s.len() <= 8:  # a few seekers (online): the same ids and table, in Python
+        vals = ["" if v is None else v for v in s.cast(pl.String).to_list()]
+        table = sorted(set(vals))  # code-point order is polars' (UTF-8 byte) order
+        pos = {v: i for i, v in enumerate(table)}
+        return np.array([pos[v] for v in vals], dtype=np.int32), np.array(table, dtype=object)
     s = s.cast(pl.String).fill_null("")
     uniq = s.unique().sort().to_numpy()
     ids = (s.rank("dense") - 1).to_numpy().astype(np.int32)
@@ -306,8 +311,13 @@ def seeker_features(df: pl.DataFrame, config: MatchConfig, as_of: dt.date | None
     smin = _floats(df["salary_min"])
     smax = _floats(df["salary_max"])
     # majors -> sets of code ids
-    mser = df["major"].cast(pl.String).fill_null("")
-    majors_u = mser.unique().sort().to_list()
+    small = df.height <= 8  # a few seekers (online): majors looked up in Python
+    if small:
+        mlist = ["" if m is None else m for m in df["major"].cast(pl.String).to_list()]
+        majors_u = sorted(set(mlist))  # code-point order is polars' (UTF-8 byte) order
+    else:
+        mser = df["major"].cast(pl.String).fill_null("")
+        majors_u = mser.unique().sort().to_list()
     if "" not in majors_u:
         majors_u = ["", *majors_u]
     sets = [[t.ids[c] for c in major_codes(m) if c in t.ids] for m in majors_u]
@@ -315,9 +325,11 @@ def seeker_features(df: pl.DataFrame, config: MatchConfig, as_of: dt.date | None
     major_sets = np.full((len(sets), width), t.null, dtype=np.int32)
     for r, s in enumerate(sets):
         major_sets[r, : len(s)] = s
-    major = mser.replace_strict(
-        {m: i for i, m in enumerate(majors_u)}, return_dtype=pl.Int32
-    ).to_numpy()
+    major_id = {m: i for i, m in enumerate(majors_u)}
+    if small:
+        major = np.array([major_id[m] for m in mlist], dtype=np.int32)
+    else:
+        major = mser.replace_strict(major_id, return_dtype=pl.Int32).to_numpy()
     title, titles = _titles(df["title_core"])
     arrays = {
         "occ": occ,
