@@ -230,4 +230,6 @@ class Matcher:
                 .with_columns(pl.int_range(1, pl.len() + 1).over("seeker_id").alias("rank"))
                 .filter(pl.col("rank") <= k)
             )
+        if out.schema["rank"] == pl.Int32:  # one index: to_frame's ranks already are
+            return out
         return out.with_columns(pl.col("rank").cast(pl.Int32))
