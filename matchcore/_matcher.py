@@ -16,6 +16,14 @@ __all__ = ["Matcher"]
 
 log = logging.getLogger(__name__)
 
+# The side prepare() has nothing to do for, built once (prepare only reads it).
+_EMPTY_SEEKERS = pl.DataFrame(
+    schema={"seeker_id": pl.Utf8, "desired_title": pl.Utf8, "region": pl.Utf8}
+)
+_EMPTY_VACANCIES = pl.DataFrame(
+    schema={"vacancy_id": pl.Utf8, "title": pl.Utf8, "openings": pl.Int64, "region": pl.Utf8}
+)
+
 
 class Matcher:
     """A vacancy index for the platform's online path.
@@ -85,20 +93,9 @@ class Matcher:
     def _prepare(self, seekers: pl.DataFrame | None, vacancies: pl.DataFrame | None) -> Any:
         from matchcore import records
 
-        empty_s = pl.DataFrame(
-            schema={"seeker_id": pl.Utf8, "desired_title": pl.Utf8, "region": pl.Utf8}
-        )
-        empty_v = pl.DataFrame(
-            schema={
-                "vacancy_id": pl.Utf8,
-                "title": pl.Utf8,
-                "openings": pl.Int64,
-                "region": pl.Utf8,
-            }
-        )
         return records.prepare(
-            empty_s if seekers is None else seekers,
-            empty_v if vacancies is None else vacancies,
+            _EMPTY_SEEKERS if seekers is None else seekers,
+            _EMPTY_VACANCIES if vacancies is None else vacancies,
             within=self._config().within,
             coder=self._coder(),
             progress=False,
@@ -233,4 +230,6 @@ class Matcher:
                 .with_columns(pl.int_range(1, pl.len() + 1).over("seeker_id").alias("rank"))
                 .filter(pl.col("rank") <= k)
             )
+        if out.schema["rank"] == pl.Int32:  # one index: to_frame's ranks already are
+            return out
         return out.with_columns(pl.col("rank").cast(pl.Int32))

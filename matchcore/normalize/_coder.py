@@ -752,6 +752,7 @@ class _Calibration:
         return cls(detailed=one(~backed_off), parent=one(backed_off))
 
 
+@functools.lru_cache(maxsize=16)  # the shipped data do not change: read and hash them once
 def _calibration_key(threshold: float) -> str:
     blob = (
         _PARAMS.key()
@@ -973,7 +974,7 @@ class TitleCoder:
             key = "" if t is None else str(t)
             inverse[i] = distinct.setdefault(key, len(distinct))
         coded = self._code_distinct(list(distinct), top_k=top_k, progress=progress)
-        out = coded[inverse]
+        out = coded if len(distinct) == len(t_list) else coded[inverse]  # no repeats: in order
         return out.with_columns(pl.Series("title", t_list, dtype=pl.Utf8))
 
     def _code_distinct(
@@ -1078,6 +1079,8 @@ class TitleCoder:
             }
         )
         empty_pos = np.flatnonzero(~full)
+        if not empty_pos.size:  # every title coded (one title online): already in input order
+            return done.select(_SCHEMA_COLUMNS)
         empty = pl.DataFrame(
             {
                 "title": [titles[i] for i in empty_pos],

@@ -118,6 +118,8 @@ def parse(series: pl.Series, field: str, **options: Any) -> pl.DataFrame:
         return pl.DataFrame(
             {"value": value, "reason": pl.Series([None] * len(series), dtype=pl.Utf8)}
         )
+    if len(series) <= _SMALL:  # the online path: a few rows, no distinct/gather machinery
+        return _parse_rows(series.to_list(), field, schema, options)
     uniq = series.drop_nulls().unique(maintain_order=True)
     values = uniq.to_list()
     rows: dict[str, list[Any]] = {name: [] for name in schema}
@@ -140,6 +142,34 @@ def parse(series: pl.Series, field: str, **options: Any) -> pl.DataFrame:
             return_dtype=pl.UInt32,
         )
     return pl.DataFrame([table[name].gather(index) for name in schema])
+
+
+#: Series up to this length are parsed row by row (each distinct value once), same table.
+_SMALL = 8
+
+
+def _parse_rows(
+    values: list[Any], field: str, schema: dict[str, Any], options: dict[str, Any]
+) -> pl.DataFrame:
+    """The table of :func:`parse` for a short list of values, built in one go."""
+    names = list(schema)[:-1]
+    rows: dict[str, list[Any]] = {name: [] for name in schema}
+    seen: dict[Any, tuple[tuple[Any, ...], str | None]] = {}
+    for v in values:
+        if v is None:
+            cols: tuple[Any, ...] = _columns(field, None)
+            reason = None
+        else:
+            if isinstance(v, _dt.datetime):
+                v = v.date()
+            key = (type(v), v)
+            if key not in seen:
+                seen[key] = parse_one(field, v, **options)
+            cols, reason = seen[key]
+        for name, c in zip(names, cols):
+            rows[name].append(c)
+        rows["reason"].append(reason)
+    return pl.DataFrame(rows, schema=schema)
 
 
 def parse_naive(series: pl.Series, field: str, **options: Any) -> pl.DataFrame:

@@ -8,6 +8,7 @@ joined back, so a province's million rows cost as much as their few thousand dis
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -179,7 +180,11 @@ def _as_text(s: pl.Series) -> pl.Series:
 
 def _by_distinct(values: pl.Series, fn: Callable[[pl.Series], pl.DataFrame]) -> pl.DataFrame:
     """Apply ``fn`` (Series -> one row per value) to the distinct non-null values, join back."""
-    if values.len() == 1 and values.null_count() == 0:  # one row (the online path): no join
+    if values.null_count() == values.len():  # nothing to parse: the parser's columns, all null
+        schema = fn(values.head(0)).schema
+        n = values.len()
+        return pl.DataFrame([pl.Series(c, [None] * n, dtype=d) for c, d in schema.items()])
+    if values.len() == 1:  # one row (the online path): no join
         out = fn(values)
         if out.height != 1:
             raise RuntimeError(f"parser returned {out.height} rows for 1 value")
@@ -201,19 +206,29 @@ def _parse(values: pl.Series, field: str, **options: Any) -> pl.DataFrame:
 
 def _year(values: pl.Series, field: str, low: int, high: int) -> pl.DataFrame:
     """Years from ints or text such as ``2025``, ``2025年``, ``2025届``, ``2025-07``."""
-    text = values.str.normalize("NFKC").str.strip_chars()
-    year = text.str.extract(_YEAR_RE, 1).cast(pl.Int32, strict=False)
+    if values.null_count() == values.len():  # nothing given: no query
+        return pl.DataFrame(
+            {
+                "value": pl.Series([None] * values.len(), dtype=pl.Int16),
+                "reason": pl.Series([None] * values.len(), dtype=pl.Utf8),
+            }
+        )
+    return pl.DataFrame({"v": values}).select(*_year_exprs(field, low, high))  # one query
+
+
+@functools.lru_cache(maxsize=16)
+def _year_exprs(field: str, low: int, high: int) -> tuple[pl.Expr, ...]:
+    v = pl.col("v")
+    year = v.str.normalize("NFKC").str.strip_chars().str.extract(_YEAR_RE, 1)
+    year = year.cast(pl.Int32, strict=False)
     ok = year.is_between(low, high)
     reason = f"expected a year between {low} and {high}"
-    return pl.DataFrame(
-        {
-            "value": pl.select(pl.when(pl.lit(ok)).then(pl.lit(year))).to_series().cast(pl.Int16),
-            "reason": pl.select(
-                pl.when(pl.lit(ok) | pl.lit(values).is_null())
-                .then(None)
-                .otherwise(pl.lit(f"cannot read {field} from '") + pl.lit(values) + f"': {reason}")
-            ).to_series(),
-        }
+    return (
+        pl.when(ok).then(year).cast(pl.Int16).alias("value"),
+        pl.when(ok | v.is_null())
+        .then(None)
+        .otherwise(pl.lit(f"cannot read {field} from '") + v + f"': {reason}")
+        .alias("reason"),
     )
 
 
@@ -291,22 +306,25 @@ _OCC_SCHEMA = {"value": pl.Utf8, "reason": pl.Utf8}
 
 
 def _category(values: pl.Series) -> pl.DataFrame:
-    key = values.str.normalize("NFKC").str.strip_chars().str.to_lowercase()
+    return pl.DataFrame({"v": values}).select(*_category_exprs())  # one query
+
+
+@functools.lru_cache(maxsize=1)
+def _category_exprs() -> tuple[pl.Expr, ...]:
+    v = pl.col("v")
+    key = v.str.normalize("NFKC").str.strip_chars().str.to_lowercase()
     value = key.replace_strict(_CATEGORY, default=None, return_dtype=pl.Utf8)
-    bad = value.is_null() & values.is_not_null()
-    return pl.DataFrame(
-        {
-            "value": value,
-            "reason": pl.select(
-                pl.when(pl.lit(bad))
-                .then(
-                    pl.lit("cannot read category from '")
-                    + pl.lit(values)
-                    + "': expected unemployed (登记失业), graduate (未就业高校毕业生) or other"
-                )
-                .otherwise(None)
-            ).to_series(),
-        }
+    bad = value.is_null() & v.is_not_null()
+    return (
+        value.alias("value"),
+        pl.when(bad)
+        .then(
+            pl.lit("cannot read category from '")
+            + v
+            + "': expected unemployed (登记失业), graduate (未就业高校毕业生) or other"
+        )
+        .otherwise(None)
+        .alias("reason"),
     )
 
 
@@ -327,9 +345,9 @@ class _Problems:
         reason: pl.Series | str,
         severity: str,
     ) -> None:
-        idx = mask.fill_null(False).arg_true()
-        if idx.len() == 0:
+        if not mask.any():  # nulls count as False
             return
+        idx = mask.fill_null(False).arg_true()
         k = idx.len()
 
         def pick(x: pl.Series | str | None) -> pl.Series:
@@ -362,7 +380,7 @@ class _Problems:
     def frame(self, kept: pl.Series) -> pl.DataFrame:
         """All errors, and the warnings of rows that were kept."""
         if not self.parts:
-            return pl.DataFrame(schema=REJECTED_SCHEMA)
+            return _no_problems().clone()  # (a copy: the caller may change it in place)
         keep_rows = self.rows.filter(kept)
         out = pl.concat(self.parts)
         return out.filter(
@@ -377,6 +395,10 @@ def _optional(
     parsed: pl.DataFrame,
 ) -> pl.DataFrame:
     """Warn where an optional field could not be read, and null its value columns there."""
+    if parsed["reason"].null_count() == parsed.height:  # all read: nothing to warn about
+        out = parsed.clone()  # (cheap, no query)
+        out.drop_in_place("reason")
+        return out
     bad = parsed["reason"].is_not_null()
     problems.add(bad, column, raw, parsed["reason"], "warning")
     return parsed.drop("reason").with_columns(
@@ -402,6 +424,32 @@ def _column(frame: pl.DataFrame, name: str) -> pl.Series:
     if name in frame.columns:
         return _as_text(frame[name]).rename(name)
     return pl.Series(name, [None] * frame.height, dtype=pl.Utf8)
+
+
+def _columns(frame: pl.DataFrame, names: tuple[str, ...]) -> dict[str, pl.Series]:
+    """``_column`` of each name; the text columns are trimmed in one query (same values)."""
+    out: dict[str, pl.Series] = {}
+    fused = []
+    schema = frame.schema
+    for name in names:
+        dtype = schema.get(name)
+        if dtype is not None and (dtype == pl.Utf8 or dtype.is_integer()):
+            fused.append(name)
+        else:
+            out[name] = _column(frame, name)
+    if fused:
+        out.update(frame.select(*_text_exprs(tuple(fused))).to_dict())
+    return {name: out[name] for name in names}
+
+
+@functools.lru_cache(maxsize=64)
+def _text_exprs(names: tuple[str, ...]) -> tuple[pl.Expr, ...]:
+    """``_as_text`` of text and integer columns as expressions (built once per set of names)."""
+    exprs = []
+    for name in names:
+        t = pl.col(name).cast(pl.Utf8).str.strip_chars()
+        exprs.append(pl.when(t.str.len_chars() == 0).then(None).otherwise(t).alias(name))
+    return tuple(exprs)
 
 
 def _clean_one(title: str) -> tuple[str | None, str | None]:
@@ -445,12 +493,15 @@ def _region_and_city(
 
 def _willing(problems: _Problems, raw: pl.Series, within: str) -> pl.Series:
     n = raw.len()
+    if raw.null_count() == n:  # none given: all null, no query
+        return pl.Series("willing_region_codes", [None] * n, dtype=pl.List(pl.Utf8))
     parts = (
-        pl.DataFrame({"i": np.arange(n, dtype=np.int64), "w": raw})
+        pl.LazyFrame({"i": np.arange(n, dtype=np.int64), "w": raw})
         .filter(pl.col("w").is_not_null())
         .with_columns(pl.col("w").str.replace_all(_SPLIT_RE, "\u0001").str.split("\u0001"))
         .explode("w")
         .filter(pl.col("w").str.len_chars() > 0)
+        .collect()
     )
     parsed = _parse(parts["w"], "region", within=within)
     parts = parts.with_columns(code=parsed["value"], reason=parsed["reason"])
@@ -472,26 +523,29 @@ def _willing(problems: _Problems, raw: pl.Series, within: str) -> pl.Series:
             "warning",
         )
     lists = (
-        parts.filter(pl.col("code").is_not_null())
+        parts.lazy()
+        .filter(pl.col("code").is_not_null())
         .group_by("i", maintain_order=True)
         .agg(pl.col("code").unique(maintain_order=True))
     )
     out = (
-        pl.DataFrame({"i": np.arange(n, dtype=np.int64)})
-        .join(lists, on="i", how="left", maintain_order="left")["code"]
-        .cast(pl.List(pl.Utf8))
+        pl.LazyFrame({"i": np.arange(n, dtype=np.int64)})
+        .join(lists, on="i", how="left", maintain_order="left")
+        .select(pl.col("code").cast(pl.List(pl.Utf8)))
+        .collect()["code"]
     )
     return out.rename("willing_region_codes")
 
 
-def _rows_and_ids(frame: pl.DataFrame, id_col: str) -> tuple[pl.Series, pl.Series]:
-    rows = pl.Series("row", np.arange(frame.height, dtype=np.uint32), dtype=pl.UInt32)
-    return rows, _column(frame, id_col)
+def _rows(frame: pl.DataFrame) -> pl.Series:
+    return pl.Series("row", np.arange(frame.height, dtype=np.uint32), dtype=pl.UInt32)
 
 
 def _check_ids(problems: _Problems, id_col: str) -> None:
     ids, rows = problems.ids, problems.rows
     problems.add(ids.is_null(), id_col, None, f"no {id_col}", "error")
+    if ids.n_unique() == ids.len():  # no id repeats (nulls count as one value)
+        return
     first = (
         pl.DataFrame({"row": rows, "id": ids})
         .with_columns(first=pl.col("row").min().over("id"))
@@ -532,6 +586,10 @@ def _occupation_from(
     return code
 
 
+#: Up to this many rows, small steps run in Python rather than as polars joins (same result).
+_SMALL_TABLE = 8
+
+
 def _code_titles(
     coder: TitleCoderLike | None, titles: pl.Series, need: pl.Series
 ) -> tuple[pl.Series, pl.Series]:
@@ -554,6 +612,25 @@ def _code_titles(
             type(coder).__name__,
             "a coder whose code() returns one row per title",
         )
+    if titles.len() <= _SMALL_TABLE:  # the online path: a dict, no join
+        found = dict(
+            zip(
+                todo.to_list(),
+                zip(
+                    coded["code"].cast(pl.Utf8).to_list(),
+                    coded["confidence"].cast(pl.Float64).to_list(),
+                ),
+                strict=True,
+            )
+        )
+        got = [
+            found.get(t, (None, None)) if k else (None, None)
+            for t, k in zip(titles.to_list(), need.fill_null(False).to_list(), strict=True)
+        ]
+        return (
+            pl.Series([g[0] for g in got], dtype=pl.Utf8),
+            pl.Series([g[1] for g in got], dtype=pl.Float64),
+        )
     table = pl.DataFrame(
         {
             "__t": todo,
@@ -561,13 +638,19 @@ def _code_titles(
             "confidence": coded["confidence"].cast(pl.Float64),
         }
     )
+    keep = pl.lit(need.fill_null(False))
     joined = (
-        titles.rename("__t").to_frame().join(table, on="__t", how="left", maintain_order="left")
+        titles.rename("__t")
+        .to_frame()
+        .lazy()
+        .join(table.lazy(), on="__t", how="left", maintain_order="left")
+        .select(
+            pl.when(keep).then(pl.col("code")).alias("code"),
+            pl.when(keep).then(pl.col("confidence")).alias("confidence"),
+        )
+        .collect()
     )
-    keep = need.fill_null(False)
-    code = pl.select(pl.when(pl.lit(keep)).then(pl.lit(joined["code"]))).to_series()
-    conf = pl.select(pl.when(pl.lit(keep)).then(pl.lit(joined["confidence"]))).to_series()
-    return code, conf
+    return joined["code"], joined["confidence"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -578,10 +661,11 @@ def _seekers(
     frame: pl.DataFrame, within: str, bar: Progress
 ) -> tuple[pl.DataFrame, _Problems, pl.Series]:
     """Seekers without occupation coding; also returns the mask of rows still to code."""
-    rows, ids = _rows_and_ids(frame, "seeker_id")
+    col = _columns(frame, SEEKER_COLUMNS)
+    rows = _rows(frame)
+    ids = col["seeker_id"]
     problems = _Problems("seekers", rows, ids)
     _check_ids(problems, "seeker_id")
-    col = {c: _column(frame, c) for c in SEEKER_COLUMNS}
     title = col["desired_title"]
     code = _occupation_from(
         problems, title, col["desired_occupation"], "desired_title", "desired_occupation"
@@ -725,10 +809,11 @@ def _audit_one(text: str) -> list[str]:
 def _vacancies(
     frame: pl.DataFrame, within: str, bar: Progress
 ) -> tuple[pl.DataFrame, _Problems, pl.Series]:
-    rows, ids = _rows_and_ids(frame, "vacancy_id")
+    col = _columns(frame, VACANCY_COLUMNS)
+    rows = _rows(frame)
+    ids = col["vacancy_id"]
     problems = _Problems("vacancies", rows, ids)
     _check_ids(problems, "vacancy_id")
-    col = {c: _column(frame, c) for c in VACANCY_COLUMNS}
     title = col["title"]
     code = _occupation_from(problems, title, col["occupation_code"], "title", "occupation_code")
     region_code, city_code = _region_and_city(problems, col["region"], within, required=True)
@@ -867,7 +952,43 @@ _VACANCY_DTYPES = {
 def _empty(table: str, dtypes: dict[str, Any]) -> tuple[pl.DataFrame, _Problems, pl.Series]:
     """What ``_seekers`` / ``_vacancies`` return for a table with no rows."""
     problems = _Problems(table, pl.Series([], dtype=pl.UInt32), pl.Series([], dtype=pl.Utf8))
-    return pl.DataFrame(schema=dtypes), problems, pl.Series([], dtype=pl.Boolean)
+    return (
+        _empty_frame(table, tuple(dtypes.items())).clone(),
+        problems,
+        pl.Series([], dtype=pl.Boolean),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _empty_frame(table: str, dtypes: tuple[tuple[str, Any], ...]) -> pl.DataFrame:
+    """A table with no rows, built once (callers take a clone)."""
+    return pl.DataFrame(schema=dict(dtypes))
+
+
+@functools.lru_cache(maxsize=1)
+def _no_problems() -> pl.DataFrame:
+    return pl.DataFrame(schema=REJECTED_SCHEMA)
+
+
+def _finish(
+    table: pl.DataFrame,
+    bad: pl.Series,
+    code: pl.Series,
+    conf: pl.Series,
+    dtypes: dict[str, Any],
+) -> pl.DataFrame:
+    """The kept rows, with the coded titles filled in, in the stage's columns and dtypes."""
+    return (
+        table.lazy()
+        .with_columns(
+            pl.col("occupation_code").fill_null(pl.lit(code)),
+            pl.col("occupation_confidence").fill_null(pl.lit(conf)),
+        )
+        .filter(pl.lit(~bad))
+        .cast(dtypes)  # type: ignore[arg-type]
+        .select(list(dtypes))
+        .collect()
+    )
 
 
 def _check_within(within: object) -> str:
@@ -993,24 +1114,30 @@ def prepare(
         # code the titles of kept rows only, both tables at once (each distinct title once)
         s_need = s_need & ~s_bad
         v_need = v_need & ~v_bad
-        titles = pl.concat([s_table["desired_title"], v_table["title"]])
-        need = pl.concat([s_need, v_need])
+        if not v_table.height:  # one side only (the online path): nothing to concatenate
+            titles, need = s_table["desired_title"], s_need
+        elif not s_table.height:
+            titles, need = v_table["title"], v_need
+        else:
+            titles = pl.concat([s_table["desired_title"], v_table["title"]])
+            need = pl.concat([s_need, v_need])
         code, conf = _code_titles(coder, titles, need)
         n_s = s_table.height
-        s_table = s_table.with_columns(
-            pl.col("occupation_code").fill_null(code.slice(0, n_s)),
-            pl.col("occupation_confidence").fill_null(conf.slice(0, n_s)),
-        )
-        v_table = v_table.with_columns(
-            pl.col("occupation_code").fill_null(code.slice(n_s)),
-            pl.col("occupation_confidence").fill_null(conf.slice(n_s)),
-        )
         bar.update()
-        s_out = s_table.filter(~s_bad).cast(_SEEKER_DTYPES).select(list(_SEEKER_DTYPES))  # type: ignore[arg-type]
-        v_out = v_table.filter(~v_bad).cast(_VACANCY_DTYPES).select(list(_VACANCY_DTYPES))  # type: ignore[arg-type]
-        rejected = pl.concat(
-            [s_problems.frame(~s_bad), v_problems.frame(~v_bad)], how="vertical"
-        ).sort(["table", "row", "severity", "field"], maintain_order=True)
+        # one query a table; a table with no rows is already in its final form (online path)
+        s_out = (
+            _finish(s_table, s_bad, code.slice(0, n_s), conf.slice(0, n_s), _SEEKER_DTYPES)
+            if s_table.height
+            else s_table
+        )
+        v_out = (
+            _finish(v_table, v_bad, code.slice(n_s), conf.slice(n_s), _VACANCY_DTYPES)
+            if v_table.height
+            else v_table
+        )
+        rejected = pl.concat([s_problems.frame(~s_bad), v_problems.frame(~v_bad)], how="vertical")
+        if rejected.height > 1:
+            rejected = rejected.sort(["table", "row", "severity", "field"], maintain_order=True)
     log.info(
         "prepared %d of %d seekers and %d of %d vacancies; %d problems",
         s_out.height, seekers.height, v_out.height, vacancies.height, rejected.height,

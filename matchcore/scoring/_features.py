@@ -144,24 +144,47 @@ def _check(df: pl.DataFrame, cols: tuple[str, ...], table: str) -> None:
 
 
 def _ints(s: pl.Series, dtype: type[np.generic] = np.int32) -> NDArray[Any]:
-    return s.cast(pl.Int64, strict=False).fill_null(-1).to_numpy().astype(dtype)
+    s = s.cast(pl.Int64, strict=False)
+    if s.null_count():  # (no nulls, e.g. one seeker online: no fill query)
+        s = s.fill_null(-1)
+    return s.to_numpy().astype(dtype)
 
 
 def _floats(s: pl.Series) -> NDArray[np.float32]:
-    return s.cast(pl.Float64, strict=False).fill_null(np.nan).to_numpy().astype(np.float32)
+    s = s.cast(pl.Float64, strict=False)
+    if s.null_count():
+        s = s.fill_null(np.nan)
+    return s.to_numpy().astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def _code_ids() -> tuple[pl.Series, pl.Series]:
+    """``code_table().ids`` as the two Series ``replace_strict`` takes (built once)."""
+    ids = code_table().ids
+    return pl.Series(list(ids), dtype=pl.String), pl.Series(list(ids.values()), dtype=pl.Int32)
 
 
 def _codes(s: pl.Series) -> NDArray[np.int32]:
     t = code_table()
+    if s.len() <= 8:  # a few seekers (online): dict look-ups, same ids (unknown, null: t.null)
+        return np.array(
+            [t.ids.get(c, t.null) for c in s.cast(pl.String).to_list()], dtype=np.int32
+        ).reshape(s.len())
+    old, new = _code_ids()
     return (
         s.cast(pl.String)
-        .replace_strict(t.ids, default=t.null, return_dtype=pl.Int32)
+        .replace_strict(old, new, default=t.null, return_dtype=pl.Int32)
         .to_numpy()
         .astype(np.int32)
     )
 
 
 def _titles(s: pl.Series) -> tuple[NDArray[np.int32], NDArray[Any]]:
+    if s.len() <= 8:  # a few seekers (online): the same ids and table, in Python
+        vals = ["" if v is None else v for v in s.cast(pl.String).to_list()]
+        table = sorted(set(vals))  # code-point order is polars' (UTF-8 byte) order
+        pos = {v: i for i, v in enumerate(table)}
+        return np.array([pos[v] for v in vals], dtype=np.int32), np.array(table, dtype=object)
     s = s.cast(pl.String).fill_null("")
     uniq = s.unique().sort().to_numpy()
     ids = (s.rank("dense") - 1).to_numpy().astype(np.int32)
@@ -236,6 +259,9 @@ def vacancy_features(df: pl.DataFrame, config: MatchConfig) -> Features:
 
 def _willing(df: pl.DataFrame) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.int32]]:
     n = df.height
+    if df["willing_region_codes"].null_count() == n:  # none given (often, online): no query
+        wc = np.full((n, 1), -1, dtype=np.int32)
+        return wc, wc.copy(), wc.copy()
     ex = (
         df.select(pl.col("willing_region_codes").cast(pl.List(pl.String)))
         .with_row_index("i")
@@ -285,8 +311,13 @@ def seeker_features(df: pl.DataFrame, config: MatchConfig, as_of: dt.date | None
     smin = _floats(df["salary_min"])
     smax = _floats(df["salary_max"])
     # majors -> sets of code ids
-    mser = df["major"].cast(pl.String).fill_null("")
-    majors_u = mser.unique().sort().to_list()
+    small = df.height <= 8  # a few seekers (online): majors looked up in Python
+    if small:
+        mlist = ["" if m is None else m for m in df["major"].cast(pl.String).to_list()]
+        majors_u = sorted(set(mlist))  # code-point order is polars' (UTF-8 byte) order
+    else:
+        mser = df["major"].cast(pl.String).fill_null("")
+        majors_u = mser.unique().sort().to_list()
     if "" not in majors_u:
         majors_u = ["", *majors_u]
     sets = [[t.ids[c] for c in major_codes(m) if c in t.ids] for m in majors_u]
@@ -294,9 +325,11 @@ def seeker_features(df: pl.DataFrame, config: MatchConfig, as_of: dt.date | None
     major_sets = np.full((len(sets), width), t.null, dtype=np.int32)
     for r, s in enumerate(sets):
         major_sets[r, : len(s)] = s
-    major = mser.replace_strict(
-        {m: i for i, m in enumerate(majors_u)}, return_dtype=pl.Int32
-    ).to_numpy()
+    major_id = {m: i for i, m in enumerate(majors_u)}
+    if small:
+        major = np.array([major_id[m] for m in mlist], dtype=np.int32)
+    else:
+        major = mser.replace_strict(major_id, return_dtype=pl.Int32).to_numpy()
     title, titles = _titles(df["title_core"])
     arrays = {
         "occ": occ,
