@@ -54,3 +54,14 @@ def test_year_format_matches_python_g(value):
 
     got = pl.select(_g(pl.lit(value, dtype=pl.Float64))).item()
     assert got == format(value, "g")
+
+
+def test_titles_of_gives_the_same_series_either_way():
+    import numpy as np
+
+    from matchcore.scoring._reasons import _titles_of
+
+    titles = ["电工", "焊工", "普工", "会计"]
+    few, many = np.array([2, 0]), np.array([3, 3, 1, 0, 2, 1])
+    assert _titles_of(titles, few).to_list() == ["普工", "电工"]  # gathered from the pairs
+    assert _titles_of(titles, many).to_list() == [titles[i] for i in many]  # from the titles

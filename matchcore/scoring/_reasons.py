@@ -53,6 +53,15 @@ def _occupation_labels() -> pl.Series:
     )
 
 
+def _titles_of(titles: Any, idx: NDArray[Any]) -> pl.Series:
+    """``titles[idx]`` as a Series, from whichever is shorter: the pairs (a few pairs of a large
+    index, online) or the distinct titles (a million pairs of the whole job, gathered by polars)."""
+    arr = np.asarray(titles)
+    if len(idx) < len(arr):
+        return pl.Series(arr[idx].tolist(), dtype=pl.Utf8)
+    return pl.Series(arr.tolist(), dtype=pl.Utf8).gather(idx)
+
+
 def _member(values: NDArray[Any], sets: NDArray[Any]) -> NDArray[np.bool_]:
     """values[i] in sets[i] (a 2-d array of codes padded with 0; values must be > 0 to count)."""
     if sets.ndim != 2 or sets.shape[1] == 0:
@@ -99,9 +108,8 @@ def _columnwise(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.i
     # occupation clause: labels per distinct code, gathered (no per-pair Python)
     vo, so = V["occ"], S["occ"]
     known = vo != ct.null
-    # only the titles of these pairs (not every title of the index: that is per call)
-    vtitles = pl.Series(np.asarray(vf.titles)[V["title"]].tolist(), dtype=pl.Utf8)
-    stitles = pl.Series(np.asarray(sf.titles)[S["title"]].tolist(), dtype=pl.Utf8)
+    vtitles = _titles_of(vf.titles, V["title"])
+    stitles = _titles_of(sf.titles, S["title"])
     known_label = _occupation_labels().gather(np.where(known, vo, 0))
     majors = pl.Series(list(sf.majors), dtype=pl.Utf8).gather(S["major"])
     occ_kind = np.select(
