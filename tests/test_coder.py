@@ -17,6 +17,21 @@ from matchcore._errors import InvalidParameter, InvalidValue
 from matchcore.normalize import TitleCoder, _coder
 
 COLUMNS = ["title", "code", "name", "confidence", "level", "needs_review", "alternatives"]
+# Messy posting titles: several jobs, perks, ids, Latin words, punctuation only, nothing.
+TITLES = [
+    "电工",
+    "保洁/保安",
+    "",
+    "销售代表",
+    "厨师/帮厨/服务员",
+    "汽修学徒工",
+    "高级Java开发工程师（急招）",
+    "青岛必胜客餐厅兼职服务员(J306229)",
+    "？？",
+    "新能源电工+五险一金+包食宿",
+    "仓管员",
+    "qqqq",
+]
 
 
 @pytest.fixture(scope="module")
@@ -356,6 +371,11 @@ def test_vectorized_counts_match_text_by_text(ngram: int) -> None:
         " ".join("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))).split())
         for _ in range(300)
     ] + ["", "电", "a", ""]
+    assert_counts_equal(v, texts)
+
+
+def assert_counts_equal(v: _coder._CharNgrams, texts: list[str]) -> None:
+    """The vectorized n-gram counts of ``texts`` are the text-by-text reference's, exactly."""
     fast = v._counts(texts)
     slow = v._counts_reference(texts)
     assert fast.shape == slow.shape
@@ -482,20 +502,7 @@ def test_normalize_fast_path_on_real_titles() -> None:
 def test_pipelined_batches_match_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     # Many small batches scored by the worker thread while later titles are cleaned, the same
     # batches scored inline, and one batch of everything give the same frame.
-    titles = [
-        "电工",
-        "保洁/保安",
-        "",
-        "销售代表",
-        "厨师/帮厨/服务员",
-        "汽修学徒工",
-        "电工",
-        "高级Java开发工程师（急招）",
-        "青岛必胜客餐厅兼职服务员(J306229)",
-        "？？",
-        "新能源电工+五险一金+包食宿",
-        "仓管员",
-    ] * 3 + [f"焊工{i}号" for i in range(20)]
+    titles = [*TITLES, "电工"] * 3 + [f"焊工{i}号" for i in range(20)]
     coder = TitleCoder()
     whole = coder.code(titles, progress=False)
     monkeypatch.setattr(_coder, "_BATCH", 4)

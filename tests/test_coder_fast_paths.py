@@ -4,28 +4,15 @@ pipelined, multi-threaded driver, against plain references (to the bit where pro
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_coder import TITLES, assert_counts_equal
 
 from matchcore.normalize import TitleCoder, _coder
-
-TITLES = [
-    "电工",
-    "保洁/保安",
-    "",
-    "销售代表",
-    "厨师/帮厨/服务员",
-    "汽修学徒工",
-    "高级Java开发工程师（急招）",
-    "青岛必胜客餐厅兼职服务员(J306229)",
-    "？？",
-    "新能源电工+五险一金+包食宿",
-    "仓管员",
-    "qqqq",
-]
 
 
 def _softmax_reference(model: _coder._Model, texts: list[str]) -> np.ndarray:
@@ -95,12 +82,21 @@ def _die(titles: list[str]) -> None:
     os._exit(1)  # in the forked worker only
 
 
-def test_cleaning_falls_back_when_the_process_dies(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def uncleaned(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[Any]]:
+    """30 titles not cleaned before, enough for the cleaning process, and their inline result."""
     titles = [f"保安{i}" for i in range(30)]
     expect = _coder._prepare_all(titles)
     _coder._prepare.cache_clear()
     monkeypatch.setattr(_coder, "_BATCH", 4)
     monkeypatch.setattr(_coder, "_PROCESS_MIN", 10)
+    return titles, expect
+
+
+def test_cleaning_falls_back_when_the_process_dies(
+    uncleaned: tuple[list[str], list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    titles, expect = uncleaned
     monkeypatch.setattr(_coder, "_prepare_all", _die)
     chunks = list(_coder._cleaned(titles))
     assert [pr for c in chunks for pr in c] == expect
@@ -137,12 +133,7 @@ def test_counts_by_tables_match_text_by_text(raw: list[str], ngram: int) -> None
     # Code points past the 1-gram table, lone surrogates, unknown characters, empty texts.
     v = _VECTORIZERS[ngram]
     texts = [" ".join(t.split()) for t in raw]
-    fast = v._counts(texts)
-    slow = v._counts_reference(texts)
-    assert fast.shape == slow.shape
-    np.testing.assert_array_equal(fast.indptr, slow.indptr)
-    np.testing.assert_array_equal(fast.indices, slow.indices)
-    np.testing.assert_array_equal(fast.data, slow.data)
+    assert_counts_equal(v, texts)
 
 
 def _vectorizer(ngram: int) -> _coder._CharNgrams:
@@ -177,7 +168,9 @@ def test_prepare_matches_reference_on_generated_text(title: str) -> None:
     assert _coder._prepare(title) == _prepare_reference(title)
 
 
-def test_cleaning_inline_in_a_daemon_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cleaning_inline_in_a_daemon_process(
+    uncleaned: tuple[list[str], list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A multiprocessing.Pool worker is a daemon and may not start the cleaning process.
     import multiprocessing
     from types import SimpleNamespace
@@ -185,11 +178,7 @@ def test_cleaning_inline_in_a_daemon_process(monkeypatch: pytest.MonkeyPatch) ->
     def no_process(*args: object, **kwargs: object) -> None:
         raise AssertionError("daemonic processes are not allowed to have children")
 
-    titles = [f"保安{i}" for i in range(30)]
-    expect = _coder._prepare_all(titles)
-    _coder._prepare.cache_clear()
-    monkeypatch.setattr(_coder, "_BATCH", 4)
-    monkeypatch.setattr(_coder, "_PROCESS_MIN", 10)
+    titles, expect = uncleaned
     monkeypatch.setattr(_coder, "ProcessPoolExecutor", no_process)
     monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
     assert [pr for c in _coder._cleaned(titles) for pr in c] == expect
