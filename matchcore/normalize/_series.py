@@ -149,9 +149,15 @@ _SMALL = 8
 
 
 def _parse_rows(
-    values: list[Any], field: str, schema: dict[str, Any], options: dict[str, Any]
+    values: list[Any],
+    field: str,
+    schema: dict[str, Any],
+    options: dict[str, Any],
+    *,
+    once: bool = True,
 ) -> pl.DataFrame:
-    """The table of :func:`parse` for a short list of values, built in one go."""
+    """The table of :func:`parse` for a list of values, row by row (each distinct value parsed
+    once, or with ``once=False`` one parser call per row, as :func:`parse_naive` promises)."""
     names = list(schema)[:-1]
     rows: dict[str, list[Any]] = {name: [] for name in schema}
     seen: dict[Any, tuple[tuple[Any, ...], str | None]] = {}
@@ -162,10 +168,13 @@ def _parse_rows(
         else:
             if isinstance(v, _dt.datetime):
                 v = v.date()
-            key = (type(v), v)
-            if key not in seen:
-                seen[key] = parse_one(field, v, **options)
-            cols, reason = seen[key]
+            if not once:
+                cols, reason = parse_one(field, v, **options)
+            else:
+                key = (type(v), v)
+                if key not in seen:
+                    seen[key] = parse_one(field, v, **options)
+                cols, reason = seen[key]
         for name, c in zip(names, cols):
             rows[name].append(c)
         rows["reason"].append(reason)
@@ -175,18 +184,5 @@ def _parse_rows(
 def parse_naive(series: pl.Series, field: str, **options: Any) -> pl.DataFrame:
     """The same table as :func:`parse`, one parser call per row (reference and baseline)."""
     _check(series, field, options)
-    columns = FIELDS[field][1]
-    schema = {**columns, "reason": pl.Utf8}
-    rows: dict[str, list[Any]] = {name: [] for name in schema}
-    for v in series.to_list():
-        if v is None:
-            cols: tuple[Any, ...] = _columns(field, None)
-            reason = None
-        else:
-            if isinstance(v, _dt.datetime):
-                v = v.date()
-            cols, reason = parse_one(field, v, **options)
-        for name, c in zip(columns, cols):
-            rows[name].append(c)
-        rows["reason"].append(reason)
-    return pl.DataFrame(rows, schema=schema)
+    schema = {**FIELDS[field][1], "reason": pl.Utf8}
+    return _parse_rows(series.to_list(), field, schema, options, once=False)
