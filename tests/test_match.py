@@ -329,3 +329,18 @@ def test_trim_heap_finds_malloc_trim_on_glibc():
     _memory.trim_heap()  # never raises, whatever the C library
     on_glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
     assert (_memory._malloc_trim() is not None) == on_glibc
+
+
+def test_candidates_trim_the_heap_only_for_large_runs(monkeypatch):
+    from matchcore.scoring import _index
+    from matchcore.scoring._fake import fake_prepared
+
+    calls = []
+    monkeypatch.setattr(_index, "trim_heap", lambda: calls.append(1))
+    s, v = fake_prepared(60, 30, seed=1)
+    small = mc.scoring.candidates(s, v, k=5)
+    assert calls == []  # a few pairs (one seeker online): nothing to give back, no trim
+    monkeypatch.setattr(_index, "TRIM_PAIRS", 1)
+    large = mc.scoring.candidates(s, v, k=5)
+    assert len(calls) == 2  # after the blocked run and before the assembly
+    assert (large.scores != small.scores).nnz == 0

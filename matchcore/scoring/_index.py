@@ -484,6 +484,11 @@ class _Kept:
             self.arrays[j] = self.arrays[j][mask]
 
 
+#: from this many kept pairs the C heap is trimmed inside :meth:`VacancyIndex.candidates` (a
+#: province's run leaves gigabytes of freed blocks; one seeker online has nothing to give back)
+TRIM_PAIRS = 1_000_000
+
+
 def _chunks(rows: NDArray[np.int64], m: int, budget: int) -> Iterator[NDArray[np.int64]]:
     step = max(1, budget // max(1, m))
     for i in range(0, len(rows), step):
@@ -959,7 +964,8 @@ class VacancyIndex:
             else:
                 sigs = self._signatures(sf, legal, all_groups=False, k=k)
                 kept = self._run(engine, legal, sigs, k, bar)
-                trim_heap()  # the workers' freed blocks, before the large copies below
+                if len(kept.rows) >= TRIM_PAIRS:
+                    trim_heap()  # the workers' freed blocks, before the large copies below
                 # exactness: who could have a better pair outside their groups?
                 kth = np.full(sf.n, -np.inf, dtype=np.float64)
                 cnt = np.bincount(kept.rows, minlength=sf.n)
@@ -979,7 +985,8 @@ class VacancyIndex:
                         engine, frows, self._signatures(sf, frows, all_groups=True, k=k), k, bar
                     )
                     kept = _Kept.concat([kept, extra])
-        trim_heap()
+        if len(kept.rows) >= TRIM_PAIRS:
+            trim_heap()
         scores, comps = self._assemble(sf, kept)
         stats = {
             "method": method,
