@@ -31,9 +31,10 @@ How it works
    cross-validation on the shipped history (``data/coder_calibration.json``): among titles coded
    with confidence about 0.8, about 80 % are right at the level the expert used.
 
-Speed: titles are scored in batches of ``_BATCH`` texts; a batch slices the by-feature matrices to
-the n-grams it uses (centroids and group centroids densified, history titles kept sparse, since
-a title shares n-grams with few of them); the softmax passes run on blocks of
+Speed: titles are scored in batches of ``_BATCH`` texts. The centroid and hierarchy terms are
+one dense matrix by n-gram (step 3's linear part folded at build), so a batch's linear scores are
+one sparse-by-dense product reading only the rows of the n-grams it uses; the history titles are
+kept sparse (a title shares n-grams with few of them); the softmax passes run on blocks of
 ``_ROWS`` rows that stay in cache. With more than one batch, ``_WORKERS`` threads score batches
 side by side (numpy and scipy kernels release the interpreter lock between short Python
 steps). Cleaning is pure Python: in a thread it holds the lock the scoring thread needs between
@@ -539,27 +540,35 @@ class _Model:
         # Subtree centroids: every document also counts for each ancestor of its code.
         subtree = _l2_rows(sp.csr_array(tree.desc.T @ (member @ x)))
         # The score is linear in the query: cos(q, centroid) plus ``hierarchy`` times the mean
-        # cos(q, subtree centroid) over the code's ancestors. Only groups are ancestors, so the
-        # subtree term needs the (few) groups' similarities g. The sum over a code's ancestors
-        # is its parent's running sum along the chain to the root, cum[p] = g[p] + cum[parent
-        # of p], filled level by level over the groups; each code then gathers one column.
-        # (Folding the term into the centroids instead makes a matrix a hundred times denser.)
+        # cos(q, subtree centroid) over the code's ancestors (only groups are ancestors). Both
+        # terms are folded into one dense matrix by feature, ``dense[f, c]`` = the centroid's
+        # weight plus the code's weighted sum of its ancestors' subtree weights, so a batch's
+        # scores are one product ``q @ dense`` reading only the rows of the n-grams its texts
+        # use. (Scoring the centroids and the groups' subtree sums separately, on the n-grams
+        # a batch uses densified, and gathering each code's ancestors' sum took ~28 us a title
+        # against ~16 for the one product, measured interleaved; the price is the matrix, 4
+        # bytes a code and an n-gram: ~185 MiB for the shipped classification.)
         groups = np.unique(tree.anc_mean.indices)
         ng = len(groups)
-        # Stored by feature (rows = n-grams) so that a batch slices only the n-grams it uses.
-        self.centroids_by_feature = sp.csr_array(centroids.T, dtype=np.float32)
-        self.groups_by_feature = sp.csr_array(subtree[groups].T, dtype=np.float32)
-        column = np.full(n + 1, ng, dtype=np.intp)  # node -> column of g; ng: a zero column
+        column = np.full(n + 1, ng, dtype=np.intp)  # node -> column of its subtree; ng: zeros
         column[groups] = np.arange(ng)
         parent = tree.up[:, 1]  # -1 (no parent) reads column[-1] == ng
         depth = tree.depth[groups]
-        self.cum_steps = [
-            (np.flatnonzero(depth == d), column[parent[groups[depth == d]]])
-            for d in np.unique(depth)
-        ]
-        self.code_group = column[parent]
+        # chains[:, p] = the subtree column of group p plus its ancestors', level by level.
+        chains = np.zeros((x.shape[1], ng + 1), dtype=np.float32)
+        chains[:, :ng] = sp.csr_array(subtree[groups].T, dtype=np.float32).toarray()
+        for d in np.unique(depth):
+            cols = np.flatnonzero(depth == d)
+            chains[:, cols] += chains[:, column[parent[groups[cols]]]]
         n_anc = np.diff(tree.anc_mean.indptr)
-        self.code_weight = (params.hierarchy / np.maximum(n_anc, 1)).astype(np.float32)
+        code_weight = (params.hierarchy / np.maximum(n_anc, 1)).astype(np.float32)
+        dense = np.asarray(sp.csr_array(centroids.T, dtype=np.float32).toarray(), order="C")
+        if params.hierarchy:
+            for start in range(0, n, 256):  # in column blocks: no second matrix of this size
+                block = slice(start, start + 256)
+                dense[:, block] += chains[:, column[parent[block]]] * code_weight[block]
+        del chains
+        self.dense_by_feature: NDArray[np.float32] = dense
         counts = np.bincount(np.array([i for _, i in history], dtype=np.intp), minlength=n)
         alpha = params.prior_alpha
         self.log_prior = np.log((counts + alpha) / (counts.sum() + alpha * n)).astype(np.float32)
@@ -607,31 +616,20 @@ class _Model:
                 )
             )
 
-    def scores(self, texts: Sequence[str]) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
-        """Linear scores of every code, shape (len(texts), n_codes), and rows with no n-gram."""
+    def _terms(
+        self, texts: Sequence[str]
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32] | None, list[NDArray[Any]], NDArray[Any]]:
+        """The terms of the scores: linear (centroids and hierarchy), the nearest-title term by
+        code with history (``knn_cols`` spreads it over the codes), the naive Bayes terms, and
+        the rows with no n-gram."""
         q = self.vectorizer.transform(texts)
-        # The n-grams the batch uses (a mask over the vocabulary: no sort) and q on them only.
-        mask = np.zeros(q.shape[1], dtype=bool)
-        mask[q.indices] = True
-        used = np.flatnonzero(mask)
-        q_used = sp.csr_array(
-            (q.data, (np.cumsum(mask, dtype=np.int32) - 1)[q.indices], q.indptr),
-            shape=(q.shape[0], len(used)),
-        )
-        s = np.asarray(q_used @ self.centroids_by_feature[used].toarray(), dtype=np.float32)
-        if self.params.hierarchy:
-            g = np.asarray(q_used @ self.groups_by_feature[used].toarray(), dtype=np.float32)
-            cum = np.zeros((g.shape[0], g.shape[1] + 1), dtype=np.float32)
-            for cols, parents in self.cum_steps:
-                cum[:, cols] = g[:, cols] + cum[:, parents]
-            hier = np.take(cum, self.code_group, axis=1)
-            hier *= self.code_weight
-            s += hier
+        s = np.asarray(q @ self.dense_by_feature, dtype=np.float32)
+        near = None
         if self.params.knn and len(self.hist_codes):
             # Cosine to every history title sharing an n-gram (a sparse product: a title
             # shares n-grams with few history titles), then the max over each code's titles.
             # Codes with history have a column of ``near``, the others an all-zero last one.
-            sim = sp.csr_array(q_used @ self.hist_by_feature[used])
+            sim = sp.csr_array(q @ self.hist_by_feature)
             k = len(self.hist_code_ids)
             near = np.zeros((s.shape[0], k + 1), dtype=np.float32)
             flat = np.repeat(np.arange(0, near.size, k + 1), np.diff(sim.indptr))
@@ -639,26 +637,43 @@ class _Model:
             np.maximum.at(near.reshape(-1), flat, sim.data)
             _power_inplace(near, self.params.knn_power)
             near *= np.float32(self.params.knn)
-            s += np.take(near, self.knn_cols, axis=1)
+        nb_terms = []
         for weight_nb, log_theta_t, log_pg, col in self.nb:
             ll = np.asarray(q @ log_theta_t, dtype=np.float32) + log_pg
             ll -= ll.max(axis=1, keepdims=True)
             post = ll - np.log(np.exp(ll).sum(axis=1, keepdims=True))
             # Codes above the level have no group of their own: they take the best one.
             best_g = post.max(axis=1, keepdims=True)
-            s += weight_nb * np.where(col >= 0, post[:, np.maximum(col, 0)], best_g)
-        return s, np.diff(q.indptr) == 0
+            nb_terms.append(weight_nb * np.where(col >= 0, post[:, np.maximum(col, 0)], best_g))
+        return s, near, nb_terms, np.diff(q.indptr) == 0
+
+    def scores(self, texts: Sequence[str]) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
+        """Scores of every code, shape (len(texts), n_codes), and rows with no n-gram."""
+        s, near, nb_terms, empty = self._terms(texts)
+        if near is not None:
+            s += np.take(near, self.knn_cols, axis=1)
+        for term in nb_terms:
+            s += term
+        return s, empty
 
     def proba(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Probabilities over all codes, shape (len(texts), n_codes)."""
-        s, empty = self.scores(texts)
-        # Softmax in place (float32): the scores matrix is the largest array of a batch. Blocks
-        # of _ROWS rows stay in the core's cache through the six passes (each row is computed on
-        # its own, so the blocks change no bit).
+        s, near, nb_terms, empty = self._terms(texts)
+        # The rest of the scores (as :meth:`scores` adds them), then a softmax, in place
+        # (float32: the scores matrix is the largest array of a batch), on blocks of _ROWS rows
+        # that stay in the core's cache through the passes (each row is computed on its own
+        # and each element sees the same operations in the same order, so the blocks change
+        # no bit; adding the nearest-title term here rather than to the whole matrix saved
+        # ~2 us a title, measured interleaved).
         inv_t = np.float32(1.0 / self.params.temperature)
         prior = np.float32(self.params.prior) * self.log_prior
         for start in range(0, s.shape[0], _ROWS):
-            b = s[start : start + _ROWS]
+            rows = slice(start, start + _ROWS)
+            b = s[rows]
+            if near is not None:
+                b += np.take(near[rows], self.knn_cols, axis=1)
+            for term in nb_terms:
+                b += term[rows]
             b *= inv_t
             b += prior
             b -= b.max(axis=1, keepdims=True)
