@@ -69,6 +69,7 @@ def _clear_title_caches() -> None:
     _coder._prepare.cache_clear()
     _coder._normalize.cache_clear()
     _text._stable_cached.cache_clear()
+    _text._group_titles.cache_clear()
 
 
 def dev_halves(n: int, seed: int = HALVES_SEED) -> np.ndarray:

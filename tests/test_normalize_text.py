@@ -194,6 +194,12 @@ def _normalize_text_reference(text: str) -> str:
     return s
 
 
+def _simplified_reference(s: str) -> str:
+    from matchcore.normalize import _text
+
+    return _text._t2s().convert(s) if not _text._traditional().isdisjoint(s) else s
+
+
 def _clean_title_reference(text: str) -> CleanTitle:
     """clean_title with every fast path swapped for the plain code it replaced."""
     from matchcore.normalize import _text
@@ -201,10 +207,17 @@ def _clean_title_reference(text: str) -> CleanTitle:
     def stable(piece: str, verbatim: bool) -> tuple[str, ...]:
         return tuple(_text._stable(piece, verbatim, _text._places()))
 
+    def joblike_first(titles: list[str]) -> str | None:
+        return next((t for t in titles if _text._JOBLIKE_RE.search(t)), None)
+
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_text, "normalize_text", _normalize_text_reference)
+        mp.setattr(_text, "_simplified", _simplified_reference)
+        mp.setattr(_text, "_unbracket", _text._unbracket_reference)
         mp.setattr(_text._Places, "find", _text._Places.find_reference)
+        mp.setattr(_text._Places, "at", _text._Places.at_reference)
         mp.setattr(_text, "_stable_cached", stable)
+        mp.setattr(_text, "_group_titles", _text._group_titles.__wrapped__)  # no cache
+        mp.setattr(_text, "_joblike_first", joblike_first)
         return _text.clean_title(text)
 
 
@@ -246,3 +259,18 @@ def test_fast_paths_match_reference_on_generated_text(text):
     assert normalize_text(text) == _normalize_text_reference(text)
     places = _text._places()
     assert places.find(text) == places.find_reference(text)
+    assert [places.at(text, i) for i in range(len(text))] == [
+        places.at_reference(text, i) for i in range(len(text))
+    ]
+    assert _text._unbracket(text) == _text._unbracket_reference(text)
+
+
+bracket_text = st.text(alphabet=list("电工(（)）[]【】「」<>《》{}急招 ab/"), max_size=24)
+
+
+@settings(max_examples=300, deadline=None)
+@given(bracket_text)
+def test_unbracket_matches_reference(text):
+    from matchcore.normalize import _text
+
+    assert _text._unbracket(text) == _text._unbracket_reference(text)

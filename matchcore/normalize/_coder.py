@@ -114,7 +114,7 @@ from numpy.typing import NDArray
 
 from matchcore._errors import InvalidParameter, InvalidValue
 from matchcore._progress import Progress
-from matchcore.normalize._text import clean_title
+from matchcore.normalize._text import _clean_nfkc, clean_title
 
 __all__ = ["TitleCoder", "code_depth", "cross_validate"]
 
@@ -136,9 +136,14 @@ _WORKERS = 2
 _PROCESS_MIN = 8_192
 _SCHEMA_COLUMNS = ["title", "code", "name", "confidence", "level", "needs_review", "alternatives"]
 
-# Noise that clean_title may leave in a title; removed before the character n-grams.
+# Noise that clean_title may leave in a title, removed before the character n-grams: numbers
+# with their units become a space (_DIGITS_RE), then each run of separators one space
+# (_SPACE_RE). _NOISE_RUN_RE does both in one pass: each run of separators and numbers becomes
+# one space (the lookbehind reads the same text either way); the two passes are the tests'
+# reference (_normalize_reference in tests/test_coder.py).
 _DIGITS_RE = re.compile(r"(?<![a-z])[0-9]+[kw千万元+]*")
 _SPACE_RE = re.compile(r"[\W_]+")
+_NOISE_RUN_RE = re.compile(r"(?:[\W_]|(?<![a-z])[0-9]+[kw千万元+]*)+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,11 +216,16 @@ def _agrees(pred: str | None, expert: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
+    """The text of a cleaned title for the character n-grams (remembered: titles share them)."""
+    return _normalize_nfkc(unicodedata.normalize("NFKC", text))
+
+
+def _normalize_nfkc(text: str) -> str:
+    """:func:`_normalize` of a text already NFKC-normalized."""
+    text = text.lower()
     if text.isalpha():  # letters only (Chinese included): no digit, no separator to replace
         return text
-    text = _DIGITS_RE.sub(" ", text)
-    return _SPACE_RE.sub(" ", text).strip()
+    return _NOISE_RUN_RE.sub(" ", text).strip()
 
 
 class _Memo:
@@ -256,11 +266,14 @@ def _memo(maxsize: int) -> Any:
 @_memo(maxsize=1 << 18)
 def _prepare(title: str) -> tuple[str, tuple[str, ...]]:
     """The main job's text and the other jobs' texts of a title, normalized for the n-grams."""
-    ct = clean_title(title)
+    # NFKC once, for clean_title and for the whole title's text; that text is not remembered
+    # (each title is, by this function: its text would only fill _normalize's cache).
+    nfkc = unicodedata.normalize("NFKC", title)
+    ct = _clean_nfkc(nfkc)
     core = _normalize(ct.core)
     # The main job's words, then the whole title: clean_title can drop words that still tell
     # the occupation, and the n-grams of the core then count twice (5-fold CV: +2 points).
-    main = f"{core} {_normalize(title)}".strip()
+    main = f"{core} {_normalize_nfkc(nfkc)}".strip()
     if len(ct.titles) == 1 and ct.titles[0] == ct.core:  # most titles: no other job
         return main, ()
     others = tuple(dict.fromkeys(o for o in (_normalize(t) for t in ct.titles) if o and o != core))
