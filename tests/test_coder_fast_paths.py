@@ -118,6 +118,17 @@ def test_memo_is_bounded_and_clears() -> None:
     assert memo.get("b") is None
 
 
+def test_memo_put_many_is_puts_one_by_one() -> None:
+    one, many = _coder._Memo(str, maxsize=5), _coder._Memo(str, maxsize=5)
+    for keys in (["a", "b", "c"], ["d", "e", "f", "g"], list("hijklmn")):
+        values = [(k.upper(), ()) for k in keys]
+        for k, v in zip(keys, values):
+            one.put(k, v)
+        many.put_many(keys, values)
+        assert list(many.data.items()) == list(one.data.items())
+        assert len(many.data) <= 5
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(

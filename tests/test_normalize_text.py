@@ -211,6 +211,7 @@ def _clean_title_reference(text: str) -> CleanTitle:
         return next((t for t in titles if _text._JOBLIKE_RE.search(t)), None)
 
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_text, "_nfkc", _text._nfkc_reference)
         mp.setattr(_text, "_simplified", _simplified_reference)
         mp.setattr(_text, "_unbracket", _text._unbracket_reference)
         mp.setattr(_text._Places, "find", _text._Places.find_reference)
@@ -263,6 +264,30 @@ def test_fast_paths_match_reference_on_generated_text(text):
         places.at_reference(text, i) for i in range(len(text))
     ]
     assert _text._unbracket(text) == _text._unbracket_reference(text)
+
+
+# Full-width ASCII, the ideographic space, other compatibility characters and combining marks
+# (a full-width letter and an accent compose: Ａ + U+0301 -> Á).
+wide_text = st.text(
+    alphabet=list("（）()，：＋／ＡＢｃ１２　電工…①²ﾊﾟA\uff5e\u0301\u0338\u3099"),
+    max_size=16,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(wide_text, st.text(max_size=20)))
+def test_nfkc_matches_unicodedata(text):
+    from matchcore.normalize import _text
+
+    assert _text._nfkc(text) == _text._nfkc_reference(text)
+
+
+def test_nfkc_of_every_full_width_character():
+    from matchcore.normalize import _text
+
+    for c in [*range(0xFF01, 0xFF5F), 0x3000]:
+        for text in (chr(c), f"电工{chr(c)}", f"{chr(c)}\u0301", f"电{chr(c)}\u0338工（急）"):
+            assert _text._nfkc(text) == _text._nfkc_reference(text), hex(c)
 
 
 bracket_text = st.text(alphabet=list("电工(（)）[]【】「」<>《》{}急招 ab/"), max_size=24)
