@@ -290,6 +290,44 @@ def test_nfkc_of_every_full_width_character():
             assert _text._nfkc(text) == _text._nfkc_reference(text), hex(c)
 
 
+# Titles made of modifier words, place names and job words between separators: several words
+# of one kind, to tell the first match from any other.
+word_text = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "实习生",
+                "学徒",
+                "见习",
+                "兼职",
+                "日结",
+                "全职",
+                "经理",
+                "店长",
+                "总经理",
+                "主管",
+                "济南",
+                "山东",
+                "历下区",
+                "青岛市",
+                "电工",
+                "服务员",
+                "管理培训生",
+                "临时工",
+            ]
+        ),
+        st.sampled_from(["", "/", " ", "+", "(", ")", "、", "A1", "3k", "—"]),
+    ),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(word_text)
+def test_modifier_words_match_reference(text):
+    assert clean_title(text) == _clean_title_reference(text)
+
+
 bracket_text = st.text(alphabet=list("电工(（)）[]【】「」<>《》{}急招 ab/"), max_size=24)
 
 
