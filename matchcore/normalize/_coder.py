@@ -135,14 +135,9 @@ _WORKERS = 2
 _PROCESS_MIN = 8_192
 _SCHEMA_COLUMNS = ["title", "code", "name", "confidence", "level", "needs_review", "alternatives"]
 
-# Noise that clean_title may leave in a title, removed before the character n-grams: numbers
-# with their units become a space (_DIGITS_RE), then each run of separators one space
-# (_SPACE_RE). _NOISE_RUN_RE does both in one pass: each run of separators and numbers becomes
-# one space (the lookbehind reads the same text either way); the two passes are the tests'
-# reference (_normalize_reference in tests/test_coder.py).
+# Noise that clean_title may leave in a title; removed before the character n-grams.
 _DIGITS_RE = re.compile(r"(?<![a-z])[0-9]+[kw千万元+]*")
 _SPACE_RE = re.compile(r"[\W_]+")
-_NOISE_RUN_RE = re.compile(r"(?:[\W_]|(?<![a-z])[0-9]+[kw千万元+]*)+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +219,8 @@ def _normalize_nfkc(text: str) -> str:
     text = text.lower()
     if text.isalpha():  # letters only (Chinese included): no digit, no separator to replace
         return text
-    return _NOISE_RUN_RE.sub(" ", text).strip()
+    text = _DIGITS_RE.sub(" ", text)
+    return _SPACE_RE.sub(" ", text).strip()
 
 
 class _Memo:

@@ -456,9 +456,9 @@ _TRAINEE_PREFIX_RE = re.compile(r"^(?:实习|见习)")
 _TRAINEE_SUFFIX_RE = re.compile(r"(?:管理培训生|管培生|实习生|见习生|学徒|实习|见习)$")
 _EMPLOYMENT_RE = re.compile(_alt(list(_EMPLOYMENT)))
 _EMPLOYMENT_STRIP_RE = re.compile(r"可兼职|全职|兼职|日结|周结|临时")
-# A title ends like a job: one of these words. ``str.endswith`` of their tuple is ~5x cheaper
-# than searching _JOBLIKE_RE, the reference kept for the tests (the regex's ``$`` may also match
-# before a final newline, which titles never hold).
+# A title ends like a job: one of these words. ``str.endswith`` of their tuple (0.55 us a
+# synthetic title against 0.68 for searching _JOBLIKE_RE, the reference kept for the tests; the
+# regex's ``$`` may also match before a final newline, which titles never hold).
 _JOBLIKE_WORDS = (
     "员|工|师|手|长|家|匠|官|嫂|厨|生|司机|经理|主管|专员|顾问|代表|助理|总监|主任|老师|"
     "教练|医生|护士|会计|出纳|文员|前台|客服|销售|保安|保洁|保姆|阿姨|骑手|快递|主播|模特|达人|"
