@@ -271,8 +271,8 @@ def _memo(maxsize: int) -> Any:
 @_memo(maxsize=1 << 18)
 def _prepare(title: str) -> tuple[str, tuple[str, ...]]:
     """The main job's text and the other jobs' texts of a title, normalized for the n-grams."""
-    # NFKC once, for clean_title and for the whole title's text; that text is not remembered
-    # (each title is, by this function: its text would only fill _normalize's cache).
+    # NFKC once, for clean_title and for the whole title's text (0.4-1 us a title); that text
+    # is not remembered (each title is, by this function: it would only fill _normalize's cache).
     nfkc = _nfkc(title)
     ct = _clean_nfkc(nfkc)
     core = _normalize(ct.core)

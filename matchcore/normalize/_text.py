@@ -493,8 +493,10 @@ class _Places:
     max_len: int
     # Positions where a name may start: a first and a second character of some head.
     candidates: re.Pattern[str]
-    # The lengths of the names of each head, longest first: at() tries only these (济南 has
-    # 2, 3 and 4; most heads one or two) rather than every length up to max_len (25).
+    # The lengths of the names of each head, longest first: at() tries only these (most heads
+    # have one or two) rather than every length up to max_len (25). find() on the synthetic
+    # benchmark titles: 3.2 -> 2.0 us CPU a title (best of 9 process_time loops over
+    # _synthetic_titles(20000, seed=5), old and new code side by side).
     lengths: dict[str, tuple[int, ...]]
 
     def at(self, s: str, i: int) -> str | None:
@@ -741,7 +743,8 @@ def _unbracket(s: str) -> tuple[str, list[str]]:
 
     Notes and text come from one split (the pattern's group is the note) rather than a sub with
     a callback, and it stops as soon as no bracket is left (most titles: after one pass), where
-    the reference runs a sub to see nothing change and then the stray sub.
+    the reference runs a sub to see nothing change and then the stray sub: 1.33 -> 1.13 us CPU a
+    synthetic title (measured as for _Places.lengths).
     """
     notes: list[str] = []
     for _ in range(3):
@@ -819,7 +822,11 @@ def _group_titles(group: str) -> tuple[str, ...]:
 
     What follows noise removal depends only on each group between separators, and distinct
     titles share most groups (the occupation words, with the noise around them removed): one
-    lookup replaces splitting, tidying and a :func:`_stable_cached` lookup per piece.
+    lookup replaces splitting, tidying and a :func:`_stable_cached` lookup per piece. From the
+    noise removal to the list of titles, CPU a title on ``_synthetic_titles(20000, seed=5)``
+    (best of 9 process_time loops, old and new code side by side; with the two shortcuts of
+    _noise_free and _remove_noise): 10.4 -> 9.1 us with every cache empty at the start, as the
+    benchmark runs it (half the groups are new there), 7.8 -> 5.1 us once they are warm.
     """
     out: list[str] = []
     for piece, verbatim in _group_pieces(group, _places()):
