@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_coder import TITLES, assert_counts_equal
+from test_coder import TITLES, _normalize_reference, assert_counts_equal
 
 from matchcore.normalize import TitleCoder, _coder
 
@@ -118,6 +118,17 @@ def test_memo_is_bounded_and_clears() -> None:
     assert memo.get("b") is None
 
 
+def test_memo_put_many_is_puts_one_by_one() -> None:
+    one, many = _coder._Memo(str, maxsize=5), _coder._Memo(str, maxsize=5)
+    for keys in (["a", "b", "c"], ["d", "e", "f", "g"], list("hijklmn")):
+        values = [(k.upper(), ()) for k in keys]
+        for k, v in zip(keys, values):
+            one.put(k, v)
+        many.put_many(keys, values)
+        assert list(many.data.items()) == list(one.data.items())
+        assert len(many.data) <= 5
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
@@ -146,25 +157,31 @@ _VECTORIZERS = {n: _vectorizer(n) for n in (1, 2, 3)}
 
 
 def _prepare_reference(title: str) -> tuple[str, tuple[str, ...]]:
+    """_prepare from clean_title and _normalize_reference: no shared NFKC, no cache."""
     ct = _coder.clean_title(title)
-    core = _coder._normalize(ct.core)
-    main = f"{core} {_coder._normalize(title)}".strip()
-    others = (_coder._normalize(t) for t in ct.titles)
+    core = _normalize_reference(ct.core)
+    main = f"{core} {_normalize_reference(title)}".strip()
+    others = (_normalize_reference(t) for t in ct.titles)
     return main, tuple(dict.fromkeys(o for o in others if o and o != core))
 
 
 def test_prepare_matches_reference_on_real_titles() -> None:
     titles, _ = _coder._builtin_history()
-    assert [_coder._prepare(t) for t in titles] == [_prepare_reference(t) for t in titles]
+    expect = [_prepare_reference(t) for t in titles]
+    assert [_coder._prepare.fn(t) for t in titles] == expect
+    assert [_coder._prepare(t) for t in titles] == expect
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    st.one_of(
-        st.text(max_size=30), st.text(alphabet="电工保安/+ 、销售经理(急招)Java8k", max_size=20)
-    )
+normalize_text = st.text(
+    alphabet="电工保安/+ 、_-销售经理(急招)Java8kKwW千万元0123456789ａ１²", max_size=20
 )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), normalize_text))
 def test_prepare_matches_reference_on_generated_text(title: str) -> None:
+    assert _coder._normalize.__wrapped__(title) == _normalize_reference(title)
+    assert _coder._prepare.fn(title) == _prepare_reference(title)
     assert _coder._prepare(title) == _prepare_reference(title)
 
 

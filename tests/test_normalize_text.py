@@ -194,6 +194,12 @@ def _normalize_text_reference(text: str) -> str:
     return s
 
 
+def _simplified_reference(s: str) -> str:
+    from matchcore.normalize import _text
+
+    return _text._t2s().convert(s) if not _text._traditional().isdisjoint(s) else s
+
+
 def _clean_title_reference(text: str) -> CleanTitle:
     """clean_title with every fast path swapped for the plain code it replaced."""
     from matchcore.normalize import _text
@@ -201,10 +207,18 @@ def _clean_title_reference(text: str) -> CleanTitle:
     def stable(piece: str, verbatim: bool) -> tuple[str, ...]:
         return tuple(_text._stable(piece, verbatim, _text._places()))
 
+    def joblike_first(titles: list[str]) -> str | None:
+        return next((t for t in titles if _text._JOBLIKE_RE.search(t)), None)
+
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_text, "normalize_text", _normalize_text_reference)
+        mp.setattr(_text, "_nfkc", _text._nfkc_reference)
+        mp.setattr(_text, "_simplified", _simplified_reference)
+        mp.setattr(_text, "_unbracket", _text._unbracket_reference)
         mp.setattr(_text._Places, "find", _text._Places.find_reference)
+        mp.setattr(_text._Places, "at", _text._Places.at_reference)
         mp.setattr(_text, "_stable_cached", stable)
+        mp.setattr(_text, "_group_titles", _text._group_titles.__wrapped__)  # no cache
+        mp.setattr(_text, "_joblike_first", joblike_first)
         return _text.clean_title(text)
 
 
@@ -246,3 +260,80 @@ def test_fast_paths_match_reference_on_generated_text(text):
     assert normalize_text(text) == _normalize_text_reference(text)
     places = _text._places()
     assert places.find(text) == places.find_reference(text)
+    assert [places.at(text, i) for i in range(len(text))] == [
+        places.at_reference(text, i) for i in range(len(text))
+    ]
+    assert _text._unbracket(text) == _text._unbracket_reference(text)
+
+
+# Full-width ASCII, the ideographic space, other compatibility characters and combining marks
+# (a full-width letter and an accent compose: Ａ + U+0301 -> Á).
+wide_text = st.text(
+    alphabet=list("（）()，：＋／ＡＢｃ１２　電工…①²ﾊﾟA\uff5e\u0301\u0338\u3099"),
+    max_size=16,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(wide_text, st.text(max_size=20)))
+def test_nfkc_matches_unicodedata(text):
+    from matchcore.normalize import _text
+
+    assert _text._nfkc(text) == _text._nfkc_reference(text)
+
+
+def test_nfkc_of_every_full_width_character():
+    from matchcore.normalize import _text
+
+    for c in [*range(0xFF01, 0xFF5F), 0x3000]:
+        for text in (chr(c), f"电工{chr(c)}", f"{chr(c)}\u0301", f"电{chr(c)}\u0338工（急）"):
+            assert _text._nfkc(text) == _text._nfkc_reference(text), hex(c)
+
+
+# Titles made of modifier words, place names and job words between separators: several words
+# of one kind, to tell the first match from any other.
+word_text = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "实习生",
+                "学徒",
+                "见习",
+                "兼职",
+                "日结",
+                "全职",
+                "经理",
+                "店长",
+                "总经理",
+                "主管",
+                "济南",
+                "山东",
+                "历下区",
+                "青岛市",
+                "电工",
+                "服务员",
+                "管理培训生",
+                "临时工",
+            ]
+        ),
+        st.sampled_from(["", "/", " ", "+", "(", ")", "、", "A1", "3k", "—"]),
+    ),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(word_text)
+def test_modifier_words_match_reference(text):
+    assert clean_title(text) == _clean_title_reference(text)
+
+
+bracket_text = st.text(alphabet=list("电工(（)）[]【】「」<>《》{}急招 ab/"), max_size=24)
+
+
+@settings(max_examples=300, deadline=None)
+@given(bracket_text)
+def test_unbracket_matches_reference(text):
+    from matchcore.normalize import _text
+
+    assert _text._unbracket(text) == _text._unbracket_reference(text)
