@@ -1210,6 +1210,16 @@ def _by_depth() -> NDArray[np.intp]:
     return out
 
 
+def _root_first_sum(vals: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Sum over the last axis (a chain's probabilities by depth, root first), in float32 and
+    in the order :func:`_rank_reference` adds them, so a chain's chance has the same bits in
+    :func:`_rank` and :func:`_decide`."""
+    total = vals[..., 0] + np.float32(0.0)
+    for j in range(1, vals.shape[-1]):
+        total = vals[..., j] + total
+    return total
+
+
 def _rank(p: NDArray[np.float32], k: int, candidates: int = _CANDIDATES) -> NDArray[np.intp]:
     """:func:`_rank_reference` for every row at once; shape (n_rows, min(k, n_codes))."""
     n_rows, n = p.shape
@@ -1235,9 +1245,7 @@ def _rank(p: NDArray[np.float32], k: int, candidates: int = _CANDIDATES) -> NDAr
     ranked = np.empty((n_rows, k), dtype=np.intp)
     taken = np.zeros(cand.shape, dtype=bool)
     for t in range(k):
-        gain = vals[:, :, 0] + np.float32(0.0)  # root first, as the reference sums
-        for j in (1, 2, 3):
-            gain = vals[:, :, j] + gain
+        gain = _root_first_sum(vals)
         gain[taken] = -np.inf
         pick = gain.argmax(axis=1)
         ranked[:, t] = cand[rows, pick]
@@ -1267,11 +1275,10 @@ def _decide(
     best = ranked[:, 0]
     chain = tree.up[best]  # (n, 4): best, its parent, ...
     chosen = best.copy()
-    # The best code's chance of being right at the expert's level, summed as _chain_scores does.
-    vals = np.where(chain >= 0, p[rows[:, None], np.maximum(chain, 0)], np.float32(0.0))
-    raw = vals[:, 3] + np.float32(0.0)
-    for j in (2, 1, 0):
-        raw = vals[:, j] + raw
+    # The best code's chance of being right at the expert's level, summed as _rank sums it.
+    by_depth = _by_depth()[best]
+    vals = np.where(by_depth >= 0, p[rows[:, None], np.maximum(by_depth, 0)], np.float32(0.0))
+    raw = _root_first_sum(vals)
     backed = np.zeros(p.shape[0], dtype=bool)
     need = np.flatnonzero(raw < threshold) if threshold > 0 else np.zeros(0, dtype=np.intp)
     if len(need):
@@ -1310,7 +1317,6 @@ def _cleaned(titles: list[str]) -> Iterator[list[tuple[str, tuple[str, ...]]]]:
     cleaned texts. Otherwise, or if the process cannot start, titles are cleaned here, a chunk
     at a time.
     """
-    chunks = [titles[i : i + _BATCH] for i in range(0, len(titles), _BATCH)]
     procs: ProcessPoolExecutor | None = None
     if (
         len(titles) >= _PROCESS_MIN
@@ -1333,8 +1339,8 @@ def _cleaned(titles: list[str]) -> Iterator[list[tuple[str, tuple[str, ...]]]]:
                     procs.shutdown(wait=False, cancel_futures=True)
                 procs = None
     if procs is None:
-        for chunk in chunks:
-            yield _prepare_all(chunk)
+        for start in range(0, len(titles), _BATCH):
+            yield _prepare_all(titles[start : start + _BATCH])
         return
     try:
         # The results a chunk at a time: one islice and one put_many rather than a generator
