@@ -14,7 +14,7 @@ Examples
 
 import logging
 
-from matchcore import assign, normalize, occupations, records, report, scoring, synth
+from matchcore import assign, evaluate, normalize, occupations, records, report, scoring, synth
 from matchcore._config import MatchConfig
 from matchcore._errors import (
     AmbiguousRegion,
@@ -43,6 +43,7 @@ __all__ = [
     "UnknownOccupation",
     "__version__",
     "assign",
+    "evaluate",
     "match",
     "normalize",
     "occupations",

@@ -161,6 +161,22 @@ def _check_assign_candidates(cfg: MatchConfig) -> None:
         _check_int("assign_candidates", cfg.assign_candidates, 1)
 
 
+def _check_unit(name: str) -> Callable[[MatchConfig], None]:
+    def check(cfg: MatchConfig) -> None:
+        v = getattr(cfg, name)
+        if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 1:
+            raise _bad(name, v, "a float in [0, 1]")
+
+    return check
+
+
+def _check_commute(cfg: MatchConfig) -> None:
+    v = cfg.max_commute_km
+    ok = v is None or (isinstance(v, int | float) and not isinstance(v, bool) and 0 < v < math.inf)
+    if not ok:
+        raise _bad("max_commute_km", v, "a positive number of kilometres, or None (no limit)")
+
+
 _VALIDATORS: dict[str, Callable[[MatchConfig], None]] = {
     "weights": _check_weights,
     "top_k": lambda c: _check_int("top_k", c.top_k, 1),
@@ -179,6 +195,10 @@ _VALIDATORS: dict[str, Callable[[MatchConfig], None]] = {
     "congestion_price": _check_price,
     "assign_candidates": _check_assign_candidates,
     "auction_eps": _check_eps,
+    "min_occupation": _check_unit("min_occupation"),
+    "min_score": _check_unit("min_score"),
+    "max_commute_km": _check_commute,
+    "include_flagged": _check_bool("include_flagged"),
 }
 
 
@@ -241,6 +261,28 @@ class MatchConfig:
         lists are a softer objective than placements, and at province scale that halves their
         time for about half a percent of the priced objective (both results carry a certified
         bound, see :meth:`MatchResult.summary`).
+    min_occupation : float, default 0.5
+        Suitability floor on occupation relatedness (the ``occupation`` component, see
+        :mod:`matchcore.scoring._related`): a pair below it is never a candidate, so a list may be
+        shorter than ``top_k`` or empty and a seeker with nothing suitable ends in ``unmatched``
+        (code ``no_suitable``). 0.5 admits the same trade, neighbouring trades (0.6-0.85), a wish
+        stated only as a medium group (0.5), entry-level work for 普工 / 不限 (0.6-0.8), and a
+        major's own occupations (0.85); it shuts out jobs that merely share a broad group (0).
+        Chosen on the caseworker-judged development set, where every pair a caseworker called
+        good or acceptable reaches it.
+    min_score : float, default 0.45
+        Suitability floor on the weighted score: a pair below it is never a candidate. With the
+        default weights a pair of related occupations in reach that fails several requirements
+        at once (education, pay, experience) falls under it.
+    max_commute_km : float or None, default 50
+        A posting farther than this from the seeker's county seat (straight line between county
+        seats, ``division_centroids``) is not work the seeker can take, unless it offers housing
+        (包住, 宿舍 in its title or requirements) or lies in a region the seeker named as willing.
+        Where either county is unknown the limit does not apply. None switches it off.
+    include_flagged : bool, default False
+        Propose postings that the fair-hiring audit flagged (``audit`` non-empty). Off by default:
+        they are held for review and listed in ``MatchResult.audit``; when on, their reason says
+        that the posting is flagged.
 
     Examples
     --------
@@ -273,6 +315,10 @@ class MatchConfig:
     congestion_price: float = 0.1
     assign_candidates: int | None = None
     auction_eps: float = 0.02
+    min_occupation: float = 0.5
+    min_score: float = 0.45
+    max_commute_km: float | None = 50.0
+    include_flagged: bool = False
 
     def assignment_method(self, n_pairs: int) -> str:
         """The solver ``assignment`` resolves to for ``n_pairs`` candidate pairs.

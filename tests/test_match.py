@@ -338,9 +338,10 @@ def test_candidates_trim_the_heap_only_for_large_runs(monkeypatch):
     calls = []
     monkeypatch.setattr(_index, "trim_heap", lambda: calls.append(1))
     s, v = fake_prepared(60, 30, seed=1)
-    small = mc.scoring.candidates(s, v, k=5)
+    loose = mc.MatchConfig(min_occupation=0.0, min_score=0.0)  # enough pairs to trim
+    small = mc.scoring.candidates(s, v, loose, k=5)
     assert calls == []  # a few pairs (one seeker online): nothing to give back, no trim
     monkeypatch.setattr(_index, "TRIM_PAIRS", 1)
-    large = mc.scoring.candidates(s, v, k=5)
+    large = mc.scoring.candidates(s, v, loose, k=5)
     assert len(calls) == 2  # after the blocked run and before the assembly
     assert (large.scores != small.scores).nnz == 0

@@ -203,9 +203,12 @@ def test_seeker_features_of_one_row_equal_its_row_of_a_batch(coder):
         one = seeker_features(prepared.slice(i, 1), config, None)
         assert one.titles[one.arrays["title"][0]] == batch.titles[batch.arrays["title"][i]]
         assert one.majors[one.arrays["major"][0]] == batch.majors[batch.arrays["major"][i]]
+        pad = {mc.scoring._features.code_table().null}  # rows padded to the widest set
+        one_w = set(one.wish_sets[one.arrays["wish"][0]].tolist()) - pad
+        assert one_w == set(batch.wish_sets[batch.arrays["wish"][i]].tolist()) - pad
         for key, arr in batch.arrays.items():
             got, want = one.arrays[key][0], arr[i]
-            if key in ("title", "major"):  # ids into per-table lists (compared above)
+            if key in ("title", "major", "wish"):  # ids into per-table lists (compared above)
                 continue
             if key in ("w_county", "w_city", "w_prov"):  # padded to the widest row: compare sets
                 assert set(got.tolist()) - {-1} == set(want.tolist()) - {-1}, (i, key)

@@ -167,29 +167,33 @@ def test_registry():
     assert all(c.label for c in COMPONENTS)
 
 
-def test_major_reaches_mechanical_occupations():
-    tax = mc.occupations.load()
+def test_major_table_maps_by_what_the_major_trains_for():
     codes = major_codes("机械设计制造及其自动化")
-    assert "2-02-07-00" in codes  # 机械工程技术人员
-    assert any(c.startswith("6-") for c in codes)  # production
-    assert major_codes("护理学") == ("2-05-08-00",)
-    # a graduate of that major, wanting an unrelated job, still reaches a 车工 posting
-    lathe = next(o.code for o in tax if o.name == "车工")
-    s = seekers_df(
-        [
-            {
-                "category": "graduate",
-                "major": "机械设计制造及其自动化",
-                "occupation_code": "4-01-02-01",
-            }
-        ]
-    )
-    s0 = seekers_df([{"category": "graduate", "major": None, "occupation_code": "4-01-02-01"}])
-    v = vacancies_df([{"occupation_code": lathe, "title_core": "车工"}])
-    with_major = candidates(s, v).components["occupation"]
-    without = candidates(s0, v).components["occupation"]
-    assert with_major[0] > 0.6
-    assert without[0] == 0.0
+    assert "2-02-07-01" in codes  # 机械设计工程技术人员
+    assert any(c.startswith("2-05-08") for c in major_codes("护理"))
+    # 电子商务 trains for e-commerce, not electronics (no mapping by shared characters)
+    assert "4-01-06-01" in major_codes("电子商务")
+    assert not any(c.startswith(("6-25", "2-02-09")) for c in major_codes("电子商务"))
+    assert major_codes("不在目录里的专业名") == ()
+
+
+def test_major_counts_for_graduates_not_for_a_stated_wish():
+    design = "2-02-07-01"  # 机械设计工程技术人员
+    grad = {
+        "category": "graduate",
+        "major": "机械设计制造及其自动化",
+        "occupation_code": "4-01-02-01",
+    }
+    s = seekers_df([grad])
+    worker = seekers_df([{**grad, "category": "unemployed"}])
+    no_major = seekers_df([{**grad, "major": None}])
+    v = vacancies_df([{"occupation_code": design, "title_core": "机械设计"}])
+    off = mc.MatchConfig(min_occupation=0.0, min_score=0.0)
+    assert candidates(s, v).components["occupation"][0] == pytest.approx(0.85)
+    assert candidates(worker, v, off).components["occupation"][0] == 0.0
+    assert candidates(no_major, v, off).components["occupation"][0] == 0.0
+    # under the default floor the unrelated pairs are not candidates at all
+    assert candidates(worker, v).scores.nnz == 0
 
 
 def test_hierarchy_aware_occupation():
@@ -201,9 +205,12 @@ def test_hierarchy_aware_occupation():
             {"vacancy_id": "C", "occupation_code": "2-06-07-02"},
         ]
     )
-    c = candidates(s, v, k=3)
+    c = candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=3)
     occ = dict(zip(c.scores.indices.tolist(), c.components["occupation"].tolist()))
-    assert occ == {0: 1.0, 1: 0.75, 2: 0.0}
+    # same code; two trades of one minor group (电工, 仪器仪表维修工); only major group shared
+    assert occ == {0: 1.0, 1: pytest.approx(0.6), 2: 0.0}
+    # the default floor keeps the unrelated one out
+    assert candidates(s, v, k=3).scores.indices.tolist() == [0, 1]
 
 
 # -- hard constraints ----------------------------------------------------------------------------
@@ -242,7 +249,7 @@ def test_hard_constraints():
     c1 = candidates(s, v, mc.MatchConfig(education_tolerance=1), k=10)
     assert c1.scores[[1], :].indices.tolist() == [3]
     # province scope: 青岛 becomes a candidate, scored as same province
-    cp = candidates(s, v, mc.MatchConfig(scope="province"), k=10)
+    cp = candidates(s, v, mc.MatchConfig(scope="province", max_commute_km=None), k=10)
     row0 = dict(zip(cp.scores[[0], :].indices.tolist(), range(10)))
     assert 2 in row0
 
@@ -429,7 +436,7 @@ def test_to_frame_and_reason():
             {"vacancy_id": "V3", "occupation_code": "2-06-07-02", "title_core": "销售代表"},
         ]
     )
-    df = candidates(s, v, k=3).to_frame()
+    df = candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=3).to_frame()
     assert df.columns == [
         "seeker_id", "vacancy_id", "rank", "score", *mc.scoring.component_names(), "reason",
     ]  # fmt: skip
@@ -474,7 +481,8 @@ def test_empty_tables_and_missing_regions():
     assert candidates(s, v.head(0)).scores.shape == (20, 0)
     nowhere = v.with_columns(city_code=pl.lit(None, pl.String), region_code=pl.lit(None, pl.String))
     assert candidates(s, nowhere).scores.nnz == 0  # city scope: no city, no candidate
-    assert candidates(s, nowhere, mc.MatchConfig(scope="province")).scores.nnz > 0
+    loose = mc.MatchConfig(scope="province", min_occupation=0.0, min_score=0.0)
+    assert candidates(s, nowhere, loose).scores.nnz > 0
 
 
 def test_legal_working_age_is_configurable():

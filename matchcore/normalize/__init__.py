@@ -18,8 +18,11 @@ from matchcore.normalize._fields import (
 from matchcore.normalize._region import city_of, province_of, region, region_name, region_path
 from matchcore.normalize._series import parse
 from matchcore.normalize._text import CleanTitle, clean_title, normalize_text
+from matchcore.normalize._wishes import ANY_WORK, PRODUCTION_WORK, generic_wish, wishes
 
 __all__: list[str] = [
+    "ANY_WORK",
+    "PRODUCTION_WORK",
     "AuditFinding",
     "CleanTitle",
     "Education",
@@ -34,6 +37,7 @@ __all__: list[str] = [
     "date",
     "education",
     "experience",
+    "generic_wish",
     "normalize_text",
     "parse",
     "professional_title",
@@ -43,4 +47,5 @@ __all__: list[str] = [
     "region_path",
     "salary",
     "skill_level",
+    "wishes",
 ]

@@ -653,6 +653,55 @@ def _code_titles(
     return joined["code"], joined["confidence"]
 
 
+def _wish_parts(titles: pl.Series) -> list[str]:
+    """The distinct specific wishes of the desired titles (each coded once, with the titles)."""
+    from matchcore.normalize import generic_wish, wishes
+
+    found = {p for t in titles.unique().drop_nulls().to_list() for p in wishes(t)}
+    return sorted(p for p in found if generic_wish(p) is None)
+
+
+def _with_wishes(table: pl.DataFrame, coded: dict[str, str | None]) -> pl.DataFrame:
+    """Fill ``occupation_codes``: every occupation the seeker's desired title asks for.
+
+    Each wish of :func:`matchcore.normalize.wishes` is coded on its own (``coded``: wish ->
+    code); a broad wish (普工, 不限) becomes :data:`~matchcore.normalize.PRODUCTION_WORK` or
+    :data:`~matchcore.normalize.ANY_WORK`, as does a wish the coder can place only in a major
+    group; a code given in ``desired_occupation`` comes first; a seeker with neither a title nor a
+    code wishes for any entry-level work.
+    """
+    from matchcore.normalize import ANY_WORK, PRODUCTION_WORK, generic_wish, wishes
+
+    titles = table["desired_title"].unique(maintain_order=True).to_list()
+    parts = {t: wishes(t) for t in titles if t is not None}
+
+    def kind(code: str | None) -> str | None:
+        if code is None or not code.endswith("-00-00-00"):
+            return code
+        return PRODUCTION_WORK if code.startswith("6") else ANY_WORK
+
+    out: list[list[str]] = []
+    for title, code, conf in zip(
+        table["desired_title"].to_list(),
+        table["occupation_code"].to_list(),
+        table["occupation_confidence"].to_list(),
+        strict=True,
+    ):
+        found: list[str] = []
+        given = kind(code)
+        ps = parts.get(title, ()) if title is not None else ()
+        # a code stated in desired_occupation (confidence 1) counts; a title's own coding is
+        # replaced by the coding of its wishes
+        if given is not None and (not ps or conf == 1.0):
+            found.append(given)
+        for p in ps:
+            c = generic_wish(p) or kind(coded.get(p))
+            if c is not None and c not in found:
+                found.append(c)
+        out.append(found or [ANY_WORK])
+    return table.with_columns(pl.Series("occupation_codes", out, dtype=pl.List(pl.Utf8)))
+
+
 # --------------------------------------------------------------------------------------------
 # the two tables
 
@@ -684,6 +733,7 @@ def _seekers(
         "occupation_confidence": pl.select(pl.when(pl.lit(code).is_not_null()).then(1.0))
         .to_series()
         .cast(pl.Float64),
+        "occupation_codes": pl.Series([None] * frame.height, dtype=pl.List(pl.Utf8)),
         "region_code": region_code,
         "city_code": city_code,
         "willing_region_codes": _willing(problems, col["willing_regions"], within),
@@ -727,6 +777,18 @@ def _seekers(
     table = pl.DataFrame({k: v.rename(k) for k, v in out.items()})
     need = code.is_null() & title.is_not_null()
     return table, problems, need
+
+
+#: housing offered with the job: it lets a worker take work beyond a daily commute
+_HOUSING = r"包住|包吃住|包食宿|管住|提供住宿|提供宿舍|免费住宿|免费宿舍|员工宿舍|有宿舍|宿舍"
+
+
+def _housing(col: dict[str, pl.Series], title: pl.Series) -> pl.Series:
+    """Whether the title or requirements offer housing (包住, 宿舍 ...)."""
+    found = pl.Series([False] * title.len())
+    for text in (title, col["requirements"], col["description"]):
+        found = found | text.cast(pl.Utf8).str.contains(_HOUSING).fill_null(False)
+    return found.rename("housing")
 
 
 def _salary_columns(problems: _Problems, col: dict[str, pl.Series]) -> tuple[pl.Series, pl.Series]:
@@ -922,6 +984,7 @@ def _vacancies(
         problems, col["expires_at"], "expires_at", _parse(col["expires_at"], "date")
     )["value"]
     out["audit"] = _audit(col, title)
+    out["housing"] = _housing(col, title)
     bar.update()
     table = pl.DataFrame({k: v.rename(k) for k, v in out.items()})
     need = code.is_null() & title.is_not_null()
@@ -931,6 +994,7 @@ def _vacancies(
 _SEEKER_DTYPES = {
     "row": pl.UInt32, "seeker_id": pl.Utf8, "category": pl.Utf8, "desired_title": pl.Utf8,
     "title_core": pl.Utf8, "occupation_code": pl.Utf8, "occupation_confidence": pl.Float64,
+    "occupation_codes": pl.List(pl.Utf8),
     "region_code": pl.Utf8, "city_code": pl.Utf8, "willing_region_codes": pl.List(pl.Utf8),
     "education": pl.Int8, "major": pl.Utf8, "graduation_year": pl.Int16,
     "salary_min": pl.Float64, "salary_max": pl.Float64, "experience_years": pl.Float64,
@@ -946,6 +1010,7 @@ _VACANCY_DTYPES = {
     "age_min": pl.Int16, "age_max": pl.Int16, "industry_code": pl.Utf8,
     "advanced_manufacturing": pl.Boolean, "internship": pl.Boolean, "session": pl.Utf8,
     "posted_at": pl.Date, "expires_at": pl.Date, "audit": pl.List(pl.Utf8),
+    "housing": pl.Boolean,
 }  # fmt: skip
 
 
@@ -1121,7 +1186,14 @@ def prepare(
         else:
             titles = pl.concat([s_table["desired_title"], v_table["title"]])
             need = pl.concat([s_need, v_need])
+        # each wish of a seeker's desired title is coded too, in the same call
+        parts = _wish_parts(s_table["desired_title"].filter(s_need)) if s_table.height else []
+        if parts:
+            titles = pl.concat([titles, pl.Series(parts, dtype=pl.Utf8)])
+            need = pl.concat([need, pl.Series([True] * len(parts))])
         code, conf = _code_titles(coder, titles, need)
+        coded_parts = dict(zip(parts, code.tail(len(parts)).to_list(), strict=True))
+        code, conf = code.head(code.len() - len(parts)), conf.head(conf.len() - len(parts))
         n_s = s_table.height
         bar.update()
         # one query a table; a table with no rows is already in its final form (online path)
@@ -1130,6 +1202,8 @@ def prepare(
             if s_table.height
             else s_table
         )
+        if s_out.height:
+            s_out = _with_wishes(s_out, coded_parts)
         v_out = (
             _finish(v_table, v_bad, code.slice(n_s), conf.slice(n_s), _VACANCY_DTYPES)
             if v_table.height

@@ -35,7 +35,7 @@ from matchcore.scoring._components import (
     trainee_eligible,
 )
 from matchcore.scoring._index import Candidates, VacancyIndex, candidates
-from matchcore.scoring._majors import major_codes
+from matchcore.scoring._related import major_codes, relatedness
 from matchcore.scoring._weights import fit_weights
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "priority_score",
     "region_allowed",
     "region_score",
+    "relatedness",
     "salary_score",
     "trainee_eligible",
 ]

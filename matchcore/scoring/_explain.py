@@ -19,6 +19,7 @@ from matchcore.normalize import Education, ProfessionalTitle, SkillLevel
 from matchcore.normalize import region_name as _region_name
 from matchcore.occupations import load
 from matchcore.scoring._features import code_table
+from matchcore.scoring._related import OCCUPATION_PHRASES, occupation_kind
 
 __all__ = ["explain_pairs", "level_label", "region_name"]
 
@@ -78,26 +79,18 @@ def _one(
     stitle: str,
     vtitle: str,
     title_sim: float,
-    occ_sim: float,
-    major_sim: float,
+    occ_kind: int,
+    broad: int,
 ) -> str:
     ct = code_table()
     parts: list[str] = []
     # occupation
-    vo, so = v["occ"], s["occ"]
+    vo = v["occ"]
     vname = _occupation_names()[vo] if vo != ct.null else vtitle or "未知职业"
     vcode = ct.codes[vo] if vo != ct.null else ""
     label = f"{vname} {vcode}".strip()
-    if vo != ct.null and so == vo:
-        parts.append(f"职业相同（{label}）")
-    elif major_sim > occ_sim and major_sim > 0:
-        parts.append(f"专业对口（{major}→{label}）")
-    elif occ_sim >= 0.75:
-        parts.append(f"职业相近（{label}）")
-    elif occ_sim > 0:
-        parts.append(f"职业同类（{label}）")
-    else:
-        parts.append(f"职业不同（{label}）")
+    wish = "不限工种" if broad == 1 else "普工"
+    parts.append(OCCUPATION_PHRASES[occ_kind].format(label=label, major=major, wish=wish))
     if title_sim >= 0.5 and stitle and vtitle and stitle != vtitle:
         parts.append(f"职位名称相近（{stitle}/{vtitle}）")
     # region
@@ -171,6 +164,8 @@ def _one(
         flags.append("专场招聘")
     if flags:
         parts.append("重点：" + "、".join(flags))
+    if v["flagged"]:
+        parts.append("注意：该岗位招聘条件含待审核内容")
     return "；".join(parts)
 
 
@@ -181,17 +176,15 @@ def explain_pairs(
     from matchcore.scoring._index import _title_pairs
 
     vf = index.vacancies_
-    ct = code_table()
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
     tsim = _title_pairs(
         sf.title_matrix, sf.arrays["title"][rows], vf.title_matrix, vf.arrays["title"][cols]
     )
-    occ_sim = ct.sim[sf.arrays["occ"][rows], vf.arrays["occ"][cols]]
-    ms = sf.major_sets[sf.arrays["major"][rows]]
-    major_sim = (
-        ct.sim[ms, vf.arrays["occ"][cols][:, None]].max(axis=1) if len(rows) else np.zeros(0)
-    )
+    kinds, broad = occupation_kind(
+        sf.wish_sets, sf.major_sets, sf.arrays["wish"][rows], sf.arrays["major"][rows],
+        vf.arrays["occ"][cols],
+    )  # fmt: skip
     skeys = (
         "occ",
         "county",
@@ -221,18 +214,19 @@ def explain_pairs(
         "urgent",
         "internship",
         "session",
+        "flagged",
     )
     sl = {k: sf.arrays[k][rows].tolist() for k in skeys}
     vl = {k: vf.arrays[k][cols].tolist() for k in vkeys}
     majors = [sf.majors[m] for m in sf.arrays["major"][rows].tolist()]
     stitles = sf.titles[sf.arrays["title"][rows]].tolist()
     vtitles = vf.titles[vf.arrays["title"][cols]].tolist()
-    ts, os_, ms_ = tsim.tolist(), occ_sim.tolist(), np.asarray(major_sim).tolist()
+    ts, ks, bs = tsim.tolist(), kinds.tolist(), broad.tolist()
     out = []
     for i in range(len(rows)):
         s = {k: sl[k][i] for k in skeys}
         for k in ("w_county", "w_city", "w_prov"):
             s[k] = set(s[k])
         v = {k: vl[k][i] for k in vkeys}
-        out.append(_one(s, v, majors[i], str(stitles[i]), str(vtitles[i]), ts[i], os_[i], ms_[i]))
+        out.append(_one(s, v, majors[i], str(stitles[i]), str(vtitles[i]), ts[i], ks[i], bs[i]))
     return out

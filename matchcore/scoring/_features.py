@@ -20,8 +20,9 @@ from numpy.typing import NDArray
 from matchcore._config import MatchConfig
 from matchcore._errors import InvalidParameter, MissingColumns
 from matchcore.occupations import load
+from matchcore.scoring._codes import CodeTable, code_table
 from matchcore.scoring._components import trainee_eligible
-from matchcore.scoring._majors import major_codes
+from matchcore.scoring._related import major_codes, wish_id
 
 __all__ = [
     "SEEKER_COLUMNS",
@@ -29,6 +30,7 @@ __all__ = [
     "CodeTable",
     "Features",
     "code_table",
+    "distance_km",
     "reference_date",
     "seeker_features",
     "vacancy_features",
@@ -73,35 +75,6 @@ MAX_WILLING = 8
 
 
 @dataclass(frozen=True)
-class CodeTable:
-    """Every code of the classification with an id, and their similarity table.
-
-    ``sim`` has shape ``(n + 1, n + 1)``; the last id (``null``) stands for an unknown code and is
-    0 against everything.
-    """
-
-    codes: tuple[str, ...]
-    ids: dict[str, int]
-    sim: NDArray[np.float32]
-    group: NDArray[np.int8]
-    null: int
-
-
-@lru_cache(maxsize=1)
-def code_table() -> CodeTable:
-    """The classification's codes, ids and full tree-similarity table (cached, about 17 MB)."""
-    tax = load()
-    codes = tuple(tax.codes)
-    packed = tax.encode(np.array(codes))
-    n = len(codes)
-    sim = np.zeros((n + 1, n + 1), dtype=np.float32)
-    sim[:n, :n] = tax.similarity(packed[:, None], packed[None, :]).astype(np.float32)
-    group = np.zeros(n + 1, dtype=np.int8)
-    group[:n] = [int(c[0]) for c in codes]
-    return CodeTable(codes, {c: i for i, c in enumerate(codes)}, sim, group, n)
-
-
-@dataclass(frozen=True)
 class Features:
     """Arrays of one side (seekers or vacancies), one entry per prepared row.
 
@@ -117,6 +90,9 @@ class Features:
         Distinct cleaned titles; ``arrays["title"]`` indexes it.
     title_matrix : scipy.sparse.csr_matrix, shape (n_titles, n_features)
         TF-IDF rows of ``titles``.
+    wish_sets : ndarray of int32, shape (n_wish_profiles, W)
+        Rows of :func:`~matchcore.scoring._related.related_table` each distinct set of wishes
+        holds (padded with the null id); ``arrays["wish"]`` indexes it.
     major_sets : ndarray of int32, shape (n_majors, M)
         Code ids each distinct major reaches (padded with the null id); ``arrays["major"]``
         indexes it, row 0 is the empty set.
@@ -131,6 +107,7 @@ class Features:
     title_matrix: sp.csr_matrix
     major_sets: NDArray[np.int32] = field(default_factory=lambda: np.zeros((1, 1), np.int32))
     majors: tuple[str, ...] = ("",)
+    wish_sets: NDArray[np.int32] = field(default_factory=lambda: np.zeros((1, 1), np.int32))
 
 
 def _check(df: pl.DataFrame, cols: tuple[str, ...], table: str) -> None:
@@ -191,6 +168,52 @@ def _titles(s: pl.Series) -> tuple[NDArray[np.int32], NDArray[Any]]:
     return ids, uniq
 
 
+@lru_cache(maxsize=1)
+def _seats() -> dict[int, tuple[float, float]]:
+    """County-seat coordinates (longitude, latitude in degrees) of current division codes.
+
+    ``data/county_seats.csv``, built by ``tools/build_county_seats.py`` from the cpca centroids;
+    a county whose seat is not known there has no entry (its distances are unknown), rather than
+    its city's seat.
+    """
+    import csv
+    from importlib import resources
+
+    text = resources.files("matchcore.scoring").joinpath("data", "county_seats.csv")
+    out: dict[int, tuple[float, float]] = {}
+    for r in csv.DictReader(text.read_text("utf-8").splitlines()):
+        if r["source"] != "parent":
+            out[int(r["code"])] = (float(r["longitude"]), float(r["latitude"]))
+    return out
+
+
+def _coords(county: NDArray[np.int32]) -> NDArray[np.float32]:
+    """(n, 2) longitude and latitude of each county code; NaN where unknown."""
+    seats = _seats()
+    u, inv = np.unique(county, return_inverse=True)
+    table = np.array([seats.get(int(c), (np.nan, np.nan)) for c in u], dtype=np.float32)
+    return table.reshape(-1, 2)[inv.ravel()]
+
+
+def distance_km(a: NDArray[np.float32], b: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Great-circle distance in km between broadcastable (..., 2) longitude/latitude arrays.
+
+    NaN where either place is unknown.
+
+    Examples
+    --------
+    >>> qd, lx = np.array([120.38, 36.07]), np.array([120.52, 36.89])  # 青岛市区, 莱西
+    >>> round(float(distance_km(qd, lx)))
+    92
+    """
+    a = np.radians(np.asarray(a, dtype=np.float64))
+    b = np.radians(np.asarray(b, dtype=np.float64))
+    dlon = b[..., 0] - a[..., 0]
+    dlat = b[..., 1] - a[..., 1]
+    h = np.sin(dlat / 2) ** 2 + np.cos(a[..., 1]) * np.cos(b[..., 1]) * np.sin(dlon / 2) ** 2
+    return (2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))).astype(np.float32)
+
+
 def _region(df: pl.DataFrame) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
     reg = _ints(df["region_code"])
     city = _ints(df["city_code"])
@@ -246,6 +269,7 @@ def vacancy_features(df: pl.DataFrame, config: MatchConfig) -> Features:
         "salary_max": smax,
         "county": county,
         "city": city,
+        "xy": _coords(county),
         "am": df["advanced_manufacturing"].cast(pl.Boolean).fill_null(False).to_numpy(),
         "urgent": urgent_by_code[occ],
         "session": df["session"].cast(pl.String).fill_null("").to_numpy() != "",
@@ -253,6 +277,16 @@ def vacancy_features(df: pl.DataFrame, config: MatchConfig) -> Features:
         "age_min": _floats(df["age_min"]),
         "age_max": _floats(df["age_max"]),
         "tiebreak": tiebreak,
+        "housing": (
+            df["housing"].cast(pl.Boolean).fill_null(False).to_numpy()
+            if "housing" in df.columns
+            else np.zeros(df.height, dtype=bool)
+        ),
+        "flagged": (
+            (df["audit"].list.len().fill_null(0) > 0).to_numpy()
+            if "audit" in df.columns
+            else np.zeros(df.height, dtype=bool)
+        ),
     }
     return Features(df.height, ids, arrays, titles, sp.csr_matrix((len(titles), 0)))
 
@@ -294,6 +328,27 @@ def _willing(df: pl.DataFrame) -> tuple[NDArray[np.int32], NDArray[np.int32], ND
     return wc, wy, wp
 
 
+def _wishes(df: pl.DataFrame, null: int) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+    """Wish-profile id of each seeker and the table of profiles (rows of the related table).
+
+    From ``occupation_codes`` where the prepared table has it, else the one ``occupation_code``.
+    """
+    if "occupation_codes" in df.columns:
+        lists = df["occupation_codes"].to_list()
+        keys = [tuple(x) if x else () for x in lists]
+    else:
+        keys = [(c,) if c is not None else () for c in df["occupation_code"].to_list()]
+    profiles: dict[tuple[str, ...], int] = {(): 0}
+    ids = np.empty(len(keys), dtype=np.int32)
+    for i, k in enumerate(keys):
+        ids[i] = profiles.setdefault(k, len(profiles))
+    width = max(1, max(len(k) for k in profiles))
+    sets = np.full((len(profiles), width), null, dtype=np.int32)
+    for k, r in profiles.items():
+        sets[r, : len(k)] = [wish_id(c) for c in k]
+    return ids, sets
+
+
 def seeker_features(df: pl.DataFrame, config: MatchConfig, as_of: dt.date | None) -> Features:
     """Features of prepared seekers (titles not yet vectorised)."""
     _check(df, SEEKER_COLUMNS, "seekers")
@@ -330,9 +385,16 @@ def seeker_features(df: pl.DataFrame, config: MatchConfig, as_of: dt.date | None
         major = np.array([major_id[m] for m in mlist], dtype=np.int32)
     else:
         major = mser.replace_strict(major_id, return_dtype=pl.Int32).to_numpy()
+    wish, wish_sets = _wishes(df, t.null)
+    # a major speaks for a graduate, or for someone whose wish names no particular job; an
+    # experienced worker's stated wish says more than what they once studied
+    generic = np.asarray(np.isin(wish_sets, [t.ids["6-00-00-00"], t.null + 1]).any(axis=1))
+    graduate = np.asarray(category == "graduate")
+    major = np.where(graduate | generic[wish], major, 0)
     title, titles = _titles(df["title_core"])
     arrays = {
         "occ": occ,
+        "wish": wish,
         "major": major.astype(np.int32),
         "title": title,
         "edu": _ints(df["education"], np.int16),
@@ -347,6 +409,7 @@ def seeker_features(df: pl.DataFrame, config: MatchConfig, as_of: dt.date | None
         "eligible": eligible,
         "county": county,
         "city": city,
+        "xy": _coords(county),
         "w_county": wc,
         "w_city": wy,
         "w_prov": wp,
@@ -360,4 +423,5 @@ def seeker_features(df: pl.DataFrame, config: MatchConfig, as_of: dt.date | None
         sp.csr_matrix((len(titles), 0)),
         major_sets,
         tuple(majors_u),
+        wish_sets,
     )

@@ -68,11 +68,14 @@ from matchcore.scoring._components import (
 )
 from matchcore.scoring._features import (
     Features,
+    _coords,
     code_table,
+    distance_km,
     reference_date,
     seeker_features,
     vacancy_features,
 )
+from matchcore.scoring._related import MAJOR_FIT, WITHIN_MINOR, related_table
 
 if TYPE_CHECKING:  # imported where fitted: scikit-learn takes seconds to import
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -251,6 +254,7 @@ class _Block:
     reg_county: NDArray[np.int32]
     reg_city: NDArray[np.int32]
     reg_inv: NDArray[np.intp]
+    reg_housing: NDArray[np.bool_]
     key2_u: NDArray[np.int32]
     key2_inv: NDArray[np.intp]
     major_table: NDArray[np.float32] | None = None  # (n_majors, n_codes), filled on first use
@@ -276,8 +280,12 @@ class _Engine:
         v = self.vf.arrays
         cu, ci = np.unique(v["occ"][v_rows], return_inverse=True)
         tu, ti = np.unique(v["title"][v_rows], return_inverse=True)
-        rk = v["county"][v_rows].astype(np.int64) * 1_000_000 + v["city"][v_rows]
+        rk = (v["county"][v_rows].astype(np.int64) * 1_000_000 + v["city"][v_rows]) * 2 + v[
+            "housing"
+        ][v_rows]
         ru, ri = np.unique(rk, return_inverse=True)
+        housing = (ru % 2).astype(bool)
+        ru = ru // 2
         ku, ki = np.unique(self.t.v_key2[v_rows], return_inverse=True)
         return _Block(
             v_rows,
@@ -288,21 +296,28 @@ class _Engine:
             (ru // 1_000_000).astype(np.int32),
             (ru % 1_000_000).astype(np.int32),
             ri.ravel(),
+            housing,
             ku.astype(np.int32),
             ki.ravel(),
         )
 
     def occupation_table(
-        self, occ: NDArray[Any], major: NDArray[Any], b: _Block
+        self, wish: NDArray[Any], major: NDArray[Any], b: _Block
     ) -> NDArray[np.float32]:
-        """Occupation component of seekers (occ, major) x the block's distinct vacancy codes."""
-        out = self.ct.sim[occ[:, None], b.code_u[None, :]]
+        """Occupation component of seekers (wish profile, major) x the block's distinct codes.
+
+        The best relatedness of any of the seeker's wishes, or :data:`MAJOR_FIT` where their
+        major trains for the posting's occupation (see :mod:`matchcore.scoring._related`).
+        """
+        rel = related_table().rel
+        ws = self.sf.wish_sets[wish]  # (P, W)
+        out = rel[ws[:, :, None], b.code_u[None, None, :]].max(axis=1)
         has = major > 0
         if np.any(has):
             mt = b.major_table
             if mt is None:
-                sim = self.ct.sim
-                mt = sim[self.sf.major_sets[:, :, None], b.code_u[None, None, :]].max(axis=1)
+                hit = rel[self.sf.major_sets[:, :, None], b.code_u[None, None, :]] >= WITHIN_MINOR
+                mt = np.where(hit.any(axis=1), F32(MAJOR_FIT), F32(0))
                 object.__setattr__(b, "major_table", mt)  # cached on the (private) block
             out = np.maximum(out, mt[major])
         return out.astype(F32)
@@ -315,12 +330,15 @@ class _Engine:
         self.pairs_scored += len(s_rows) * len(vr)
         out = np.take(t.disc[t.s_key[s_rows]], t.v_key[vr], axis=1)
         # occupation over distinct (occ, major) profiles
-        prof = s["occ"][s_rows].astype(np.int64) * 65536 + s["major"][s_rows]
+        prof = s["wish"][s_rows].astype(np.int64) * 65536 + s["major"][s_rows]
         pu, pi = np.unique(prof, return_inverse=True)
         pi = pi.ravel()
         occ_t = self.occupation_table(pu // 65536, pu % 65536, b)
         tmp = np.empty_like(out)  # one reused buffer: fresh allocations cost page faults
-        out += np.take((occ_t * F32(w["occupation"]))[pi], b.code_inv, axis=1, out=tmp)
+        occ_w = np.where(
+            occ_t >= F32(self.config.min_occupation), occ_t * F32(w["occupation"]), NEG
+        ).astype(F32)
+        out += np.take(occ_w[pi], b.code_inv, axis=1, out=tmp)
         # title over distinct titles
         su, si = np.unique(s["title"][s_rows], return_inverse=True)
         si = si.ravel()
@@ -338,6 +356,7 @@ class _Engine:
         )
         rt = region_score(*args, b.reg_county[None, :], b.reg_city[None, :])
         ok = region_allowed(args[1], args[3], args[4], b.reg_city[None, :], self.config.scope)
+        ok &= self.commutable(s_rows, b)
         rw = np.where(ok, rt * F32(w["region"]), NEG).astype(F32)
         out += np.take(rw, b.reg_inv, axis=1, out=tmp)
         # salary and experience over distinct values
@@ -352,8 +371,28 @@ class _Engine:
             age = s["age"][s_rows][:, None]
             bad = (age < v["age_min"][vr][None, :]) | (age > v["age_max"][vr][None, :])
             out[bad] = NEG
+        floor = F32(self.config.min_score)
+        if floor > 0:
+            out[out < floor] = NEG
         parts = _Parts(occ_t, pi, tt, si, rt, sal, exp, ki)
         return out, parts
+
+    def commutable(self, s_rows: NDArray[np.int64], b: _Block) -> NDArray[np.bool_]:
+        """(seekers x the block's distinct regions): within ``max_commute_km`` of home, or housed,
+        or in a region the seeker named as willing, or a distance that is not known."""
+        limit = self.config.max_commute_km
+        if limit is None:
+            return np.ones((len(s_rows), len(b.reg_county)), dtype=bool)
+        s = self.sf.arrays
+        d = distance_km(s["xy"][s_rows][:, None, :], _coords(b.reg_county)[None, :, :])
+        near = ~(d > F32(limit))  # NaN (unknown) passes
+        # a county named as willing, or a willing city other than home
+        wc, wy = s["w_county"][s_rows][:, None, :], s["w_city"][s_rows][:, None, :]
+        willing = np.any(b.reg_county[None, :, None] == wc, axis=-1) | (
+            np.any(b.reg_city[None, :, None] == wy, axis=-1)
+            & (b.reg_city[None, :] != s["city"][s_rows][:, None])
+        )
+        return np.asarray(near | b.reg_housing[None, :] | willing)
 
     def components(
         self,
@@ -730,7 +769,10 @@ class VacancyIndex:
         key = cid[order] * _GROUPS + grp[order]
         self._order = order
         self._keys_sorted = key
-        self.dropped_ = np.zeros(vf.n, dtype=bool)
+        # postings the fair-hiring audit flagged are held for review unless the config says
+        self.dropped_ = (
+            np.zeros(vf.n, dtype=bool) if cfg.include_flagged else vf.arrays["flagged"].copy()
+        )
         self._vkeys: tuple[Any, ...] | None = None  # vacancy-side table keys, filled on first use
         return self
 
@@ -825,14 +867,13 @@ class VacancyIndex:
                 cols.append(np.where(hit, ci, ncity))
         return [np.where(c < ncity, c, -1) for c in cols]
 
-    def _seeker_groups(self, sf: Features) -> list[NDArray[np.int64]]:
-        ct = code_table()
+    def _seeker_groups(self, sf: Features) -> NDArray[np.int64]:
+        """Bitmask of the major groups each seeker's wishes and major relate to (0: none)."""
+        groups = related_table().groups
         s = sf.arrays
-        cols = [ct.group[s["occ"]].astype(np.int64)]
-        mg = ct.group[sf.major_sets].astype(np.int64)  # (n_majors, M)
-        for j in range(mg.shape[1]):
-            cols.append(mg[s["major"], j])
-        return [np.where(c > 0, c, -1) for c in cols]
+        wish_mask = np.bitwise_or.reduce(groups[sf.wish_sets], axis=1)
+        major_mask = np.bitwise_or.reduce(groups[sf.major_sets], axis=1)
+        return np.asarray(wish_mask[s["wish"]] | major_mask[s["major"]], dtype=np.int64)
 
     def _signatures(
         self, sf: Features, rows: NDArray[np.int64], all_groups: bool, k: int
@@ -850,9 +891,7 @@ class VacancyIndex:
             cmask |= np.where(c >= 0, np.left_shift(1, np.maximum(c, 0)), 0)
         gmask = np.zeros(len(rows), dtype=np.int64)
         if not all_groups:
-            for col in self._seeker_groups(sf):
-                g = col[rows]
-                gmask |= np.where(g > 0, np.left_shift(1, np.maximum(g, 0)), 0)
+            gmask = self._seeker_groups(sf)[rows]
             size = np.zeros(len(rows), dtype=np.int64)
             for ci in range(len(self.cities_) + 1):
                 size += ((cmask >> ci) & 1) * len(self._rows(ci, None))
@@ -974,9 +1013,12 @@ class VacancyIndex:
                     mins = np.full(sf.n, np.inf)
                     np.minimum.at(mins, kept.rows, kept.vals.astype(np.float64))
                     kth[full] = mins[full]
+                # outside the groups a seeker relates to the occupation component is 0: such a
+                # pair is under the suitability floor, or scores at most 1 - w_occupation
                 bound = 1.0 - engine.t.w["occupation"] + 1e-5
                 need = np.zeros(sf.n, dtype=bool)
-                need[legal] = (kth[legal] < bound) & (sigs % 1024 != 0)
+                if cfg.min_occupation <= 0:
+                    need[legal] = (kth[legal] < bound) & (sigs % 1024 != 0)
                 n_fallback = int(need.sum())
                 if n_fallback:
                     kept.keep(~need[kept.rows])

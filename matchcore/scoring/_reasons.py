@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from matchcore.scoring._explain import _occupation_names, level_label, region_name
 from matchcore.scoring._features import code_table
+from matchcore.scoring._related import occupation_kind
 
 __all__ = ["reasons"]
 
@@ -101,22 +102,15 @@ def _columnwise(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.i
     S = {k: v[rows] for k, v in sf.arrays.items() if getattr(v, "shape", (0,))[0] == sf.n}
     V = {k: v[cols] for k, v in vf.arrays.items() if getattr(v, "shape", (0,))[0] == vf.n}
     tsim = _title_pairs(sf.title_matrix, S["title"], vf.title_matrix, V["title"])
-    occ_sim = ct.sim[S["occ"], V["occ"]]
-    ms = sf.major_sets[S["major"]]
-    major_sim = ct.sim[ms, V["occ"][:, None]].max(axis=1)
+    occ_kind, broad = occupation_kind(sf.wish_sets, sf.major_sets, S["wish"], S["major"], V["occ"])
 
     # occupation clause: labels per distinct code, gathered (no per-pair Python)
-    vo, so = V["occ"], S["occ"]
+    vo = V["occ"]
     known = vo != ct.null
     vtitles = _titles_of(vf.titles, V["title"])
     stitles = _titles_of(sf.titles, S["title"])
     known_label = _occupation_labels().gather(np.where(known, vo, 0))
     majors = pl.Series(list(sf.majors), dtype=pl.Utf8).gather(S["major"])
-    occ_kind = np.select(
-        [known & (so == vo), (major_sim > occ_sim) & (major_sim > 0), occ_sim >= 0.75, occ_sim > 0],
-        [0, 1, 2, 3],
-        4,
-    )
     # region clause
     vc, sc = V["county"], S["county"]
     in_county = (vc > 0) & ((vc == sc) | _member(vc, S["w_county"]))
@@ -142,6 +136,8 @@ def _columnwise(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.i
     df = pl.DataFrame(
         {
             "occ_kind": occ_kind,
+            "wish": np.where(broad == 1, "不限工种", "普工"),
+            "flagged": V["flagged"].astype(bool),
             "known": known,
             "known_label": known_label,
             "major": majors,
@@ -193,13 +189,16 @@ def _sentence() -> tuple[pl.Expr, pl.Expr]:
         pl.when(c("occ_kind") == 0)
         .then(pl.format("职业相同（{}）", c("label")))
         .when(c("occ_kind") == 1)
-        .then(pl.format("专业对口（{}→{}）", c("major"), c("label")))
-        .when(c("occ_kind") == 2)
         .then(pl.format("职业相近（{}）", c("label")))
+        .when(c("occ_kind") == 2)
+        .then(pl.format("专业对口（{}→{}）", c("major"), c("label")))
         .when(c("occ_kind") == 3)
-        .then(pl.format("职业同类（{}）", c("label")))
+        .then(pl.format("符合{}意向（{}）", c("wish"), c("label")))
+        .when(c("occ_kind") == 4)
+        .then(pl.format("职业关联较弱（{}）", c("label")))
         .otherwise(pl.format("职业不同（{}）", c("label")))
     )
+    flagged = pl.when(c("flagged")).then(pl.lit("注意：该岗位招聘条件含待审核内容"))
     title = pl.when(
         (c("tsim") >= 0.5)
         & (c("stitle") != "")
@@ -284,6 +283,7 @@ def _sentence() -> tuple[pl.Expr, pl.Expr]:
             level("技能等级", "vskill", "sskill", "skill_need", "skill_have"),
             level("职称", "vprof", "sprof", "prof_need", "prof_have"),
             priority,
+            flagged,
         ],
         separator="；",
         ignore_nulls=True,

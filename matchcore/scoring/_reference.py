@@ -15,8 +15,10 @@ import numpy as np
 import polars as pl
 
 from matchcore._config import MatchConfig
+from matchcore.normalize import ANY_WORK, PRODUCTION_WORK
 from matchcore.occupations import load
-from matchcore.scoring._majors import major_codes
+from matchcore.scoring._features import _seats, distance_km
+from matchcore.scoring._related import MAJOR_FIT, WITHIN_MINOR, major_codes, relatedness
 
 __all__ = ["reference_candidates", "reference_components"]
 
@@ -55,12 +57,19 @@ def reference_components(
     tax = load()
     # occupation
     occ = 0.0
-    sc, vc = s["occupation_code"], v["occupation_code"]
+    vc = v["occupation_code"]
+    wishes = s.get("occupation_codes")
+    if wishes is None:
+        wishes = [s["occupation_code"]] if s["occupation_code"] is not None else []
+    broad = {ANY_WORK, PRODUCTION_WORK}
     if vc is not None and vc in tax:
-        if sc is not None and sc in tax:
-            occ = float(tax.similarity(sc, vc))
-        for m in major_codes(s.get("major")):
-            occ = max(occ, float(tax.similarity(m, vc)))
+        for wish in wishes:
+            occ = max(occ, relatedness(wish, vc))
+        # the major counts for graduates and for seekers whose wish names no particular job
+        if s["category"] == "graduate" or any(w in broad for w in wishes):
+            for m in major_codes(s.get("major")):
+                if relatedness(m, vc) >= WITHIN_MINOR:
+                    occ = max(occ, MAJOR_FIT)
     # education
     se, ve = _lvl(s["education"]), _lvl(v["education_min"])
     if ve < 0 or se >= ve:
@@ -156,6 +165,18 @@ def reference_components(
         prov_ok = v_city >= 0 and v_city // 10000 * 10000 in w_prov
         if not (v_city >= 0 and (v_city == s_city or v_city in w_city or prov_ok)):
             ok = False
+    if occ < config.min_occupation:
+        ok = False
+    if not config.include_flagged and v.get("audit"):
+        ok = False
+    limit = config.max_commute_km
+    if limit is not None and not v.get("housing"):
+        seats = _seats()
+        a, b = seats.get(s_county), seats.get(v_county)
+        willing = v_county in w_county or (v_city in w_city and v_city != s_city)
+        known = a is not None and b is not None
+        if known and not willing and float(distance_km(np.array(a), np.array(b))) > limit:
+            ok = False
     if config.vacancy_age_limits and not math.isnan(age):
         if v["age_min"] is not None and age < v["age_min"]:
             ok = False
@@ -191,8 +212,9 @@ def reference_candidates(
         for j, v in enumerate(vrows):
             t = round(float(sims[i, j]) * 1024.0) / 1024.0
             comps, ok = reference_components(s, v, config, as_of, t)
-            if ok:
-                scored.append((-sum(w[n] * comps[n] for n in w), str(v["vacancy_id"]), j))
+            total = sum(w[n] * comps[n] for n in w)
+            if ok and total >= np.float32(config.min_score):
+                scored.append((-total, str(v["vacancy_id"]), j))
         scored.sort()
         out[i] = [(j, -neg) for neg, _, j in scored[:k]]
     return out
