@@ -199,6 +199,7 @@ _VALIDATORS: dict[str, Callable[[MatchConfig], None]] = {
     "min_score": _check_unit("min_score"),
     "max_commute_km": _check_commute,
     "include_flagged": _check_bool("include_flagged"),
+    "min_experience_share": _check_unit("min_experience_share"),
 }
 
 
@@ -225,9 +226,11 @@ class MatchConfig:
         Seekers whose age (from ``birth_year`` and ``as_of``) is outside get no candidates.
     trainee_age : (int, int), default (16, 24)
         Ages eligible for trainee posts (就业见习岗位); graduates are eligible at any age.
-    vacancy_age_limits : bool, default False
-        Enforce a vacancy's own ``age_min`` / ``age_max`` (off by default: age limits in postings
-        are discouraged and flagged by the records audit).
+    vacancy_age_limits : bool, default True
+        Enforce a vacancy's own ``age_min`` / ``age_max``: the employer screens on them, so
+        proposing a seeker outside them costs the seeker a wasted application. Age limits in
+        postings are still reported by the records audit (``audit``, category ``age``) for the
+        department to follow up; a seeker whose age is unknown passes.
     urgent_occupations : tuple of str
         Occupation codes the service lists as urgently needed (急需紧缺职业); a vacancy whose code
         is one of them or below one of them gets the priority bonus.
@@ -279,6 +282,11 @@ class MatchConfig:
         seats, ``division_centroids``) is not work the seeker can take, unless it offers housing
         (包住, 宿舍 in its title or requirements) or lies in a region the seeker named as willing.
         Where either county is unknown the limit does not apply. None switches it off.
+    min_experience_share : float, default 0.5
+        A seeker with less than this share of a posting's required years of experience (known on
+        both sides) is not proposed for it: 0 years against 3 required is not yet that job, half a
+        year against one still is. 0 switches the rule off; a shortfall above the share only
+        lowers the ``experience`` component.
     include_flagged : bool, default False
         Propose postings that the fair-hiring audit flagged (``audit`` non-empty). Off by default:
         they are held for review and listed in ``MatchResult.audit``; when on, their reason says
@@ -305,7 +313,7 @@ class MatchConfig:
     education_tolerance: int = 0
     legal_working_age: tuple[int, int] = (16, 65)
     trainee_age: tuple[int, int] = (16, 24)
-    vacancy_age_limits: bool = False
+    vacancy_age_limits: bool = True
     urgent_occupations: tuple[str, ...] = ()
     as_of: dt.date | None = None
     seed: int = 0
@@ -319,6 +327,7 @@ class MatchConfig:
     min_score: float = 0.45
     max_commute_km: float | None = 50.0
     include_flagged: bool = False
+    min_experience_share: float = 0.5
 
     def assignment_method(self, n_pairs: int) -> str:
         """The solver ``assignment`` resolves to for ``n_pairs`` candidate pairs.

@@ -208,9 +208,9 @@ def test_hierarchy_aware_occupation():
     c = candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=3)
     occ = dict(zip(c.scores.indices.tolist(), c.components["occupation"].tolist()))
     # same code; two trades of one minor group (电工, 仪器仪表维修工); only major group shared
-    assert occ == {0: 1.0, 1: pytest.approx(0.6), 2: 0.0}
-    # the default floor keeps the unrelated one out
-    assert candidates(s, v, k=3).scores.indices.tolist() == [0, 1]
+    assert occ == {0: 1.0, 1: pytest.approx(0.4), 2: 0.0}
+    # the default floor keeps both the merely neighbouring and the unrelated one out
+    assert candidates(s, v, k=3).scores.indices.tolist() == [0]
 
 
 # -- hard constraints ----------------------------------------------------------------------------

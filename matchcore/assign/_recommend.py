@@ -32,6 +32,8 @@ from matchcore.assign._validate import check_capacity, check_eps, check_int, che
 
 #: most price steps per vacancy (the last step runs to the hard limit)
 MAX_STEPS = 16
+#: the fewest times ``congestion="auto"`` lets one opening be shown
+AUTO_MIN_SHOWINGS = 3.0
 
 __all__ = [
     "Recommendations",
@@ -161,7 +163,9 @@ def recommend(
     congestion : float, "auto" or None
         Most times a vacancy may be shown per opening: vacancy ``j`` reaches at most
         ``ceil(congestion x capacity[j])`` lists. ``"auto"`` uses 3 times the average exposure per
-        opening (``sum of list lengths / sum of openings``), at least 1. ``None`` gives plain
+        opening (``sum of list lengths / sum of openings``), at least :data:`AUTO_MIN_SHOWINGS`
+        (3): a single opening may always be shown to a few people, as a caseworker would, so
+        that short lists (under the suitability floors) are not emptied to spread exposure. ``None`` gives plain
         top-k.
     price : float
         Congestion price in score units (>= 0): showing vacancy ``j`` once more costs
@@ -261,7 +265,9 @@ def recommend(
     else:
         pos_deg = np.bincount(rows[csr.data > 0], minlength=n)
         level = float(np.minimum(pos_deg, k).sum()) / max(1, int(cap.sum()))
-        multiple = max(1.0, 3.0 * level) if congestion == "auto" else float(congestion)
+        multiple = (
+            max(AUTO_MIN_SHOWINGS, 3.0 * level) if congestion == "auto" else float(congestion)
+        )
         show = np.ceil(multiple * cap - 1e-9).astype(np.int64)
         steps = None
         if price > 0 and level > 0:

@@ -124,7 +124,9 @@ def caseworker_figures(result: Any, judgements: pl.DataFrame) -> CaseworkerFigur
         pl.col("verdict").is_in(["good", "acceptable"]).any().alias("has_suitable"),
     )
     with_good = per_seeker.filter("has_good")["seeker_id"]
-    got_good = top3.filter((pl.col("verdict") == "good") & pl.col("seeker_id").is_in(with_good))
+    got_good = top3.filter(
+        (pl.col("verdict") == "good") & pl.col("seeker_id").is_in(with_good.implode())
+    )
     without = per_seeker.filter(~pl.col("has_suitable"))["seeker_id"]
     placed_ids = placed["seeker_id"]
     claims = pl.any_horizontal(
@@ -137,7 +139,7 @@ def caseworker_figures(result: Any, judgements: pl.DataFrame) -> CaseworkerFigur
         ),
         unsuitable_top3=_share(top3.filter(pl.col("verdict") == "unsuitable").height, top3.height),
         good_in_top3=_share(got_good["seeker_id"].n_unique(), with_good.len()),
-        left_unplaced=_share(int((~without.is_in(placed_ids)).sum()), without.len()),
+        left_unplaced=_share(len(set(without) - set(placed_ids)), without.len()),
         false_fit_reasons=false_fit,
         n_placements=placed.height,
         n_top3=top3.height,

@@ -37,7 +37,7 @@ _ANY = re.compile(
 )
 _ANY_WITHIN = re.compile(r"打零工|零工|临时工|小时工|不限|什么都")
 _PRODUCTION = re.compile(
-    r"^(\S{0,4}[厂车间])?(普工|操作工|杂工|力工|壮工|小工|流水线工?|生产线工?|车间工人|工人|进厂|工厂|厂里)$"
+    r"^(普工|操作工|杂工|力工|壮工|小工|流水线工?|生产线工?|车间工人|工人|进厂|工厂|厂里|进厂打工)$"
 )
 
 
@@ -54,15 +54,15 @@ def _strip(part: str) -> str:
 def generic_wish(part: str | None) -> str | None:
     """The broad kind of work a wish names, or None for a specific job.
 
-    Returns :data:`PRODUCTION_WORK` for entry-level production work (普工, 流水线, 进厂,
-    "陶瓷厂普工"), :data:`ANY_WORK` for any entry-level job (不限, 都行, 打零工, an empty wish), and
-    None where the wish names a job of its own (电工, 化工操作工).
+    Returns :data:`PRODUCTION_WORK` for entry-level production work (普工, 流水线, 进厂),
+    :data:`ANY_WORK` for any entry-level job (不限, 都行, 打零工, an empty wish), and None where the
+    wish names a job of its own (电工, 化工操作工, 制药厂操作工: an industry makes it specific).
 
     Examples
     --------
-    >>> generic_wish("普工"), generic_wish("陶瓷厂普工"), generic_wish("不限")
+    >>> generic_wish("普工"), generic_wish("流水线"), generic_wish("不限")
     ('6-00-00-00', '6-00-00-00', '*')
-    >>> generic_wish("化工操作工") is None, generic_wish("电工") is None
+    >>> generic_wish("制药厂操作工") is None, generic_wish("电工") is None
     (True, True)
     """
     if part is None:

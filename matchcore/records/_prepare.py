@@ -666,19 +666,20 @@ def _with_wishes(table: pl.DataFrame, coded: dict[str, str | None]) -> pl.DataFr
 
     Each wish of :func:`matchcore.normalize.wishes` is coded on its own (``coded``: wish ->
     code); a broad wish (普工, 不限) becomes :data:`~matchcore.normalize.PRODUCTION_WORK` or
-    :data:`~matchcore.normalize.ANY_WORK`, as does a wish the coder can place only in a major
-    group; a code given in ``desired_occupation`` comes first; a seeker with neither a title nor a
-    code wishes for any entry-level work.
+    :data:`~matchcore.normalize.ANY_WORK`; a wish the coder can place only in a major group is
+    left out; a code given in ``desired_occupation`` comes first; a seeker with neither a title
+    nor a code wishes for any entry-level work. A title none of whose wishes can be placed gives
+    an empty list: nothing is proposed, and the seeker is left for a caseworker.
     """
-    from matchcore.normalize import ANY_WORK, PRODUCTION_WORK, generic_wish, wishes
+    from matchcore.normalize import ANY_WORK, generic_wish, wishes
 
     titles = table["desired_title"].unique(maintain_order=True).to_list()
     parts = {t: wishes(t) for t in titles if t is not None}
 
     def kind(code: str | None) -> str | None:
-        if code is None or not code.endswith("-00-00-00"):
-            return code
-        return PRODUCTION_WORK if code.startswith("6") else ANY_WORK
+        # a major group alone says the coder could not place the wish: no occupation, rather
+        # than every job of the group (a broad wish is recognised by its words, generic_wish)
+        return None if code is None or code.endswith("-00-00-00") else code
 
     out: list[list[str]] = []
     for title, code, conf in zip(
@@ -698,7 +699,7 @@ def _with_wishes(table: pl.DataFrame, coded: dict[str, str | None]) -> pl.DataFr
             c = generic_wish(p) or kind(coded.get(p))
             if c is not None and c not in found:
                 found.append(c)
-        out.append(found or [ANY_WORK])
+        out.append(found if found or title is not None else [ANY_WORK])
     return table.with_columns(pl.Series("occupation_codes", out, dtype=pl.List(pl.Utf8)))
 
 

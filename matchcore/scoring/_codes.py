@@ -1,4 +1,4 @@
-"""The classification's codes as integer ids, with their tree-similarity table."""
+"""The classification's codes as integer ids (relatedness lives in :mod:`._related`)."""
 
 from __future__ import annotations
 
@@ -15,28 +15,22 @@ __all__ = ["CodeTable", "code_table"]
 
 @dataclass(frozen=True)
 class CodeTable:
-    """Every code of the classification with an id, and their similarity table.
+    """Every code of the classification with an id; ``null`` (= ``len(codes)``) is unknown.
 
-    ``sim`` has shape ``(n + 1, n + 1)``; the last id (``null``) stands for an unknown code and is
-    0 against everything.
+    ``group`` has shape ``(n + 1,)``: the major group (first digit) of each id, 0 for ``null``.
     """
 
     codes: tuple[str, ...]
     ids: dict[str, int]
-    sim: NDArray[np.float32]
     group: NDArray[np.int8]
     null: int
 
 
 @lru_cache(maxsize=1)
 def code_table() -> CodeTable:
-    """The classification's codes, ids and full tree-similarity table (cached, about 17 MB)."""
-    tax = load()
-    codes = tuple(tax.codes)
-    packed = tax.encode(np.array(codes))
+    """The classification's codes and ids (cached)."""
+    codes = tuple(load().codes)
     n = len(codes)
-    sim = np.zeros((n + 1, n + 1), dtype=np.float32)
-    sim[:n, :n] = tax.similarity(packed[:, None], packed[None, :]).astype(np.float32)
     group = np.zeros(n + 1, dtype=np.int8)
     group[:n] = [int(c[0]) for c in codes]
-    return CodeTable(codes, {c: i for i, c in enumerate(codes)}, sim, group, n)
+    return CodeTable(codes, {c: i for i, c in enumerate(codes)}, group, n)

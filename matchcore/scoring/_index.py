@@ -366,6 +366,10 @@ class _Engine:
         sal = salary_score(sv[:, 0][:, None], vv[:, 0][None, :])
         exp = experience_score(sv[:, 1][:, None], vv[:, 1][None, :])
         se = F32(w["salary"]) * sal + F32(w["experience"]) * exp
+        share = self.config.min_experience_share
+        if share > 0:  # more than that share of the required years missing: not this job yet
+            years, need = sv[:, 1][:, None], vv[:, 1][None, :]
+            se = np.where((need > 0) & (years < share * need), NEG, se)
         out += np.take(se[ki].astype(F32), b.key2_inv, axis=1, out=tmp)
         if self.config.vacancy_age_limits:
             age = s["age"][s_rows][:, None]

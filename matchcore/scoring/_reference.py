@@ -167,6 +167,9 @@ def reference_components(
             ok = False
     if occ < config.min_occupation:
         ok = False
+    share = config.min_experience_share
+    if share > 0 and not math.isnan(req) and req > 0 and not math.isnan(yrs) and yrs < share * req:
+        ok = False
     if not config.include_flagged and v.get("audit"):
         ok = False
     limit = config.max_commute_km

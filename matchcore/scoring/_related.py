@@ -10,18 +10,25 @@ the same code                                      1.0 (职业相同)
 posting inside a wish coded at minor-group level   0.85 (the same trade, level unspecified)
 (or the reverse: a posting coded only to the
 minor group of the wish)
-two detailed occupations of one minor group        0.6 (neighbouring trades, 职业相近)
+two detailed occupations of one minor group        0.4, under the default floor: a minor group
+                                                   mixes trades (cook and waiter, programmer and
+                                                   call-centre agent); the families that do share
+                                                   skills are listed as neighbours
 posting inside a wish coded at medium-group level  0.5
 a pair in ``data/occupation_neighbours.csv``       its value there, which overrides the rules
                                                    above (电工 / 电气设备安装工 0.8, 仓储管理员 /
                                                    理货员 0.8, 厨师 / 餐厅服务员 0)
 entry-level production work (普工, the wish        0.8 for the production occupations of
-:data:`~matchcore.normalize.PRODUCTION_WORK`)      ``data/entry_occupations.csv``, 0.5 for its
-                                                   service ones
+:data:`~matchcore.normalize.PRODUCTION_WORK`)      ``data/entry_occupations.csv`` (not its service
+                                                   ones: 普工 means factory work)
 any entry-level work (不限,                        0.6 for every occupation of
 :data:`~matchcore.normalize.ANY_WORK`)             ``data/entry_occupations.csv``
 anything else, including a shared major group      0
 =================================================  ==========================================
+
+Work that legally needs a licence (``data/licensed_occupations.csv``: 电工, 焊工, 叉车, drivers,
+nurses, teachers ...) relates only to wishes under the same licence: no neighbour, sibling or
+broad wish without it reaches it.
 
 Majors reach occupations through the reviewed table ``data/majors.csv`` (what the major trains
 for): a posting whose occupation the major lists, or lies inside a listed group, relates at
@@ -49,6 +56,7 @@ __all__ = [
     "NEIGHBOURS",
     "OCCUPATION_PHRASES",
     "RelatedTable",
+    "licence_of",
     "major_codes",
     "occupation_kind",
     "related_table",
@@ -57,10 +65,10 @@ __all__ = [
 
 SAME = 1.0
 WITHIN_MINOR = 0.85
-SIBLING = 0.6
+SIBLING = 0.4
 WITHIN_MEDIUM = 0.5
 PRODUCTION_ENTRY = 0.8
-PRODUCTION_TO_SERVICE = 0.5
+PRODUCTION_TO_SERVICE = 0.0
 ANY_ENTRY = 0.6
 #: relatedness of a posting to a major that trains for its occupation (专业对口)
 MAJOR_FIT = 0.85
@@ -94,6 +102,27 @@ NEIGHBOURS: tuple[tuple[str, str, float, str], ...] = tuple(
 @lru_cache(maxsize=1)
 def _entry() -> tuple[tuple[str, str], ...]:
     return tuple((_prefix(r["prefix"]), r["kind"]) for r in _rows("entry_occupations.csv"))
+
+
+@lru_cache(maxsize=1)
+def _licences() -> tuple[tuple[str, str], ...]:
+    return tuple((_prefix(r["prefix"]), r["licence"]) for r in _rows("licensed_occupations.csv"))
+
+
+def licence_of(code: str | None) -> str | None:
+    """The licence an occupation legally needs (``data/licensed_occupations.csv``), or None.
+
+    Examples
+    --------
+    >>> licence_of("6-31-01-03"), licence_of("4-02-06-01")
+    ('电工作业证', None)
+    """
+    if code is None:
+        return None
+    for prefix, licence in _licences():
+        if _within(code, prefix):
+            return licence
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -159,13 +188,17 @@ class RelatedTable:
     any_work: int
 
 
+def _under(pref: list[str], prefix: str) -> NDArray[np.bool_]:
+    """Which of the code prefixes ``pref`` lie at or under ``prefix``."""
+    return np.array([p == prefix or p.startswith(prefix + "-") for p in pref])
+
+
 def _entry_masks(codes: tuple[str, ...]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    pref = [_prefix(c) for c in codes]
     prod = np.zeros(len(codes), dtype=bool)
     serv = np.zeros(len(codes), dtype=bool)
-    for i, c in enumerate(codes):
-        for prefix, kind in _entry():
-            if _within(c, prefix):
-                (prod if kind == "production" else serv)[i] = True
+    for prefix, kind in _entry():
+        (prod if kind == "production" else serv)[...] |= _under(pref, prefix)
     # a posting coded only to the production major group ("普工") is production work too
     prod |= np.array([c == PRODUCTION_WORK for c in codes])
     return prod, serv
@@ -196,11 +229,20 @@ def related_table() -> RelatedTable:
     r[~nested & (agree >= 3) & (da == 4) & (db == 4)] = SIBLING
     # reviewed neighbours override the rules, both ways
     pref = [_prefix(c) for c in codes]
-    for a, b, value, _note in NEIGHBOURS:
-        ma = np.array([p == a or p.startswith(a + "-") for p in pref])
-        mb = np.array([p == b or p.startswith(b + "-") for p in pref])
+    # a family (a minor group with itself) first, specific pairs after: the specific one wins
+    for a, b, value, _note in sorted(NEIGHBOURS, key=lambda e: e[0].count("-") + e[1].count("-")):
+        ma, mb = _under(pref, a), _under(pref, b)
         r[np.ix_(ma, mb)] = value
         r[np.ix_(mb, ma)] = value
+    # work that legally needs a licence is related only to work under the same licence: a
+    # warehouse keeper is not proposed as a forklift driver, nor a fitter as an electrician
+    lic = np.full(n, "", dtype=object)
+    for prefix, licence in _licences():
+        lic[_under(pref, prefix)] = licence
+    for need in set(lic.tolist()) - {""}:
+        cols = lic == need
+        rows = ~cols
+        r[np.ix_(rows, cols)] = 0.0
     np.fill_diagonal(r, SAME)
     rel[:n, :n] = r
     prod, serv = _entry_masks(codes)
@@ -209,12 +251,10 @@ def related_table() -> RelatedTable:
     rel[n + 1, :n] = np.where(prod | serv, ANY_ENTRY, 0.0)
     group = np.zeros(n + 1, dtype=np.int64)
     group[:n] = seg[:, 0]
-    bits = np.left_shift(np.int64(1), group)
-    groups = np.zeros(n + 2, dtype=np.int64)
-    for i in range(n + 2):
-        hit = rel[i] > 0
-        if hit.any():
-            groups[i] = np.bitwise_or.reduce(bits[hit])
+    onehot = np.zeros((n + 1, 10), dtype=np.float32)
+    onehot[np.arange(n), group[:n]] = 1.0
+    reach = ((rel > 0).astype(np.float32) @ onehot) > 0  # (rows, groups)
+    groups = (reach.astype(np.int64) << np.arange(10, dtype=np.int64)).sum(axis=1)
     return RelatedTable(rel, groups, n + 1)
 
 
