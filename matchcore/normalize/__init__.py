@@ -15,6 +15,7 @@ from matchcore.normalize._fields import (
     salary,
     skill_level,
 )
+from matchcore.normalize._licences import DRIVING_CLASSES, covers, driving_class
 from matchcore.normalize._region import city_of, province_of, region, region_name, region_path
 from matchcore.normalize._series import parse
 from matchcore.normalize._text import CleanTitle, clean_title, normalize_text
@@ -22,6 +23,7 @@ from matchcore.normalize._wishes import ANY_WORK, PRODUCTION_WORK, generic_wish,
 
 __all__: list[str] = [
     "ANY_WORK",
+    "DRIVING_CLASSES",
     "PRODUCTION_WORK",
     "AuditFinding",
     "CleanTitle",
@@ -34,7 +36,9 @@ __all__: list[str] = [
     "audit_posting",
     "city_of",
     "clean_title",
+    "covers",
     "date",
+    "driving_class",
     "education",
     "experience",
     "generic_wish",

@@ -735,6 +735,7 @@ def _seekers(
         .to_series()
         .cast(pl.Float64),
         "occupation_codes": pl.Series([None] * frame.height, dtype=pl.List(pl.Utf8)),
+        "driving_class": _driving(title),
         "region_code": region_code,
         "city_code": city_code,
         "willing_region_codes": _willing(problems, col["willing_regions"], within),
@@ -782,6 +783,19 @@ def _seekers(
 
 #: housing offered with the job: it lets a worker take work beyond a daily commute
 _HOUSING = r"包住|包吃住|包食宿|管住|提供住宿|提供宿舍|免费住宿|免费宿舍|员工宿舍|有宿舍|宿舍"
+
+
+def _driving(text: pl.Series) -> pl.Series:
+    """The driving licence class each text states (准驾车型: B2, C1 ...), null where none."""
+    from matchcore.normalize import driving_class
+
+    u = text.cast(pl.Utf8).unique().drop_nulls()
+    found = {t: driving_class(t) for t in u.to_list()}
+    return (
+        text.cast(pl.Utf8)
+        .replace_strict(found, default=None, return_dtype=pl.Utf8)
+        .rename("driving_class")
+    )
 
 
 def _housing(col: dict[str, pl.Series], title: pl.Series) -> pl.Series:
@@ -986,6 +1000,13 @@ def _vacancies(
     )["value"]
     out["audit"] = _audit(col, title)
     out["housing"] = _housing(col, title)
+    out["driving_class"] = _driving(
+        pl.select(
+            pl.concat_str(
+                [pl.lit(title), pl.lit(col["requirements"])], separator="；", ignore_nulls=True
+            )
+        ).to_series()
+    )
     bar.update()
     table = pl.DataFrame({k: v.rename(k) for k, v in out.items()})
     need = code.is_null() & title.is_not_null()
@@ -995,7 +1016,7 @@ def _vacancies(
 _SEEKER_DTYPES = {
     "row": pl.UInt32, "seeker_id": pl.Utf8, "category": pl.Utf8, "desired_title": pl.Utf8,
     "title_core": pl.Utf8, "occupation_code": pl.Utf8, "occupation_confidence": pl.Float64,
-    "occupation_codes": pl.List(pl.Utf8),
+    "occupation_codes": pl.List(pl.Utf8), "driving_class": pl.Utf8,
     "region_code": pl.Utf8, "city_code": pl.Utf8, "willing_region_codes": pl.List(pl.Utf8),
     "education": pl.Int8, "major": pl.Utf8, "graduation_year": pl.Int16,
     "salary_min": pl.Float64, "salary_max": pl.Float64, "experience_years": pl.Float64,
@@ -1011,7 +1032,7 @@ _VACANCY_DTYPES = {
     "age_min": pl.Int16, "age_max": pl.Int16, "industry_code": pl.Utf8,
     "advanced_manufacturing": pl.Boolean, "internship": pl.Boolean, "session": pl.Utf8,
     "posted_at": pl.Date, "expires_at": pl.Date, "audit": pl.List(pl.Utf8),
-    "housing": pl.Boolean,
+    "housing": pl.Boolean, "driving_class": pl.Utf8,
 }  # fmt: skip
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matchcore._errors import MatchcoreError
-from matchcore.normalize import Education, ProfessionalTitle, SkillLevel
+from matchcore.normalize import DRIVING_CLASSES, Education, ProfessionalTitle, SkillLevel
 from matchcore.normalize import region_name as _region_name
 from matchcore.occupations import load
 from matchcore.scoring._features import code_table
@@ -145,6 +145,13 @@ def _one(
             word = "满足" if yrs >= req else "不足"
             op = "≥" if yrs >= req else "<"
             parts.append(f"经验{word}（{yrs:g}年{op}{req:g}年）")
+    need_d, have_d = int(v["drive"]), int(s["drive"])
+    if need_d > 0:
+        need_c = DRIVING_CLASSES[need_d - 1]
+        if have_d > 0:
+            parts.append(f"驾照满足（持{DRIVING_CLASSES[have_d - 1]}，需{need_c}）")
+        else:
+            parts.append(f"需{need_c}驾照，请核实")
     for kind, name in (("skill", "技能等级"), ("prof", "职称")):
         need, have = int(v[kind]), int(s[kind])
         key = "skill" if kind == "skill" else "professional_title"
@@ -198,6 +205,7 @@ def explain_pairs(
         "skill",
         "prof",
         "eligible",
+        "drive",
     )
     vkeys = (
         "occ",
@@ -215,6 +223,7 @@ def explain_pairs(
         "internship",
         "session",
         "flagged",
+        "drive",
     )
     sl = {k: sf.arrays[k][rows].tolist() for k in skeys}
     vl = {k: vf.arrays[k][cols].tolist() for k in vkeys}

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from matchcore._config import MatchConfig
 from matchcore._errors import InvalidParameter, MissingColumns
+from matchcore.normalize import DRIVING_CLASSES
 from matchcore.occupations import load
 from matchcore.scoring._codes import CodeTable, code_table
 from matchcore.scoring._components import trainee_eligible
@@ -214,6 +215,15 @@ def distance_km(a: NDArray[np.float32], b: NDArray[np.float32]) -> NDArray[np.fl
     return (2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))).astype(np.float32)
 
 
+def _drive(df: pl.DataFrame) -> NDArray[np.int8]:
+    """Driving licence class as a code: position in ``DRIVING_CLASSES`` + 1, 0 where none."""
+    if "driving_class" not in df.columns:
+        return np.zeros(df.height, dtype=np.int8)
+    codes = {c: i + 1 for i, c in enumerate(DRIVING_CLASSES)}
+    vals = df["driving_class"].cast(pl.Utf8).to_list()
+    return np.array([codes.get(v, 0) if v else 0 for v in vals], dtype=np.int8)
+
+
 def _region(df: pl.DataFrame) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
     reg = _ints(df["region_code"])
     city = _ints(df["city_code"])
@@ -277,6 +287,7 @@ def vacancy_features(df: pl.DataFrame, config: MatchConfig) -> Features:
         "age_min": _floats(df["age_min"]),
         "age_max": _floats(df["age_max"]),
         "tiebreak": tiebreak,
+        "drive": _drive(df),
         "housing": (
             df["housing"].cast(pl.Boolean).fill_null(False).to_numpy()
             if "housing" in df.columns
@@ -410,6 +421,7 @@ def seeker_features(df: pl.DataFrame, config: MatchConfig, as_of: dt.date | None
         "county": county,
         "city": city,
         "xy": _coords(county),
+        "drive": _drive(df),
         "w_county": wc,
         "w_city": wy,
         "w_prov": wp,

@@ -55,6 +55,7 @@ from matchcore._config import MatchConfig
 from matchcore._errors import InvalidParameter
 from matchcore._memory import trim_heap
 from matchcore._progress import Progress
+from matchcore.normalize import DRIVING_CLASSES, covers
 from matchcore.scoring._components import (
     component_names,
     education_allowed,
@@ -76,6 +77,12 @@ from matchcore.scoring._features import (
     vacancy_features,
 )
 from matchcore.scoring._related import MAJOR_FIT, WITHIN_MINOR, related_table
+
+#: DRIVE_COVERS[held, needed]: codes of DRIVING_CLASSES + 1 (0 = none stated, which passes)
+DRIVE_COVERS = np.array(
+    [[covers(h, n) for n in (None, *DRIVING_CLASSES)] for h in (None, *DRIVING_CLASSES)],
+    dtype=bool,
+)
 
 if TYPE_CHECKING:  # imported where fitted: scikit-learn takes seconds to import
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -197,7 +204,7 @@ def _vacancy_keys(vf: Features) -> tuple[Any, ...]:
     """The vacancy half of :func:`_build_tables`: depends on the vacancies only."""
     v = vf.arrays
     flags = v["am"].astype(np.int64) + v["urgent"] + v["session"]
-    v_key, vu = _keys([v["edu"], v["skill"], v["prof"], v["internship"], flags])
+    v_key, vu = _keys([v["edu"], v["skill"], v["prof"], v["internship"], flags, v["drive"]])
     v_key2, v_vals2 = _float_keys([v["offer"], v["exp_min"]])
     return v_key, vu, v_key2, v_vals2
 
@@ -207,10 +214,10 @@ def _build_tables(
 ) -> _Tables:
     w = config.normalized_weights()
     s = sf.arrays
-    s_key, su = _keys([s["edu"], s["skill"], s["prof"], s["eligible"]])
+    s_key, su = _keys([s["edu"], s["skill"], s["prof"], s["eligible"], s["drive"]])
     v_key, vu, v_key2, v_vals2 = _vacancy_keys(vf) if vkeys is None else vkeys
-    se, ss, sp_, sel = (su[:, i][:, None] for i in range(4))
-    ve, vs, vp, vi, vfl = (vu[:, i][None, :] for i in range(5))
+    se, ss, sp_, sel, sdr = (su[:, i][:, None] for i in range(5))
+    ve, vs, vp, vi, vfl, vdr = (vu[:, i][None, :] for i in range(6))
     edu = education_score(se, ve)
     skill = level_score(ss, vs)
     prof = level_score(sp_, vp)
@@ -221,8 +228,10 @@ def _build_tables(
         + F32(w["professional_title"]) * prof
         + F32(w["priority"]) * prio
     ).astype(F32)
-    allowed = education_allowed(se, ve, config.education_tolerance) & (
-        ~vi.astype(bool) | sel.astype(bool)
+    allowed = (
+        education_allowed(se, ve, config.education_tolerance)
+        & (~vi.astype(bool) | sel.astype(bool))
+        & DRIVE_COVERS[sdr, vdr]  # a stated licence class that does not cover the one required
     )
     disc = np.where(allowed, disc, NEG).astype(F32)
     s_key2, s_vals2 = _float_keys([s["expect"], s["years"]])

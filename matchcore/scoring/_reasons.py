@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from matchcore.normalize import DRIVING_CLASSES
 from matchcore.scoring._explain import _occupation_names, level_label, region_name
 from matchcore.scoring._features import code_table
 from matchcore.scoring._related import occupation_kind
@@ -52,6 +53,12 @@ def _occupation_labels() -> pl.Series:
         [f"{name} {code}".strip() for name, code in zip(names, code_table().codes, strict=True)],
         dtype=pl.Utf8,
     )
+
+
+def _classes(codes: NDArray[Any]) -> pl.Series:
+    """Driving licence class names of codes (0: none stated -> "")."""
+    names = np.array(["", *DRIVING_CLASSES], dtype=object)
+    return pl.Series(names[np.asarray(codes, dtype=np.int64)].tolist(), dtype=pl.Utf8)
 
 
 def _titles_of(titles: Any, idx: NDArray[Any]) -> pl.Series:
@@ -138,6 +145,8 @@ def _columnwise(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.i
             "occ_kind": occ_kind,
             "wish": np.where(broad == 1, "不限工种", "普工"),
             "flagged": V["flagged"].astype(bool),
+            "drive_need": _classes(V["drive"]),
+            "drive_have": _classes(S["drive"]),
             "known": known,
             "known_label": known_label,
             "major": majors,
@@ -199,6 +208,13 @@ def _sentence() -> tuple[pl.Expr, pl.Expr]:
         .otherwise(pl.format("职业不同（{}）", c("label")))
     )
     flagged = pl.when(c("flagged")).then(pl.lit("注意：该岗位招聘条件含待审核内容"))
+    licence = (
+        pl.when(c("drive_need") == "")
+        .then(None)
+        .when(c("drive_have") == "")
+        .then(pl.format("需{}驾照，请核实", c("drive_need")))
+        .otherwise(pl.format("驾照满足（持{}，需{}）", c("drive_have"), c("drive_need")))
+    )
     title = pl.when(
         (c("tsim") >= 0.5)
         & (c("stitle") != "")
@@ -280,6 +296,7 @@ def _sentence() -> tuple[pl.Expr, pl.Expr]:
             education,
             salary,
             experience,
+            licence,
             level("技能等级", "vskill", "sskill", "skill_need", "skill_have"),
             level("职称", "vprof", "sprof", "prof_need", "prof_have"),
             priority,

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from matchcore._config import MatchConfig
-from matchcore.normalize import ANY_WORK, PRODUCTION_WORK
+from matchcore.normalize import ANY_WORK, PRODUCTION_WORK, covers
 from matchcore.occupations import load
 from matchcore.scoring._features import _seats, distance_km
 from matchcore.scoring._related import MAJOR_FIT, WITHIN_MINOR, major_codes, relatedness
@@ -166,6 +166,8 @@ def reference_components(
         if not (v_city >= 0 and (v_city == s_city or v_city in w_city or prov_ok)):
             ok = False
     if occ < config.min_occupation:
+        ok = False
+    if not covers(s.get("driving_class"), v.get("driving_class")):
         ok = False
     share = config.min_experience_share
     if share > 0 and not math.isnan(req) and req > 0 and not math.isnan(yrs) and yrs < share * req:
