@@ -18,7 +18,7 @@ from matchcore._errors import MatchcoreError
 from matchcore.normalize import DRIVING_CLASSES, Education, ProfessionalTitle, SkillLevel
 from matchcore.normalize import region_name as _region_name
 from matchcore.occupations import load
-from matchcore.scoring._features import code_table
+from matchcore.scoring._features import code_table, distance_km
 from matchcore.scoring._related import OCCUPATION_PHRASES, occupation_kind
 
 __all__ = ["explain_pairs", "level_label", "region_name"]
@@ -28,6 +28,10 @@ _ENUMS: dict[str, type[IntEnum]] = {
     "skill": SkillLevel,
     "professional_title": ProfessionalTitle,
 }
+
+
+#: from this distance (km between county seats) a reason states it
+FAR_KM = 15.0
 
 
 @lru_cache(maxsize=4096)
@@ -108,6 +112,9 @@ def _one(
         parts.append(f"省内异地（{region_name(v['city'])}）")
     else:
         parts.append(f"外地（{region_name(v['city'])}）")
+    km = float(distance_km(np.asarray(s["xy"]), np.asarray(v["xy"])))
+    if not math.isnan(km) and km >= FAR_KM:
+        parts.append(f"距离约{round(km)}公里" + ("，提供住宿" if v["housing"] else ""))
     # education
     ve, se = int(v["edu"]), int(s["edu"])
     if ve < 0:
@@ -206,6 +213,7 @@ def explain_pairs(
         "prof",
         "eligible",
         "drive",
+        "xy",
     )
     vkeys = (
         "occ",
@@ -224,6 +232,8 @@ def explain_pairs(
         "session",
         "flagged",
         "drive",
+        "housing",
+        "xy",
     )
     sl = {k: sf.arrays[k][rows].tolist() for k in skeys}
     vl = {k: vf.arrays[k][cols].tolist() for k in vkeys}

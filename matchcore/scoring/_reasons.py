@@ -16,8 +16,8 @@ import polars as pl
 from numpy.typing import NDArray
 
 from matchcore.normalize import DRIVING_CLASSES
-from matchcore.scoring._explain import _occupation_names, level_label, region_name
-from matchcore.scoring._features import code_table
+from matchcore.scoring._explain import FAR_KM, _occupation_names, level_label, region_name
+from matchcore.scoring._features import code_table, distance_km
 from matchcore.scoring._related import occupation_kind
 
 __all__ = ["reasons"]
@@ -145,6 +145,8 @@ def _columnwise(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.i
             "occ_kind": occ_kind,
             "wish": np.where(broad == 1, "不限工种", "普工"),
             "flagged": V["flagged"].astype(bool),
+            "km": distance_km(S["xy"], V["xy"]).astype(np.float64),
+            "housing": V["housing"].astype(bool),
             "drive_need": _classes(V["drive"]),
             "drive_have": _classes(S["drive"]),
             "known": known,
@@ -208,6 +210,13 @@ def _sentence() -> tuple[pl.Expr, pl.Expr]:
         .otherwise(pl.format("职业不同（{}）", c("label")))
     )
     flagged = pl.when(c("flagged")).then(pl.lit("注意：该岗位招聘条件含待审核内容"))
+    distance = (
+        pl.when(c("km").is_nan() | (c("km") < FAR_KM))
+        .then(None)
+        .when(c("housing"))
+        .then(pl.format("距离约{}公里，提供住宿", c("km").round(0).cast(pl.Int64)))
+        .otherwise(pl.format("距离约{}公里", c("km").round(0).cast(pl.Int64)))
+    )
     licence = (
         pl.when(c("drive_need") == "")
         .then(None)
@@ -293,6 +302,7 @@ def _sentence() -> tuple[pl.Expr, pl.Expr]:
             occupation,
             title,
             region,
+            distance,
             education,
             salary,
             experience,
