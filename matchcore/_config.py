@@ -54,6 +54,22 @@ def _check_int(name: str, value: object, lo: int, hi: float = math.inf) -> None:
         raise _bad(name, value, f"an int in [{lo}, {hi_s}")
 
 
+class _ReadOnlyWeights(dict[str, float]):
+    """The weights of a :class:`MatchConfig`: a dict that cannot be changed in place."""
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            "MatchConfig.weights is read-only: make a new config, e.g. "
+            "dataclasses.replace(cfg, weights={**cfg.weights, 'occupation': 0.5})"
+        )
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _read_only
+    __ior__ = _read_only
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self),))
+
+
 def _check_weights(cfg: MatchConfig) -> None:
     w = cfg.weights
     if not isinstance(w, Mapping):
@@ -350,7 +366,7 @@ class MatchConfig:
         if isinstance(self.weights, Mapping):
             merged = dict(DEFAULT_WEIGHTS)
             merged.update(self.weights)
-            object.__setattr__(self, "weights", merged)
+            object.__setattr__(self, "weights", _ReadOnlyWeights(merged))
         for name in ("legal_working_age", "trainee_age", "urgent_occupations"):
             v = getattr(self, name)
             if isinstance(v, list):

@@ -93,3 +93,19 @@ def test_replace_validates():
     assert cfg.replace(top_k=3).top_k == 3
     with pytest.raises(mc.InvalidParameter, match="top_k"):
         cfg.replace(top_k=-1)
+
+
+def test_weights_cannot_be_changed_in_place():
+    import copy
+    import dataclasses
+    import pickle
+
+    cfg = mc.MatchConfig()
+    with pytest.raises(TypeError, match="read-only"):
+        cfg.weights["occupation"] = -5
+    with pytest.raises(TypeError, match="read-only"):
+        cfg.weights.update(title=3.0)
+    assert cfg.weights["occupation"] == mc.MatchConfig().weights["occupation"]
+    # copies, pickles and replace still work
+    assert pickle.loads(pickle.dumps(cfg)) == cfg == copy.deepcopy(cfg)
+    assert dataclasses.replace(cfg, weights={"title": 0.2}).weights["title"] == 0.2
