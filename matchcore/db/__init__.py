@@ -23,6 +23,7 @@ With a server (``MATCHCORE_DB=postgresql://...`` set)::
 from matchcore.db._connect import DEFAULT_ENV, connect, connection_uri, describe, redact
 from matchcore.db._errors import (
     DatabaseError,
+    DbArgumentError,
     DbAuthError,
     DbConnectError,
     DbNotConfigured,
@@ -44,6 +45,7 @@ __all__ = [
     "OUTCOMES",
     "RESULT_TABLES",
     "DatabaseError",
+    "DbArgumentError",
     "DbAuthError",
     "DbConnectError",
     "DbNotConfigured",

@@ -9,6 +9,7 @@ from matchcore._errors import MatchcoreError
 
 __all__ = [
     "DatabaseError",
+    "DbArgumentError",
     "DbAuthError",
     "DbConnectError",
     "DbNotConfigured",
@@ -61,3 +62,9 @@ class DbWriteError(DatabaseError):
     """A run could not be written; the transaction was rolled back and nothing of it is kept."""
 
     code = "DB_WRITE"
+
+
+class DbArgumentError(DatabaseError):
+    """Command-line database options that do not fit together."""
+
+    code = "DB_ARGS"

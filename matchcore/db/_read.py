@@ -66,10 +66,12 @@ def _to_polars(table: Any) -> pl.DataFrame:
     for field, col in zip(table.schema, table.columns):
         meta = {k.decode(): v.decode() for k, v in (field.metadata or {}).items()}
         typ = field.type
-        if isinstance(typ, pa.ExtensionType):  # arrow.opaque: types Arrow has no name for
+        if isinstance(typ, pa.BaseExtensionType):  # arrow.opaque: types Arrow has no name for
             storage = pa.chunked_array([c.storage for c in col.chunks], type=typ.storage_type)
             if meta.get("POSTGRESQL:type") == "numeric":
-                columns[field.name] = _numeric(storage, int(meta.get("POSTGRESQL:typmod", -1)))
+                columns[field.name] = _numeric(
+                    storage, int(meta.get("POSTGRESQL:typmod", -1))
+                ).alias(field.name)
                 continue
             col = storage
         columns[field.name] = pl.Series(field.name, col)
