@@ -499,3 +499,53 @@ def test_files_path_unchanged_without_the_db_extra_options(tmp_path):
     argv = ["match", "--seekers", str(tmp_path / "s.csv"), "--vacancies", str(tmp_path / "v.csv")]
     assert main([*argv, "--out", str(tmp_path / "o"), "--no-progress"]) == 0
     assert Path(tmp_path / "o" / "assignments.csv").is_file()
+
+
+def test_a_reader_sees_all_of_a_run_or_none(env, result, other_result):
+    """A reader during a write sees none of the new run and the old marker; after it, all."""
+    import threading
+    import time
+
+    db.write_run(result, schema="iso", run_id="a")
+    _sql(
+        "CREATE FUNCTION iso.hold() RETURNS trigger AS $$ BEGIN "
+        "PERFORM pg_advisory_xact_lock(4217); RETURN NULL; END $$ LANGUAGE plpgsql"
+    )
+    # the last table of a run waits for the test's lock: every other table is in by then
+    _sql(
+        "CREATE TRIGGER hold BEFORE INSERT ON iso.audit FOR EACH STATEMENT "
+        "EXECUTE FUNCTION iso.hold()"
+    )
+    errors: list[BaseException] = []
+    with db.connect(autocommit=True) as gate, gate.cursor() as cur:
+        cur.execute("SELECT pg_advisory_lock(4217)")
+        cur.fetchall()
+
+        def write():
+            try:
+                db.write_run(other_result, schema="iso", run_id="b")
+            except BaseException as exc:
+                errors.append(exc)
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        for _ in range(1200):  # until the writer waits on the lock (not a time limit on speed)
+            cur.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            if cur.fetchone()[0]:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail(f"the writer never reached the last table: {errors}")
+        cur.execute("SELECT count(*) FROM iso.recommendations WHERE run_id = 'b'")
+        assert cur.fetchone()[0] == 0  # in the writer's transaction, not yet visible
+        cur.execute("SELECT run_id FROM iso.current_run")
+        assert cur.fetchone()[0] == "a"
+        cur.execute("SELECT count(*) FROM iso.runs")
+        assert cur.fetchone()[0] == 1
+        cur.execute("SELECT pg_advisory_unlock(4217)")
+        cur.fetchall()
+        writer.join()
+    assert not errors
+    assert _sql("SELECT run_id FROM iso.current_run") == [("b",)]
+    counts = dict(_sql("SELECT run_id, count(*) FROM iso.recommendations GROUP BY run_id"))
+    assert counts == {"a": result.recommendations.height, "b": other_result.recommendations.height}
