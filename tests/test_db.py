@@ -549,3 +549,25 @@ def test_a_reader_sees_all_of_a_run_or_none(env, result, other_result):
     assert _sql("SELECT run_id FROM iso.current_run") == [("b",)]
     counts = dict(_sql("SELECT run_id, count(*) FROM iso.recommendations GROUP BY run_id"))
     assert counts == {"a": result.recommendations.height, "b": other_result.recommendations.height}
+
+
+def test_a_column_added_in_a_later_version_is_added_to_the_table(env, result):
+    """An older run without a column, then a run with it: added, the old run reads back as it was."""
+    import dataclasses
+
+    older = dataclasses.replace(
+        result,
+        recommendations=result.recommendations.drop("priority"),
+        unmatched=result.unmatched.with_columns(pl.col("row").cast(pl.Int32)),  # a type changed
+    )
+    db.write_run(older, schema="evolve", run_id="old")
+    db.write_run(result, schema="evolve", run_id="new")
+    cols = _sql(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'evolve' "
+        "AND table_name = 'recommendations' ORDER BY ordinal_position"
+    )
+    assert [c for (c,) in cols][-1] == "priority"  # appended after run_row
+    old, new = db.read_run("evolve", "old"), db.read_run("evolve", "new")
+    for name in db.RESULT_TABLES:
+        assert_frame_equal(old.tables[name], getattr(older, name))
+        assert_frame_equal(new.tables[name], getattr(result, name))

@@ -179,7 +179,8 @@ def connect(env: str | None = DEFAULT_ENV, *, autocommit: bool = False) -> Any:
 
     Examples
     --------
-    >>> connect("NO_SUCH_VARIABLE_SET")  # doctest: +SKIP
+    >>> with connect("MATCHCORE_DB") as conn, conn.cursor() as cur:  # doctest: +SKIP
+    ...     cur.execute("SELECT 1")
     """
     uri = connection_uri(env)
     pg = _driver()

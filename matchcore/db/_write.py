@@ -97,12 +97,39 @@ def _check_schema(schema: str) -> str:
     return _q(schema)
 
 
-def _arrow_ready(df: pl.DataFrame) -> Any:
-    """``df`` with ``run_row`` and without types PostgreSQL cannot take, as an Arrow table."""
-    fixed = df.with_columns(
+def _arrow_ready(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` with ``run_row`` and without types PostgreSQL cannot take."""
+    return df.with_columns(
         pl.col(c).cast(pl.Utf8) for c, t in df.schema.items() if t == pl.Null or t == pl.Object
     ).with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("run_row"))
-    return fixed.to_arrow()
+
+
+#: The column type the driver creates for each polars type (adbc_ingest's mapping).
+_PG_TYPES: dict[pl.DataType, str] = {
+    pl.Utf8(): "text",
+    pl.Boolean(): "boolean",
+    pl.Date(): "date",
+    pl.Int8(): "smallint",
+    pl.Int16(): "smallint",
+    pl.Int32(): "integer",
+    pl.Int64(): "bigint",
+    pl.UInt8(): "smallint",
+    pl.UInt16(): "integer",
+    pl.UInt32(): "bigint",
+    pl.Float32(): "real",
+    pl.Float64(): "double precision",
+}
+
+
+def _pg_types(df: pl.DataFrame) -> dict[str, str] | None:
+    """Column -> SQL type of ``df`` as the driver writes it; None where one has no entry."""
+    out = {}
+    for col, dtype in df.schema.items():
+        typ = _PG_TYPES.get(dtype)
+        if typ is None:
+            return None
+        out[col] = typ
+    return out
 
 
 def _columns(cur: Any, relation: str) -> dict[str, str]:
@@ -116,12 +143,34 @@ def _columns(cur: Any, relation: str) -> dict[str, str]:
 
 
 def _ingest(cur: Any, qs: str, schema: str, name: str, df: pl.DataFrame, run_id: str) -> int:
-    """Stage ``df`` in a temporary table by COPY, then insert it into ``schema.name``."""
-    stage = f"matchcore_stage_{name}"
-    cur.adbc_ingest(stage, _arrow_ready(df), mode="replace", temporary=True)
-    staged = _columns(cur, f"pg_temp.{_q(stage)}")
+    """Insert ``df``'s rows into ``schema.name`` by COPY, with ``run_id`` and ``run_row``.
+
+    Where the table has exactly the columns and types of the frame (the usual case, and a new
+    table), the rows are copied straight in. Otherwise (a column added in a later version, a
+    type changed) they are staged in a temporary table and inserted by name, with the missing
+    columns added to the table.
+    """
+    data = _arrow_ready(df)
     target = f"{qs}.{_q(name)}"
     have = _columns(cur, target)
+    direct = data.select(pl.lit(run_id, dtype=pl.Utf8).alias("run_id"), pl.all())
+    want = _pg_types(direct)
+    if not have and want is not None:
+        cur.execute(
+            f"CREATE TABLE {target} ("
+            + ", ".join(
+                f"{_q(c)} {t}" + (" NOT NULL" if c == "run_id" else "") for c, t in want.items()
+            )
+            + ")"
+        )
+        cur.execute(f"CREATE INDEX IF NOT EXISTS {_q(name + '_run_id')} ON {target} (run_id)")
+        have = dict(want)
+    if want is not None and list(have.items()) == list(want.items()):
+        cur.adbc_ingest(name, direct.to_arrow(), mode="append", db_schema_name=schema)
+        return df.height
+    stage = f"matchcore_stage_{name}"
+    cur.adbc_ingest(stage, data.to_arrow(), mode="replace", temporary=True)
+    staged = _columns(cur, f"pg_temp.{_q(stage)}")
     if not have:
         cur.execute(
             f"CREATE TABLE {target} AS SELECT ''::text AS run_id, * FROM pg_temp.{_q(stage)} "
@@ -385,10 +434,14 @@ def read_run(
                 tables = {}
                 for name in RESULT_TABLES:
                     cur.execute(
-                        f"SELECT * FROM {qs}.{_q(name)} WHERE run_id = $1 ORDER BY run_row",
+                        f"SELECT * FROM {qs}.{_q(name)} WHERE run_id = $1",
                         parameters=(run_id,),
+                    )  # sorted here: polars sorts faster than the server
+                    df = (
+                        _to_polars(cur.fetch_arrow_table())
+                        .sort("run_row")
+                        .drop("run_id", "run_row")
                     )
-                    df = _to_polars(cur.fetch_arrow_table()).drop("run_id", "run_row")
                     want = dict(prov["schemas"].get(name, []))  # JSONB keeps no key order
                     df = df.select(c for c in want if c in df.columns) if want else df
                     tables[name] = df.with_columns(
