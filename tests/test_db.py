@@ -109,6 +109,14 @@ def _run_rows(schema: str, run_id: str) -> dict[str, pl.DataFrame]:
 # without a server
 
 
+def test_exported_names_resolve_and_are_documented():
+    assert sorted(db.__all__) == sorted(set(db.__all__))
+    for attr in db.__all__:
+        obj = getattr(db, attr)
+        if callable(obj) or isinstance(obj, type):
+            assert (obj.__doc__ or "").strip(), f"matchcore.db.{attr} has no docstring"
+
+
 def test_redact_uri_and_key_value():
     assert (
         db.redact("x postgresql://u:p%40ss@h:1/d y", environ={}) == "x postgresql://u:***@h:1/d y"
@@ -443,9 +451,11 @@ def test_read_outcomes(env):
         db.read_outcomes("SELECT seeker_id, vacancy_id, outcome FROM outcomes")
 
 
-def test_cli_database_round_trip_equals_the_file_path(env, tmp_path, capsys):
+def test_cli_database_round_trip_equals_the_file_path(env, tmp_path, capsys, caplog):
     """Same data from files and from tables: the run written to the database equals the files."""
     from matchcore.cli import main
+
+    caplog.set_level("DEBUG")
 
     seekers, vacancies = mc.synth.province(240, 50, seed=5)
     seekers.write_csv(tmp_path / "s.csv")
@@ -482,7 +492,8 @@ def test_cli_database_round_trip_equals_the_file_path(env, tmp_path, capsys):
     assert started <= back.provenance["finished_at"]
     # the password is nowhere: not in what was printed, summary.json, or the runs row
     summary = (tmp_path / "db" / "summary.json").read_text(encoding="utf-8")
-    assert PASSWORD not in out + err + summary
+    assert PASSWORD not in out + err + summary + caplog.text
+    assert "wrote run 2026-07-01 to schema cli" in caplog.text  # the log was on
     stored = _sql("SELECT row_to_json(r)::text FROM cli.runs r")
     assert PASSWORD not in str(stored)
     # written without --out: the summary is printed, no folder needed
