@@ -447,6 +447,9 @@ def test_read_outcomes(env):
     _sql("INSERT INTO outcomes VALUES ('s3', 'v9', 'maybe', '2026-07-03')")
     with pytest.raises(db.DbQueryError, match=r"1 行的 outcome 无法识别（第 3 行 s3/v9: 'maybe'）"):
         db.read_outcomes("outcomes")
+    q = "SELECT seeker_id, vacancy_id, outcome, '2026-13-01'::text AS date FROM outcomes"
+    with pytest.raises(db.DbQueryError, match=r"4 行的 date 无法读成日期（第 0 行 s2/v1"):
+        db.read_outcomes(q)
     with pytest.raises(db.DbQueryError, match=r"缺少列 \['date'\]"):
         db.read_outcomes("SELECT seeker_id, vacancy_id, outcome FROM outcomes")
 

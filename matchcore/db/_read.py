@@ -194,8 +194,20 @@ def read_outcomes(
         pl.col("seeker_id").cast(pl.Utf8),
         pl.col("vacancy_id").cast(pl.Utf8),
         pl.col("outcome").cast(pl.Utf8).str.strip_chars().str.to_lowercase(),
-        pl.col("date").cast(pl.Date, strict=False),
+        pl.col("date").str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
+        if df.schema["date"] == pl.Utf8
+        else pl.col("date").cast(pl.Date, strict=False),
     )
+    bad_date = out.with_row_index("row").filter(pl.col("date").is_null() & df["date"].is_not_null())
+    if bad_date.height:
+        shown = ", ".join(
+            f"第 {r} 行 {s}/{v}" for r, s, v in bad_date.head(5).select(
+                "row", "seeker_id", "vacancy_id").iter_rows()
+        )  # fmt: skip
+        raise DbQueryError(
+            f"结果表 {source!r} 有 {bad_date.height} 行的 date 无法读成日期（{shown}）："
+            "应为 DATE、TIMESTAMP 或 YYYY-MM-DD 文本"
+        )
     bad = out.with_row_index("row").filter(
         ~pl.col("outcome").is_in(OUTCOMES) | pl.col("outcome").is_null()
     )
