@@ -585,3 +585,29 @@ def test_a_column_added_in_a_later_version_is_added_to_the_table(env, result):
     for name in db.RESULT_TABLES:
         assert_frame_equal(old.tables[name], getattr(older, name))
         assert_frame_equal(new.tables[name], getattr(result, name))
+
+
+def test_two_writers_at_once_on_a_new_schema_both_land(env, result, other_result):
+    """Writers of one schema take turns (advisory lock): neither trips on the other's CREATE."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def write(res, run_id):
+        try:
+            db.write_run(res, schema="race", run_id=run_id)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=write, args=(res, rid))
+        for res, rid in ((result, "x"), (other_result, "y"))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    counts = dict(_sql("SELECT run_id, count(*) FROM race.assignments GROUP BY run_id"))
+    assert counts == {"x": result.assignments.height, "y": other_result.assignments.height}
+    assert _sql("SELECT run_id FROM race.current_run")[0][0] in ("x", "y")
