@@ -66,14 +66,17 @@ def add_demo(p: argparse.ArgumentParser) -> None:
 
 def add_match(p: argparse.ArgumentParser) -> None:
     """Arguments of ``matchcore match``."""
-    p.add_argument(
-        "--seekers", required=True, help="seekers table: CSV (UTF-8/GBK), Parquet, Excel"
-    )
-    p.add_argument("--vacancies", required=True, help="vacancies table")
-    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--seekers", default=None, help="seekers table: CSV (UTF-8/GBK), Parquet, Excel")
+    p.add_argument("--vacancies", default=None, help="vacancies table")
+    p.add_argument("--out", default=None, help="output folder")
     p.add_argument("--config", default=None, help="MatchConfig as JSON")
     p.add_argument("--period", default=None, help="quarter for the report, e.g. 2026Q3")
     _common(p)
+    # database in and out (issue 17): each input from a file, a query or a table; the run
+    # written to a schema. The files path is unchanged.
+    from matchcore.db._cli import add_db_arguments
+
+    add_db_arguments(p)
 
 
 def _executor(workers: int | None) -> Any:
@@ -130,14 +133,20 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_match(args: argparse.Namespace) -> int:
     """Read the two tables and a config, run the whole job, write the outputs."""
     import matchcore as mc
-    from matchcore._io import read_table
+    from matchcore.db._cli import read_inputs, write_outputs
 
     config = load_config(args.config)
-    seekers = read_table(args.seekers)
-    vacancies = read_table(args.vacancies)
+    started = dt.datetime.now(dt.UTC)
+    seekers, vacancies, sources = read_inputs(args)  # files, or PostgreSQL (issue 17)
     progress = False if args.no_progress else None
     result = mc.match(
         seekers, vacancies, config=config, executor=_executor(args.workers), progress=progress
     )
-    _finish(result, Path(args.out), args.format, args.period)
+    if args.out:
+        _finish(result, Path(args.out), args.format, args.period)
+    written = write_outputs(args, result, started_at=started, sources=sources)
+    if written:
+        if not args.out:
+            print(result.summary_text())
+        print(written)
     return 0
