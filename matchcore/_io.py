@@ -122,15 +122,14 @@ def _check_header(names: list[str], path: Path, where: str) -> None:
         )
 
 
-def _title_row(path: Path, where: str, skip_rows: int) -> UnsupportedFile:
+def _title_row(path: Path, where: str, skip_rows: int, option: str) -> UnsupportedFile:
     return UnsupportedFile(
         f"{str(path)!r}{where} 第 {skip_rows + 1} 行看起来是标题行而不是表头（只有第一格有字）；"
-        f"请跳过前 {skip_rows + 1} 行（skip_rows={skip_rows + 1}；命令行用 --skip-rows、"
-        f"--seekers-skip-rows 或 --vacancies-skip-rows {skip_rows + 1}），或删除这一行"
+        f"请用 {option} {skip_rows + 1} 跳过它，或删除这一行"
     )
 
 
-def _read_csv(path: Path, skip_rows: int) -> pl.DataFrame:
+def _read_csv(path: Path, skip_rows: int, option: str) -> pl.DataFrame:
     raw = path.read_bytes()
     text, enc = _decode(raw, path)
     log.debug("reading %s as %s", path, enc)
@@ -147,7 +146,7 @@ def _read_csv(path: Path, skip_rows: int) -> pl.DataFrame:
     first_lines = text.split("\n", 2)
     header = next(csv.reader(io.StringIO(first_lines[0]), delimiter=sep))
     if len(header) == 1 and len(first_lines) > 1 and _separator(first_lines[1]) in first_lines[1]:
-        raise _title_row(path, "", skip_rows)
+        raise _title_row(path, "", skip_rows, option)
     _check_header(header, path, f" 第 {skip_rows + 1} 行")
     try:
         return pl.read_csv(io.StringIO(text), infer_schema=False, separator=sep)
@@ -159,7 +158,9 @@ def _read_csv(path: Path, skip_rows: int) -> pl.DataFrame:
         ) from exc
 
 
-def _read_excel(path: Path, sheet: str | None, skip_rows: int) -> pl.DataFrame:
+def _read_excel(
+    path: Path, sheet: str | None, skip_rows: int, option: str, sheet_option: str
+) -> pl.DataFrame:
     try:
         import fastexcel
     except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -186,7 +187,7 @@ def _read_excel(path: Path, sheet: str | None, skip_rows: int) -> pl.DataFrame:
     if sheet is not None and sheet not in names:
         raise UnsupportedFile(
             f"{str(path)!r} 中没有名为 {sheet!r} 的工作表；现有工作表：{names}；"
-            "请用 --sheet 选择其中一个"
+            f"请用 {sheet_option} 选择其中一个"
         )
     name = sheet if sheet is not None else names[0]
     where = f" 工作表 {name!r}"
@@ -205,7 +206,7 @@ def _read_excel(path: Path, sheet: str | None, skip_rows: int) -> pl.DataFrame:
             f"{str(path)!r}{where} {shown}是空的，没有表头也没有数据；请确认选对了工作表"
         )
     if len(header_cells) > 1 and sum(bool(c.strip()) for c in header_cells[1:]) == 0:
-        raise _title_row(path, where, skip_rows)
+        raise _title_row(path, where, skip_rows, option)
     _check_header(header_cells, path, f"{where} 第 {skip_rows + 1} 行")
     try:
         return pl.read_excel(
@@ -217,7 +218,13 @@ def _read_excel(path: Path, sheet: str | None, skip_rows: int) -> pl.DataFrame:
         ) from exc
 
 
-def read_table(path: str | Path, *, sheet: str | None = None, skip_rows: int = 0) -> pl.DataFrame:
+def read_table(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    skip_rows: int = 0,
+    options: tuple[str, str] = ("skip_rows=", "sheet="),
+) -> pl.DataFrame:
     """Read a CSV (UTF-8 or GBK/GB18030, detected), Parquet or Excel file as strings-first raw table.
 
     The delimiter of CSV and ``.txt`` files (comma, tab, semicolon or ``|``) is taken from the
@@ -234,6 +241,9 @@ def read_table(path: str | Path, *, sheet: str | None = None, skip_rows: int = 0
         Excel sheet name (the first sheet by default).
     skip_rows : int, default 0
         Lines (CSV) or rows (Excel) above the header to skip, such as a title row.
+    options : (str, str), default ("skip_rows=", "sheet=")
+        How messages name the skip-rows and sheet settings (a command passes its options,
+        e.g. ``("--seekers-skip-rows", "--seekers-sheet")``).
 
     Returns
     -------
@@ -265,7 +275,7 @@ def read_table(path: str | Path, *, sheet: str | None = None, skip_rows: int = 0
             f"文件不存在：{str(path)!r}；请检查路径 (no such file: {str(path)!r})"
         )
     if fmt == "csv":
-        return _read_csv(path, skip_rows)
+        return _read_csv(path, skip_rows, options[0])
     if fmt == "parquet":
         try:
             df = pl.read_parquet(path)
@@ -274,7 +284,7 @@ def read_table(path: str | Path, *, sheet: str | None = None, skip_rows: int = 0
                 f"{str(path)!r} 不是完整的 Parquet 文件（{type(exc).__name__}）；请重新导出"
             ) from exc
         return df.slice(skip_rows) if skip_rows else df
-    return _read_excel(path, sheet, skip_rows)
+    return _read_excel(path, sheet, skip_rows, *options)
 
 
 def neutralize_formulas(df: pl.DataFrame) -> pl.DataFrame:

@@ -93,7 +93,9 @@ def run(args: argparse.Namespace) -> int:
     out = check_file(out, force=args.force)
 
     with Staging(out, is_file=True) as staged:
-        df = read_table(src, sheet=args.sheet, skip_rows=args.skip_rows)
+        df = read_table(
+            src, sheet=args.sheet, skip_rows=args.skip_rows, options=("--skip-rows", "--sheet")
+        )
         if args.column not in df.columns:
             exc = MissingColumns(str(src), [args.column], df.columns)
             exc.add_note("（请用 --column 指定存放职位名称的列）")

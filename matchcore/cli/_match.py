@@ -146,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
                     p,
                     sheet=getattr(args, f"{role}_sheet"),
                     skip_rows=getattr(args, f"{role}_skip_rows"),
+                    options=(f"--{role}-skip-rows", f"--{role}-sheet"),
                 )
                 for role, p in paths.items()
             }
