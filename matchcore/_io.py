@@ -371,7 +371,8 @@ def write_table(df: pl.DataFrame, path: str | Path) -> Path:
         return path
     n = -(-flat.height // per_sheet)
     log.warning("%s: %d rows written over %d worksheets", path.name, flat.height, n)
-    with xlsxwriter.Workbook(path) as wb:
+    # strings_to_formulas off: a cell "=1+1" stays text (polars sets the same for a path)
+    with xlsxwriter.Workbook(path, {"strings_to_formulas": False}) as wb:
         for i, name in enumerate(_sheet_names(path.stem, n)):
             flat.slice(i * per_sheet, per_sheet).write_excel(wb, worksheet=name)
     return path

@@ -374,6 +374,22 @@ def test_xlsx_output_keeps_formulas_as_text(inputs, tmp_path):
     with zipfile.ZipFile(out / "recommendations.xlsx") as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
         assert not any(b"<f>" in z.read(n) for n in sheets)
+    assert json.loads((out / "report" / "provenance.json").read_text(encoding="utf-8"))["inputs"]
+
+
+@pytest.mark.xfail(
+    reason="report/_quarterly.py opens its workbook without strings_to_formulas=False, so a "
+    "session named '=1+1' becomes a formula (report/ belongs to another branch)"
+)
+def test_report_xlsx_keeps_formulas_as_text(inputs, tmp_path):
+    import zipfile
+
+    out = tmp_path / "run"
+    assert run(*match_args(inputs, out, "--format", "xlsx")).returncode == 0
+    (book,) = (out / "report").glob("*.xlsx")
+    with zipfile.ZipFile(book) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any(b"<f>" in z.read(n) for n in sheets)
 
 
 def test_demo_and_help(tmp_path):

@@ -104,16 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"matchcore {__version__}")
     _global_options(parser, default=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, cmd in COMMANDS.items():
+    for name, (help_, add_arguments, _run) in COMMANDS.items():
         p = sub.add_parser(
             name,
-            help=cmd.help,
-            description=cmd.help,
+            help=help_,
+            description=help_,
             epilog=EXIT_CODES_TEXT,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         _global_options(p, default=argparse.SUPPRESS)  # after the command too
-        cmd.add_arguments(p)
+        add_arguments(p)
     return parser
 
 
@@ -133,7 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     prog = f"matchcore {args.command}"
     try:
-        return COMMANDS[args.command].run(args)
+        _help, _add, run = COMMANDS[args.command]
+        return run(args)
     except MatchcoreError as exc:
         if debug:
             raise

@@ -96,6 +96,9 @@ def write_results(
     (folder / "summary.json").write_text(
         json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
     )
+    (folder / "report" / "provenance.json").write_text(
+        json.dumps(prov, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
     (folder / "config.json").write_text(
         json.dumps(result.config.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
     )
