@@ -1,6 +1,6 @@
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchcore._io import (
@@ -77,6 +77,7 @@ def test_csv_formula_cells_are_neutralised(tmp_path):
     assert df["id"][0].startswith("=")  # the input frame is not changed
 
 
+@settings(deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=8)), max_size=20))
 def test_neutralize_property(cells):
     df = pl.DataFrame({"c": cells}, schema={"c": pl.Utf8})
