@@ -19,6 +19,10 @@ MC202       UnsupportedFile         an input file missing, unreadable or of a wr
 MC301       ConfigError             a config file that cannot be read
 MC401       OutputError             an output folder or file that cannot be written
 ==========  ======================  ===========================================
+
+The command line adds three codes that are not exception classes: ``MC501`` (a warning: the run
+finished but produced no match), ``MC900`` (the system refused, e.g. a full disk) and ``MC999``
+(an unexpected internal error, a bug).
 """
 
 from __future__ import annotations

@@ -274,6 +274,17 @@ def read_table(
         raise UnsupportedFile(
             f"文件不存在：{str(path)!r}；请检查路径 (no such file: {str(path)!r})"
         )
+    try:
+        return _read(path, fmt, sheet, skip_rows, options)
+    except OSError as exc:
+        raise UnsupportedFile(
+            f"无法打开 {str(path)!r}（{exc.strerror or type(exc).__name__}）；请检查文件权限"
+        ) from exc
+
+
+def _read(
+    path: Path, fmt: str, sheet: str | None, skip_rows: int, options: tuple[str, str]
+) -> pl.DataFrame:
     if fmt == "csv":
         return _read_csv(path, skip_rows, options[0])
     if fmt == "parquet":

@@ -442,3 +442,12 @@ def test_code_titles_refuses_to_overwrite_and_reads_title_rows(tmp_path):
     assert_one_error(proc, "MC401", "t_coded.csv", "--force")
     assert run(*args, "--force").returncode == 0
     no_leftovers(tmp_path)
+
+
+def test_code_titles_header_only_exits_4(tmp_path):
+    src = tmp_path / "h.csv"
+    src.write_text("job,id\n", encoding="utf-8")
+    proc = run("code-titles", str(src), "--column", "job", "--no-progress")
+    assert proc.returncode == 4, proc.stderr
+    assert "[MC501" in proc.stderr
+    assert pl.read_csv(tmp_path / "h_coded.csv").height == 0

@@ -17,7 +17,8 @@ Adding a command
    ``COMMANDS["name"] = Command(_name.HELP, _name.add_arguments, _name.run)``.
 3. Test it through the real command (``python -m matchcore ...`` in a subprocess).
 
-Exit codes (also in ``matchcore --help``): 0 success; 1 internal error (a bug); 2 usage error
+Exit codes (also in ``matchcore --help``): 0 success; 1 internal error (a bug) or the system
+refused (a full disk); 2 usage error
 (an option, ``--period``, the config file); 3 an input file cannot be read or lacks required
 columns; 4 finished but produced no match (the results are written, a warning says why);
 5 the output exists (without ``--force``) or cannot be written.
@@ -140,6 +141,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(error_line(prog, exc), file=sys.stderr)
         return exit_status(exc)
+    except OSError as exc:  # a full disk, a file that vanished: the system's words, no traceback
+        if debug:
+            raise
+        where = f"（{exc.filename}）" if exc.filename else ""
+        print(
+            f"{prog}: 错误 [MC900 系统错误] {exc.strerror or type(exc).__name__}{where}；"
+            "未写出任何结果，请检查磁盘空间与权限后重试",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print(f"{prog}: 已中断，未写出任何结果", file=sys.stderr)
         return _INTERRUPTED

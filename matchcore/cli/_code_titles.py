@@ -81,13 +81,9 @@ def run(args: argparse.Namespace) -> int:
         _check_table_path(Path(args.history), "--history")
     if not 0.0 <= args.threshold <= 1.0:
         raise UsageError(f"--threshold 必须在 0 到 1 之间，收到 {args.threshold}")
-    excel = [
-        p
-        for p in (src, out, Path(args.history or "x.csv"))
-        if p.suffix.lower() in (".xlsx", ".xls")
-    ]
-    if excel:
-        check_excel_extra(read=True, write=out in excel)
+    tables = [src, out] + ([Path(args.history)] if args.history else [])
+    if any(p.suffix.lower() in (".xlsx", ".xls") for p in tables):
+        check_excel_extra(read=True, write=out.suffix.lower() in (".xlsx", ".xls"))
     if not src.is_file():
         raise UnsupportedFile(f"文件不存在：{str(src)!r}；请检查路径 (no such file: {str(src)!r})")
     out = check_file(out, force=args.force)

@@ -42,7 +42,8 @@ __all__ = [
 
 #: Every run finished and wrote its results.
 EXIT_OK = 0
-#: An unexpected internal error (a bug: rerun with --debug for the traceback and report it).
+#: An unexpected internal error (a bug: rerun with --debug for the traceback and report it), or
+#: the system refused (a full disk, a file that vanished).
 EXIT_ERROR = 1
 #: The command was called wrongly: an option, the period, the config file.
 EXIT_USAGE = 2
@@ -55,7 +56,8 @@ EXIT_OUTPUT = 5
 
 EXIT_CODES_TEXT = """exit codes (退出码):
   0  success (成功)
-  1  internal error, a bug: rerun with --debug and report it (内部错误)
+  1  internal error (a bug: rerun with --debug and report it) or the system
+     refused (a full disk) (内部或系统错误)
   2  usage error: an option, --period, the config file (用法错误)
   3  an input file cannot be read or lacks required columns (输入文件无法读取)
   4  finished, but no match / no result: see the warning (没有产生任何匹配)
@@ -209,10 +211,13 @@ def error_line(prog: str, exc: BaseException) -> str:
     >>> error_line("matchcore match", UsageError("--workers 必须是不小于 1 的整数"))
     'matchcore match: 错误 [MC001 命令用法错误] --workers 必须是不小于 1 的整数'
     """
-    if isinstance(exc, MatchcoreError):
-        head = f"[{exc.code} {exc.zh}]"
-    else:
-        head = "[MC999 内部错误：请用 --debug 重跑并把输出报告给维护者]"
+    if not isinstance(exc, MatchcoreError):
+        # an unexpected error's text may quote a cell: name only its type (--debug shows all)
+        return (
+            f"{prog}: 错误 [MC999 内部错误] {type(exc).__name__}；"
+            "请用 --debug 重跑并把输出报告给维护者"
+        )
+    head = f"[{exc.code} {exc.zh}]"
     parts = [str(exc).strip(), *getattr(exc, "__notes__", [])]
     text = " ".join(p for p in parts if p)
     return f"{prog}: 错误 {head} " + " ".join(text.split())

@@ -111,7 +111,8 @@ def no_match_warning(prog: str, result: MatchResult) -> str | None:
         return None
     s = result.summary()
     if s["seekers_in"] == 0 or s["vacancies_in"] == 0:
-        why = "输入表没有数据行（只有表头）"
+        which = "求职人员表" if s["seekers_in"] == 0 else "岗位表"
+        why = f"{which}没有数据行（只有表头）"
     elif s["seekers"] == 0 or s["vacancies"] == 0:
         which = "求职人员" if s["seekers"] == 0 else "岗位"
         why = f"所有{which}记录都被拒收（原因见 rejected 表）"
