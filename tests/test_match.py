@@ -1,7 +1,5 @@
 """End-to-end: the whole job on generated data, its accounting and its invariants."""
 
-import json
-
 import numpy as np
 import polars as pl
 import pytest
