@@ -19,6 +19,7 @@ import csv
 import hashlib
 import io
 import logging
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -335,7 +336,8 @@ def neutralize_formulas(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _sheet_names(stem: str, n: int) -> list[str]:
-    base = stem[:27] or "Sheet"
+    """Worksheet names from a file stem: Excel refuses []:*?/\\ and more than 31 characters."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", stem)[:27].strip("'") or "Sheet"
     return [base] + [f"{base}_{i + 1}" for i in range(1, n)]
 
 
