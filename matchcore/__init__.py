@@ -18,11 +18,15 @@ from matchcore import assign, evaluate, normalize, occupations, records, report,
 from matchcore._config import MatchConfig
 from matchcore._errors import (
     AmbiguousRegion,
+    ConfigError,
     InvalidParameter,
     InvalidValue,
     MatchcoreError,
     MissingColumns,
+    OutputError,
     UnknownOccupation,
+    UnsupportedFile,
+    UsageError,
 )
 from matchcore._match import match
 from matchcore._matcher import Matcher
@@ -33,6 +37,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "AmbiguousRegion",
+    "ConfigError",
     "InvalidParameter",
     "InvalidValue",
     "MatchConfig",
@@ -40,7 +45,10 @@ __all__ = [
     "MatchcoreError",
     "Matcher",
     "MissingColumns",
+    "OutputError",
     "UnknownOccupation",
+    "UnsupportedFile",
+    "UsageError",
     "__version__",
     "assign",
     "evaluate",

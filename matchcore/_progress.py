@@ -1,17 +1,22 @@
-"""A small progress bar on standard error that can be turned off.
+"""Progress bars on standard error that can be turned off, drawn by ``tqdm``.
 
 ``enabled=None`` (the default everywhere) shows the bar only when standard error is a terminal and
 the environment variable ``MATCHCORE_PROGRESS`` is not ``0``; pass ``progress=False`` to any
-long-running function to silence it.
+long-running function (``--no-progress`` on the command line) to silence it.
+
+Bars nest: a bar opened while another is open (the shards inside ``match``, the title coding
+inside ``prepare``) is drawn on its own line below the outer one and removed when it closes,
+instead of overwriting the outer bar's line.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Iterable, Iterator
-from typing import TextIO, TypeVar
+from typing import Any, TextIO, TypeVar
+
+from tqdm import tqdm
 
 __all__ = ["Progress", "progress_enabled", "track"]
 
@@ -19,7 +24,13 @@ T = TypeVar("T")
 
 
 def progress_enabled(enabled: bool | None = None, stream: TextIO | None = None) -> bool:
-    """Resolve a ``progress=`` argument: explicit True/False wins, else terminal and env decide."""
+    """Resolve a ``progress=`` argument: explicit True/False wins, else terminal and env decide.
+
+    Examples
+    --------
+    >>> progress_enabled(False), progress_enabled(True)
+    (False, True)
+    """
     if enabled is not None:
         return bool(enabled)
     if os.environ.get("MATCHCORE_PROGRESS", "").strip() in {"0", "false", "no", "off"}:
@@ -29,7 +40,7 @@ def progress_enabled(enabled: bool | None = None, stream: TextIO | None = None) 
 
 
 class Progress:
-    """A counter that redraws one status line at most every ``interval`` seconds.
+    """A counter with a bar that redraws at most every ``interval`` seconds.
 
     Parameters
     ----------
@@ -39,6 +50,10 @@ class Progress:
         Label before the bar.
     enabled : bool or None
         See :func:`progress_enabled`.
+    stream : file, optional
+        Where to draw (standard error by default).
+    interval : float, default 0.2
+        Least seconds between redraws.
 
     Examples
     --------
@@ -64,37 +79,30 @@ class Progress:
         self.enabled = progress_enabled(enabled, self.stream)
         self.interval = interval
         self.n = 0
-        self._start = time.perf_counter()
-        self._last = 0.0
+        self._bar: Any = None
+        if self.enabled:
+            # leave=None: the outermost bar stays on screen, nested ones vanish when done
+            self._bar = tqdm(
+                total=total,
+                desc=desc,
+                file=self.stream,
+                mininterval=interval,
+                leave=None,
+                dynamic_ncols=True,
+                smoothing=0.1,
+            )
 
     def update(self, n: int = 1) -> None:
         """Advance by ``n`` steps."""
         self.n += n
-        if self.enabled:
-            now = time.perf_counter()
-            if now - self._last >= self.interval or (self.total and self.n >= self.total):
-                self._last = now
-                self._draw(now)
-
-    def _draw(self, now: float) -> None:
-        elapsed = now - self._start
-        rate = self.n / elapsed if elapsed > 0 else 0.0
-        if self.total:
-            frac = min(1.0, self.n / self.total)
-            filled = int(frac * 24)
-            bar = "#" * filled + "-" * (24 - filled)
-            line = f"\r{self.desc} [{bar}] {self.n}/{self.total} {frac:4.0%} {elapsed:6.1f}s"
-        else:
-            line = f"\r{self.desc} {self.n} {elapsed:6.1f}s"
-        self.stream.write(f"{line} ({rate:,.0f}/s)")
-        self.stream.flush()
+        if self._bar is not None:
+            self._bar.update(n)
 
     def close(self) -> None:
-        """Finish the line."""
-        if self.enabled:
-            self._draw(time.perf_counter())
-            self.stream.write("\n")
-            self.stream.flush()
+        """Finish the bar."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
     def __enter__(self) -> Progress:
         return self

@@ -317,7 +317,7 @@ def test_cli_missing_column(tmp_path, capsys) -> None:  # type: ignore[no-untype
     from matchcore._io import write_table
 
     src = write_table(pl.DataFrame({"job": ["电工"]}), tmp_path / "in.csv")
-    assert cli.main(["code-titles", str(src), "--column", "title", "--no-progress"]) == 2
+    assert cli.main(["code-titles", str(src), "--column", "title", "--no-progress"]) == 3
     assert "missing required column(s) ['title']" in capsys.readouterr().err
 
 

@@ -218,7 +218,7 @@ def test_cli_db_env_must_be_a_name_and_is_never_echoed(capsys):
     argv = ["match", "--db-env", uri, "--seekers-table", "s", "--vacancies-table", "v"]
     assert main([*argv, "--write-schema", "m", "--no-progress"]) == 2
     err = capsys.readouterr().err
-    assert "[DB_ARGS] --db-env 应为环境变量的名字" in err
+    assert "[DB_ARGS 数据库选项用法错误] --db-env 应为环境变量的名字" in err
     assert PASSWORD not in err and len(err.strip().splitlines()) == 1
 
 
@@ -231,7 +231,9 @@ def test_not_configured_is_one_clear_line(monkeypatch, capsys):
     argv = ["match", "--db-env", "NOT_SET_DB", "--seekers-table", "s", "--vacancies-table", "v"]
     assert main([*argv, "--write-schema", "m", "--no-progress"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("matchcore match: error: [DB_NOT_CONFIGURED] 未找到数据库连接")
+    assert err.startswith(
+        "matchcore match: 错误 [DB_NOT_CONFIGURED 未配置数据库连接] 未找到数据库连接"
+    )
     assert "NOT_SET_DB" in err and len(err.splitlines()) == 1
 
 
@@ -389,10 +391,10 @@ def test_wrong_credentials_give_one_line_without_the_password(pg, monkeypatch, c
     assert info.value.__cause__ is None and info.value.__context__ is None
 
     argv = ["match", "--db-env", "BAD_DB", "--seekers-table", "s", "--vacancies-table", "v"]
-    assert main(["-vv", *argv, "--write-schema", "m", "--no-progress"]) == 2
+    assert main(["-vv", *argv, "--write-schema", "m", "--no-progress"]) == 3  # unreadable input
     out, err = capsys.readouterr()
     lines = err.strip().splitlines()
-    assert lines[-1].startswith("matchcore match: error: [DB_AUTH] 数据库拒绝登录")
+    assert lines[-1].startswith("matchcore match: 错误 [DB_AUTH 数据库拒绝登录] 数据库拒绝登录")
     assert wrong not in out + err
 
     # the same through the PG* variables

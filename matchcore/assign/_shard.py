@@ -6,6 +6,20 @@ the optimum of the whole is the union of the components' optima. Components are 
 most ``n_shards`` shards of balanced size (largest first onto the lightest shard), each shard is
 sent to a worker as compact CSR arrays in local numbering, and the workers' chosen pairs are
 mapped back to global rows and columns.
+
+What an executor receives, and so what a cluster (a Dask client's ``get_executor()``) can and
+cannot do with it:
+
+- only the assignment solver runs there, one task a shard; reading, preparing, candidate
+  generation and recommendations stay in the calling process;
+- the number of shards is ``n_shards`` if given, else four per core of the *calling* machine
+  (:func:`default_workers`): size it for a cluster with ``assign.solve(..., n_shards=...)``;
+- a connected component is never split, so a graph of one component (the generated province's
+  candidate graph is one) is one task on one worker, however many workers there are;
+- each task carries its pairs as int64 row pointers, int32 columns and float64 scores.
+
+Spreading a province's work over a cluster therefore means running whole partitions (a city, a
+province) end to end on workers, not shipping shards of one ``match``.
 """
 
 from __future__ import annotations

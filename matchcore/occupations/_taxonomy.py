@@ -458,7 +458,8 @@ def from_rows(rows: Sequence[dict[str, str]], *, source: str = "rows") -> Taxono
 def load() -> Taxonomy:
     """The shipped 2022 classification, loaded once and cached.
 
-    The shipped file repeats four codes; one row each is kept and a warning names them.
+    The shipped file holds each code once (``data/NOTICE.md`` lists the four repeated rows of
+    the upstream file that were removed when the data was built), so loading it warns of nothing.
 
     Examples
     --------
