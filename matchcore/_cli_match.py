@@ -89,7 +89,7 @@ def _finish(result: Any, out: Path, fmt: str, period: str | None) -> None:
 
     written = result.write(out, fmt=fmt)
     rep = report.quarterly(result, period=period)
-    rep.write(out / "report", fmt="xlsx" if fmt == "xlsx" else "csv")
+    rep.write(out / "report")  # page, CSV, Excel where xlsxwriter is, PDF where Chromium is
     (out / "summary.json").write_text(
         json.dumps(result.summary(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
     )
@@ -98,7 +98,7 @@ def _finish(result: Any, out: Path, fmt: str, period: str | None) -> None:
     )
     print(result.summary_text())
     print(f"\nwrote {len(written)} tables, the report and summary.json to {out}/")
-    print(f"open {out / 'report' / 'index.html'} for the charts")
+    print(f"open {out / 'report' / 'index.html'} for the quarterly report")
 
 
 def run_demo(args: argparse.Namespace) -> int:
