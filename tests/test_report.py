@@ -143,18 +143,22 @@ def test_regression_fill_rate_is_hires_not_proposals():
             "date": [
                 dt.date(2026, 8, 1),
                 dt.date(2026, 8, 1),
-                dt.date(2026, 10, 2),  # next quarter
-                dt.date(2026, 9, 1),  # a Q2 posting filled in Q3 counts in Q3
+                dt.date(2026, 10, 2),  # after the quarter: next quarter's report
+                dt.date(2026, 9, 1),  # v4 was posted in Q2: Q2's posting, not Q3's
                 dt.date(2026, 8, 1),  # duplicate feedback counts once
             ],
         }
     )
     rep = quarterly(_result(), period="2026Q3", outcomes=outcomes)
     overall = rep.tables["overall"].row(0, named=True)
-    assert overall["hires"] == 2
-    assert overall["fill_rate"] == pytest.approx(2 / 8)
-    assert rep.tables["overall"].row(1, named=True)["hires"] == 2  # v1 and v4 are AM
+    assert overall["hires"] == 1
+    assert overall["fill_rate"] == pytest.approx(1 / 8)
+    assert rep.tables["overall"].row(1, named=True)["hires"] == 1  # v1 is AM
+    assert rep.tables["key_groups"].filter(pl.col("group") == "高校毕业生")["hires"][0] == 1
     assert rep.has_outcomes
+    later = quarterly(_result(), period="2026Q2", outcomes=outcomes)
+    assert later.tables["overall"]["hires"][0] == 0  # v4's hire is dated after Q2's end
+    assert quarterly(_result(), outcomes=outcomes).tables["overall"]["hires"][0] == 3
     assert "录用人数和岗位填补率取自" in rep.to_html(embed_font=False)
 
 
@@ -228,7 +232,7 @@ def test_comparison_with_the_previous_quarter():
     assert c["岗位数"]["change"] == 2 and c["岗位数"]["change_pct"] == pytest.approx(2.0)
     same = quarterly(r, period="2026Q3", previous=quarterly(r, period="2026Q2"))
     assert same.tables["comparison"].equals(rep.tables["comparison"])
-    assert list(rep.tables)[0] == "comparison"
+    assert next(iter(rep.tables)) == "comparison"
     assert mc.report.previous_quarter("2026Q1") == "2025Q4"
 
 

@@ -147,27 +147,14 @@ def render_html(rep: QuarterlyReport, *, embed_font: bool = True) -> str:
     tables = []
     for tid, df in rep.tables.items():
         title, note = TABLES.get(tid, (tid, ""))
-        headers, rows = table_rows(df)
-        labels = df.columns
-        last_is_total = df.height > 0 and "合计" in [str(v) for v in df.row(df.height - 1)]
         tables.append(
             {
                 "id": tid,
                 "title": title,
                 "note": note,
-                "headers": headers,
-                "rows": [
-                    {
-                        "cells": [
-                            {"text": t, "num": _is_num(df, c)}
-                            for t, c in zip(r, [c for c in labels if c not in _HIDDEN_ON_PAGE])
-                        ],
-                        "total": last_is_total and i == len(rows) - 1,
-                    }
-                    for i, r in enumerate(rows)
-                ],
+                "parts": _parts(df),
                 "empty": "本期无数据。" if tid != "shortage" else "未提供急需紧缺职业目录。",
-                "definitions": _definitions(list(labels)) if tid != "comparison" else [],
+                "definitions": _definitions(list(df.columns)) if tid != "comparison" else [],
                 "charts": [
                     jinja2.utils.markupsafe.Markup(rep.charts[c])
                     for c in _CHARTS_AFTER.get(tid, ())
@@ -195,8 +182,41 @@ def render_html(rep: QuarterlyReport, *, embed_font: bool = True) -> str:
     )
 
 
-def _is_num(df: pl.DataFrame, column: str) -> bool:
-    return df.schema[column].is_numeric()
+def _parts(df: pl.DataFrame, max_numbers: int = 8) -> list[dict[str, Any]]:
+    """The page's tables for one report table: a wide one is cut in two, the whole columns and
+    the advanced-manufacturing ones, each with the row labels, so it fits A4 portrait."""
+    if df.height == 0:
+        return []
+    shown = [c for c in df.columns if c not in _HIDDEN_ON_PAGE]
+    labels = [c for c in shown if not df.schema[c].is_numeric()]
+    numbers = [c for c in shown if c not in labels]
+    am = [c for c in numbers if c.startswith("am_")]
+    groups = [numbers]
+    if len(numbers) > max_numbers and am:
+        groups = [[c for c in numbers if c not in am], am]
+    last = df.row(df.height - 1, named=True)
+    has_total = "合计" in [str(v) for v in last.values()]
+    parts = []
+    for k, cols in enumerate(groups):
+        sub = df.select(*labels, *cols)
+        headers, rows = table_rows(sub)
+        parts.append(
+            {
+                "caption": "（续）先进制造业" if k else "",
+                "headers": headers,
+                "rows": [
+                    {
+                        "cells": [
+                            {"text": t, "num": c in cols} for t, c in zip(row, [*labels, *cols])
+                        ],
+                        "total": has_total and i == len(rows) - 1,
+                    }
+                    for i, row in enumerate(rows)
+                ],
+                "small": len(rows) <= 12,
+            }
+        )
+    return parts
 
 
 def _date(d: dt.date) -> str:

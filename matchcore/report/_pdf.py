@@ -41,8 +41,11 @@ def find_chromium() -> str | None:
     return None
 
 
-def run_chromium(args: list[str], *, timeout: float = 120.0) -> subprocess.CompletedProcess[str]:
-    """Run headless Chromium with the offline flags, a throw-away profile and ``args``."""
+def run_chromium(
+    args: list[str], *, timeout: float = 120.0, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run headless Chromium with the offline flags, a throw-away profile and ``args``
+    (``env``: extra environment variables, e.g. ``FONTCONFIG_FILE``)."""
     exe = find_chromium()
     if exe is None:
         raise MatchcoreError(
@@ -52,7 +55,14 @@ def run_chromium(args: list[str], *, timeout: float = 120.0) -> subprocess.Compl
         )
     with tempfile.TemporaryDirectory(prefix="matchcore-chromium-") as profile:
         cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        proc = subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            env={**os.environ, **(env or {})},
+        )
     return proc
 
 

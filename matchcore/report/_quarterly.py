@@ -6,8 +6,8 @@ Definitions (口径), the same in every table:
 * **proposals** (匹配建议): the run's assignments to those postings (each seeker at most once).
   A proposal is not a hire; the proposal rate (建议匹配率 = proposals / openings) is not a fill
   rate.
-* **hires** (录用人数): only when an outcomes table is given: outcome ``hired`` dated in the
-  period; the fill rate (填补率) is hires / openings.
+* **hires** (录用人数): only when an outcomes table is given: outcome ``hired`` on those
+  postings, dated before the period's end; the fill rate (填补率) is hires / openings.
 * **seekers** (新登记求职人数): seekers registered in the period. Rows without a date are left
   out of a period and counted in the notes.
 * advanced manufacturing (先进制造业) is counted in its own columns or row of every table.
@@ -93,6 +93,28 @@ def _in_period(
         return df
     d = pl.col(column)
     return df.filter(d.is_not_null() & (d >= bounds[0]) & (d < bounds[1]))
+
+
+_SEEKER_TYPES = {
+    "seeker_id": pl.Utf8, "category": pl.Utf8, "city_code": pl.Utf8, "birth_year": pl.Int32,
+    "registered_at": pl.Date,
+}  # fmt: skip
+_VACANCY_TYPES = {
+    "vacancy_id": pl.Utf8, "city_code": pl.Utf8, "openings": pl.Int64, "occupation_code": pl.Utf8,
+    "advanced_manufacturing": pl.Boolean, "internship": pl.Boolean, "session": pl.Utf8,
+    "posted_at": pl.Date,
+}  # fmt: skip
+
+
+def _typed(df: pl.DataFrame, types: dict[str, Any]) -> pl.DataFrame:
+    """The columns the report reads, with their types (absent optional ones as nulls)."""
+    need = [c for c in types if c.endswith("_id")] + (["openings"] if "openings" in types else [])
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise MissingColumns("vacancies" if "openings" in types else "seekers", missing, df.columns)
+    return df.with_columns(
+        (pl.col(c) if c in df.columns else pl.lit(None)).cast(t).alias(c) for c, t in types.items()
+    )
 
 
 def _key_group_order() -> tuple[str, ...]:
@@ -322,8 +344,8 @@ def quarterly(
     result : MatchResult
         A finished run.
     period : str, optional
-        A quarter such as ``"2026Q3"``: postings posted, seekers registered and hires dated in
-        it. None counts everything.
+        A quarter such as ``"2026Q3"``: postings posted and seekers registered in it, hires on
+        those postings up to its end. None counts everything.
     outcomes : polars.DataFrame, optional
         ``seeker_id``, ``vacancy_id``, ``outcome`` (one of ``hired``, ``declined``,
         ``no_show``) and ``date``: hires are reported only when given.
@@ -351,8 +373,8 @@ def quarterly(
     bounds = _quarter_bounds(period) if period is not None else None
     if outcomes is not None:
         outcomes = _check_outcomes(outcomes)
-    all_seekers = result.seekers
-    all_vacancies = result.vacancies
+    all_seekers = _typed(result.seekers, _SEEKER_TYPES)
+    all_vacancies = _typed(result.vacancies, _VACANCY_TYPES)
     seekers = _in_period(all_seekers, "registered_at", bounds)
     vacancies = _in_period(all_vacancies, "posted_at", bounds)
     notes: list[str] = []
@@ -396,14 +418,16 @@ def quarterly(
     young_ids = groups_long.filter(pl.col("group") == YOUTH).select("seeker_id")
     grad_ids = groups_long.filter(pl.col("group") == "高校毕业生").select("seeker_id")
     if outcomes is not None:
+        hired = outcomes.filter(pl.col("outcome") == "hired")
+        if bounds is not None:  # reported at the period's end: later hires are next quarter's
+            hired = hired.filter(pl.col("date").is_null() | (pl.col("date") < bounds[1]))
         hires = (
-            _in_period(outcomes, "date", bounds)
-            .filter(pl.col("outcome") == "hired")
-            .unique(["seeker_id", "vacancy_id"])
+            hired.unique(["seeker_id", "vacancy_id"], maintain_order=True)
+            .join(period_ids, on="vacancy_id", how="semi")
             .join(vattr, on="vacancy_id", how="inner")
         )
-        if bounds is not None and (n := outcomes["date"].null_count()):
-            notes.append(f"{n:,} 条录用反馈未注明日期，未计入本期。")
+        if n := outcomes.filter(pl.col("outcome") == "hired")["date"].null_count():
+            notes.append(f"{n:,} 条录用反馈未注明录用日期，按期末前录用计入。")
     else:
         hires = props.head(0)
 
