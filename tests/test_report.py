@@ -214,10 +214,10 @@ def test_trainee_sessions_and_major_groups():
 
 
 def test_shortage_occupation_coverage_counts_codes_below_the_listed_ones():
-    rep = quarterly(_result(), period="2026Q3", urgent_occupations=["6-31-00-00", "2-02-10-09"])
+    rep = quarterly(_result(), period="2026Q3", urgent_occupations=["6-31-00-00", "6-18-02-04"])
     s = {r["occupation_code"]: r for r in rep.tables["shortage"].to_dicts()}
     assert s["6-31-00-00"]["postings"] == 1 and s["6-31-00-00"]["proposals"] == 2
-    assert s["2-02-10-09"]["postings"] == 0
+    assert s["6-18-02-04"]["postings"] == 0
     assert any("覆盖率 50.0%" in n for n in rep.notes)
     none = quarterly(_result(), period="2026Q3")
     assert none.tables["shortage"].height == 0
@@ -328,7 +328,7 @@ def _runs(draw):
             ),
             "occupation_code": draw(
                 st.lists(
-                    st.sampled_from(["6-31-01-03", "2-02-10-09", None]), min_size=n_v, max_size=n_v
+                    st.sampled_from(["6-31-01-03", "6-18-02-04", None]), min_size=n_v, max_size=n_v
                 )
             ),
             "advanced_manufacturing": draw(
@@ -399,3 +399,19 @@ def test_summary_accounts_for_everything():
     assert s["assigned"] == 4
     assert s["openings"] == 11
     assert s["fill_rate"] == pytest.approx(4 / 11)
+
+
+def test_shortage_list_is_validated():
+    with pytest.raises(mc.InvalidParameter, match=r"'urgent_occupations'.*'9-99-99-99'"):
+        quarterly(_result(), urgent_occupations=["6-31-01-03", "9-99-99-99"])
+    with pytest.raises(mc.InvalidParameter, match="a list of occupation codes"):
+        quarterly(_result(), urgent_occupations="6-31-01-03")
+
+
+def test_csv_percentages_are_numbers_of_percent(tmp_path):
+    quarterly(_result(), period="2026Q3").write(tmp_path, fmt="csv", pdf=False)
+    with (tmp_path / "by_city.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows[1]["建议匹配率（%）"] == "16.67"
+    assert rows[1]["先进制造业建议匹配率（%）"] == ""
+    assert rows[-1]["地区"] == "合计"

@@ -106,7 +106,7 @@ def demo_report(tmp_path_factory):
         period="2026Q3",
         previous=result,
         outcomes=outcomes,
-        urgent_occupations=["6-31-01-03", "2-02-10-09", "6-18-01-01", "4-02-06-03"],
+        urgent_occupations=["6-31-01-03", "6-18-02-04", "6-18-01-01", "4-02-06-03"],
     )
     paths = rep.write(folder, pdf=True)
     return rep, folder, paths

@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matchcore.report._labels import TABLES
+from matchcore.report._labels import COLUMNS
 
 if TYPE_CHECKING:
     from matchcore.report._quarterly import QuarterlyReport
@@ -36,6 +36,19 @@ def _neutralise_csv_cell(value: Any) -> Any:
     return value
 
 
+def _is_percent(column: str) -> bool:
+    return COLUMNS.get(column, ("", "", ""))[1] == "%"
+
+
+def _cell(value: Any, percent: bool) -> Any:
+    """A CSV cell: percentages as numbers of percent (headers say （%）), 2 decimals."""
+    if value is None:
+        return ""
+    if percent and isinstance(value, float):
+        return round(value * 100, 2)
+    return _neutralise_csv_cell(value)
+
+
 def write_csv(rep: QuarterlyReport, folder: Path) -> list[Path]:
     """One CSV file per table, named by the table id, with Chinese headers and a title line."""
     from matchcore.report._html import column_header
@@ -45,10 +58,16 @@ def write_csv(rep: QuarterlyReport, folder: Path) -> list[Path]:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow([_neutralise_csv_cell(column_header(c)) for c in df.columns])
-        for row in df.iter_rows():
-            w.writerow(["" if v is None else _neutralise_csv_cell(v) for v in row])
+        pct = [_is_percent(c) for c in df.columns]
+        for row in df.iter_rows(named=True):
+            unit = row.get("unit") or ""
+            w.writerow(
+                [
+                    _cell(v, p or (unit == "%" and c in ("value", "previous", "change")))
+                    for (c, v), p in zip(row.items(), pct)
+                ]
+            )
         path = folder / f"{tid}.csv"
         path.write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
         out.append(path)
-    _ = TABLES
     return out

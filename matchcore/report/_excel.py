@@ -67,7 +67,8 @@ def write_workbook(rep: QuarterlyReport, path: Path) -> Path:
 
         cover = wb.add_worksheet("说明")
         cover.set_column(0, 0, 100)
-        cover.write(0, 0, f"人岗匹配服务季度统计报告（{rep.title}）", f_title)
+        kind = "季度" if rep.period != "all" else ""
+        cover.write(0, 0, f"人岗匹配服务{kind}统计报告（{rep.title}）", f_title)
         cover.write(1, 0, f"统计期间：{period}")
         cover.write(2, 0, "填报单位（盖章）：")
         cover.write(

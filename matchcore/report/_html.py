@@ -168,7 +168,7 @@ def render_html(rep: QuarterlyReport, *, embed_font: bool = True) -> str:
         period_text = "全部数据（无日期）"
     font_data = base64.b64encode(_font_bytes()).decode("ascii") if embed_font else ""
     return env.get_template("report.html.j2").render(
-        title=f"人岗匹配服务季度统计报告（{rep.title}）",
+        title=f"人岗匹配服务{'季度' if rep.period != 'all' else ''}统计报告（{rep.title}）",
         period_text=period_text,
         period_words=rep.title,
         generated=_date(dt.date.today()),

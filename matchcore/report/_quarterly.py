@@ -671,6 +671,18 @@ def quarterly(
         urgent_occupations = tuple(
             getattr(result.config, "urgent_occupations", ()) if result.config is not None else ()
         )
+    elif isinstance(urgent_occupations, str):
+        raise InvalidParameter.of(
+            "urgent_occupations", "quarterly", urgent_occupations, "a list of occupation codes"
+        )
+    unknown = [c for c in urgent_occupations if c not in _taxonomy()]
+    if unknown:
+        raise InvalidParameter.of(
+            "urgent_occupations",
+            "quarterly",
+            unknown[0],
+            f"codes of the 2022 classification such as '6-31-01-03' ({len(unknown)} unknown)",
+        )
     shortage = _shortage(
         list(urgent_occupations), vacancies, props, hires, vattr, posting_columns, with_rates
     )
@@ -911,7 +923,7 @@ def _comparison(
         else:
             a, b = get(now, t, int(i), c), get(before, t, int(i), c)
         change = None if a is None or b is None else a - b
-        pct = None if change is None or not b else change / b
+        pct = None if change is None or not b or unit == "%" else change / b
         rows.append({"indicator": name, "unit": unit, "value": a, "previous": b,
                      "change": change, "change_pct": pct})  # fmt: skip
     return pl.DataFrame(
@@ -919,6 +931,12 @@ def _comparison(
         schema={"indicator": pl.Utf8, "unit": pl.Utf8, "value": pl.Float64,
                 "previous": pl.Float64, "change": pl.Float64, "change_pct": pl.Float64},
     )  # fmt: skip
+
+
+def _taxonomy() -> Any:
+    from matchcore.occupations import load
+
+    return load()
 
 
 @functools.cache
