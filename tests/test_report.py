@@ -1,5 +1,6 @@
 import csv
 import datetime as dt
+import io
 import re
 
 import polars as pl
@@ -415,3 +416,25 @@ def test_csv_percentages_are_numbers_of_percent(tmp_path):
     assert rows[1]["建议匹配率（%）"] == "16.67"
     assert rows[1]["先进制造业建议匹配率（%）"] == ""
     assert rows[-1]["地区"] == "合计"
+
+
+def test_page_font_is_cut_to_the_page_or_whole_without_fonttools(monkeypatch):
+    import base64
+    import sys
+
+    from matchcore.report._html import _font_bytes
+
+    rep = quarterly(_result(), period="2026Q3")
+
+    def font_of(page):
+        data = re.search(r"font/woff2;base64,([A-Za-z0-9+/=]+)", page).group(1)
+        return base64.b64decode(data)
+
+    small = font_of(rep.to_html())
+    assert small[:4] == b"wOF2" and len(small) < len(_font_bytes()) / 5
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(io.BytesIO(small)).getBestCmap()
+    assert all(ord(c) in cmap for c in "济南市先进制造业合计口径")
+    monkeypatch.setitem(sys.modules, "fontTools", None)  # not installed
+    assert font_of(rep.to_html()) == _font_bytes()
