@@ -212,7 +212,7 @@ def embedded_font(page: str) -> bytes:
     return out.getvalue()
 
 
-def _parts(df: pl.DataFrame, max_numbers: int = 8) -> list[dict[str, Any]]:
+def _parts(df: pl.DataFrame, max_numbers: int = 6) -> list[dict[str, Any]]:
     """The page's tables for one report table: a wide one is cut in two, the whole columns and
     the advanced-manufacturing ones, each with the row labels, so it fits A4 portrait."""
     if df.height == 0:
