@@ -438,3 +438,22 @@ def test_page_font_is_cut_to_the_page_or_whole_without_fonttools(monkeypatch):
     assert all(ord(c) in cmap for c in "济南市先进制造业合计口径")
     monkeypatch.setitem(sys.modules, "fontTools", None)  # not installed
     assert font_of(rep.to_html()) == _font_bytes()
+
+
+def test_pdf_is_optional_and_its_failure_is_clear(tmp_path, monkeypatch):
+    rep = quarterly(_result(), period="2026Q3")
+    monkeypatch.setenv("MATCHCORE_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    paths = rep.write(tmp_path / "a")  # no Chromium: everything but the PDF
+    assert {p.name for p in paths} >= {"index.html", "by_city.csv", "quarterly_2026Q3.xlsx"}
+    assert not (tmp_path / "a" / "report.pdf").exists()
+    with pytest.raises(mc.MatchcoreError, match="REPORT_NO_CHROMIUM"):
+        rep.write(tmp_path / "b", pdf=True)
+    broken = tmp_path / "broken-chromium"
+    broken.write_text("#!/bin/sh\necho 'cannot start' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("MATCHCORE_CHROMIUM", str(broken))
+    with pytest.warns(UserWarning, match="REPORT_PDF_FAILED"):
+        rep.write(tmp_path / "c")
+    assert not list((tmp_path / "c").glob("report.pdf*"))
+    with pytest.raises(mc.MatchcoreError, match=r"REPORT_PDF_FAILED, exit 3\): cannot start"):
+        rep.write(tmp_path / "d", pdf=True)

@@ -55,14 +55,19 @@ def run_chromium(
         )
     with tempfile.TemporaryDirectory(prefix="matchcore-chromium-") as profile:
         cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args]
-        proc = subprocess.run(
-            cmd,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-            env={**os.environ, **(env or {})},
-        )
+        try:
+            proc = subprocess.run(
+                cmd,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+                env={**os.environ, **(env or {})},
+            )
+        except (subprocess.TimeoutExpired, OSError) as exc:
+            raise MatchcoreError(
+                f"Chromium did not finish (REPORT_CHROMIUM_FAILED): {type(exc).__name__}"
+            ) from exc
     return proc
 
 

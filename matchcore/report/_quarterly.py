@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,8 +263,9 @@ class QuarterlyReport:
             workbook in the layout of a submission form, or both (the workbook only where
             xlsxwriter is installed).
         pdf : bool or None, default None
-            Print ``report.pdf`` with headless Chromium; None prints it when Chromium is found,
-            True raises :class:`matchcore.MatchcoreError` when it is not.
+            Print ``report.pdf`` with headless Chromium; None prints it when Chromium is found
+            (a warning if printing fails), True raises :class:`matchcore.MatchcoreError` when it
+            is not found or fails.
 
         Returns
         -------
@@ -289,8 +291,13 @@ class QuarterlyReport:
         page = folder / "index.html"
         page.write_text(self.to_html(), encoding="utf-8")
         out.append(page)
-        if pdf or (pdf is None and find_chromium() is not None):
+        if pdf:
             out.append(print_pdf(page, folder / "report.pdf"))
+        elif pdf is None and find_chromium() is not None:
+            try:
+                out.append(print_pdf(page, folder / "report.pdf"))
+            except MatchcoreError as exc:  # the page, tables and workbook stand without it
+                warnings.warn(str(exc), stacklevel=2)
         return out
 
 
