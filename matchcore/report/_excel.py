@@ -126,7 +126,7 @@ def write_workbook(rep: QuarterlyReport, path: Path) -> Path:
             r = 5 + df.height + 1
             defs = [f"{COLUMNS[c][0]}：{COLUMNS[c][2]}" for c in df.columns
                     if c in COLUMNS and COLUMNS[c][2] and c != "city_name"]  # fmt: skip
-            text = "口径：" + "；".join([x for x in (note, *defs) if x]) + "。"
+            text = "口径：" + "；".join([x.rstrip("。") for x in (note, *defs) if x]) + "。"
             ws.merge_range(r, 0, r, ncol - 1, text, f_def)
             ws.set_row(r, 15 * (1 + len(text) // (ncol * 9)))
             ws.write(r + 2, 0, "单位负责人：", f_small)
