@@ -457,3 +457,52 @@ def test_pdf_is_optional_and_its_failure_is_clear(tmp_path, monkeypatch):
     assert not list((tmp_path / "c").glob("report.pdf*"))
     with pytest.raises(mc.MatchcoreError, match=r"REPORT_PDF_FAILED, exit 3\): cannot start"):
         rep.write(tmp_path / "d", pdf=True)
+
+
+def _reference_by_city(r, period):
+    """A slow, plain-Python count of the by-city postings table, to check the polars one."""
+    if period is None:
+        start, end = dt.date.min, dt.date.max
+    else:
+        y, q = int(period[:4]), int(period[-1])
+        start = dt.date(y, 3 * q - 2, 1)
+        end = dt.date(y + (q == 4), 1 if q == 4 else 3 * q + 1, 1)
+    vac = {
+        row["vacancy_id"]: row
+        for row in r.vacancies.iter_rows(named=True)
+        if row["posted_at"] is not None and start <= row["posted_at"] < end
+    }
+    out = {}
+    for v in vac.values():
+        c = out.setdefault(v["city_code"], dict.fromkeys(
+            ("postings", "openings", "proposals", "am_postings", "am_openings", "am_proposals"), 0
+        ))  # fmt: skip
+        am = bool(v["advanced_manufacturing"])
+        c["postings"] += 1
+        c["openings"] += v["openings"]
+        c["am_postings"] += am
+        c["am_openings"] += v["openings"] if am else 0
+    for a in r.assignments.iter_rows(named=True):
+        v = vac.get(a["vacancy_id"])
+        if v is not None:
+            out[v["city_code"]]["proposals"] += 1
+            out[v["city_code"]]["am_proposals"] += bool(v["advanced_manufacturing"])
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(_runs())
+def test_by_city_agrees_with_a_plain_python_count(run):
+    r, period = run
+    got = {
+        row["city_code"]: {k: row[k] for k in row if k not in ("city_code", "city_name")}
+        for row in quarterly(r, period=period).tables["by_city"].iter_rows(named=True)
+        if row["city_name"] != "合计"
+    }
+    want = _reference_by_city(r, period)
+    assert set(got) == set(want)
+    for city, counts in want.items():
+        for k, v in counts.items():
+            assert got[city][k] == v, (city, k)
+        rate = counts["proposals"] / counts["openings"] if counts["openings"] else None
+        assert got[city]["proposal_rate"] == (pytest.approx(rate) if rate is not None else None)
