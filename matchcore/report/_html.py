@@ -222,7 +222,7 @@ def _parts(df: pl.DataFrame, max_numbers: int = 6) -> list[dict[str, Any]]:
     numbers = [c for c in shown if c not in labels]
     am = [c for c in numbers if c.startswith("am_")]
     groups = [numbers]
-    if len(numbers) > max_numbers and am:
+    if len(numbers) > max_numbers and len(am) >= 2:  # no one-column continuation
         groups = [[c for c in numbers if c not in am], am]
     last = df.row(df.height - 1, named=True)
     has_total = "合计" in [str(v) for v in last.values()]
