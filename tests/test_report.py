@@ -220,6 +220,7 @@ def test_shortage_occupation_coverage_counts_codes_below_the_listed_ones():
     assert s["6-31-00-00"]["postings"] == 1 and s["6-31-00-00"]["proposals"] == 2
     assert s["6-18-02-04"]["postings"] == 0
     assert any("覆盖率 50.0%" in n for n in rep.notes)
+    assert "目录内职业 2 个，本期有岗位的 1 个，覆盖率 50.0%" in rep.to_html(embed_font=False)
     none = quarterly(_result(), period="2026Q3")
     assert none.tables["shortage"].height == 0
     assert "未提供急需紧缺职业目录" in none.to_html(embed_font=False)

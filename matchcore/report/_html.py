@@ -148,6 +148,13 @@ def render_html(rep: QuarterlyReport, *, embed_font: bool = True) -> str:
     tables = []
     for tid, df in rep.tables.items():
         title, note = TABLES.get(tid, (tid, ""))
+        if tid == "shortage" and df.height:
+            listed = df.filter(pl.col("occupation_code") != "合计")
+            covered = int((listed["postings"] > 0).sum())
+            note = (
+                f"目录内职业 {listed.height} 个，本期有岗位的 {covered} 个，"
+                f"覆盖率 {covered / listed.height:.1%}。目录职业的下级职业岗位一并计入。"
+            )
         tables.append(
             {
                 "id": tid,
