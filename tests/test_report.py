@@ -507,3 +507,17 @@ def test_by_city_agrees_with_a_plain_python_count(run):
             assert got[city][k] == v, (city, k)
         rate = counts["proposals"] / counts["openings"] if counts["openings"] else None
         assert got[city]["proposal_rate"] == (pytest.approx(rate) if rate is not None else None)
+
+
+def test_every_character_of_the_report_labels_is_in_the_shipped_font():
+    # A new label with a character the subset lacks needs `python -m matchcore.report._build_font`.
+    from pathlib import Path
+
+    import matchcore.report as report
+
+    folder = Path(report.__file__).parent
+    text = "".join(
+        p.read_text(encoding="utf-8")
+        for p in [*folder.glob("*.py"), *(folder / "templates").glob("*")]
+    )
+    assert not {c for c in text if ord(c) > 0x7F and c not in font_characters()}
