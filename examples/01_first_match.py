@@ -54,4 +54,4 @@ print(result.unmatched.group_by("reason").len().sort("len", descending=True))
 # %%
 rep = mc.report.quarterly(result)
 print(rep.tables["overall"])
-print(rep.tables["by_city"].select("city_name", "seekers", "openings", "matches", "fill_rate"))
+print(rep.tables["by_city"].select("city_name", "postings", "openings", "proposals", "proposal_rate"))

@@ -22,6 +22,7 @@ import logging
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -33,6 +34,7 @@ __all__ = [
     "SUFFIXES",
     "UnsupportedFile",
     "file_sha256",
+    "neutralize_cell",
     "neutralize_formulas",
     "read_table",
     "write_table",
@@ -297,6 +299,19 @@ def _read(
             ) from exc
         return df.slice(skip_rows) if skip_rows else df
     return _read_excel(path, sheet, skip_rows, *options)
+
+
+def neutralize_cell(value: Any) -> Any:
+    """One cell made inert by the rule of :func:`neutralize_formulas` (numbers pass unchanged).
+
+    Examples
+    --------
+    >>> neutralize_cell('=HYPERLINK("http://x")'), neutralize_cell("济南市"), neutralize_cell(-3)
+    ('\'=HYPERLINK("http://x")', '济南市', -3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 def neutralize_formulas(df: pl.DataFrame) -> pl.DataFrame:

@@ -380,10 +380,6 @@ def test_xlsx_output_keeps_formulas_as_text(inputs, tmp_path):
     assert json.loads((out / "report" / "provenance.json").read_text(encoding="utf-8"))["inputs"]
 
 
-@pytest.mark.xfail(
-    reason="report/_quarterly.py opens its workbook without strings_to_formulas=False, so a "
-    "session named '=1+1' becomes a formula (report/ belongs to another branch)"
-)
 def test_report_xlsx_keeps_formulas_as_text(inputs, tmp_path):
     import zipfile
 

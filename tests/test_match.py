@@ -115,7 +115,7 @@ def test_summary_and_report(result, tmp_path):
     assert pl.read_csv(paths["assignments"]).height == result.assignments.height
     rep = mc.report.quarterly(result)
     total = rep.tables["overall"].row(0, named=True)
-    assert total["matches"] == result.assignments.height
+    assert total["proposals"] == result.assignments.height  # proposals, not hires (#19)
 
 
 def test_bad_config_is_refused():

@@ -112,7 +112,7 @@ def write_results(
     into ``folder``; returns the number of tables written."""
     written = result.write(folder, fmt=fmt)
     rep = report.quarterly(result, period=period)
-    rep.write(folder / "report", fmt="xlsx" if fmt == "xlsx" else "csv")
+    rep.write(folder / "report")  # page, CSV, Excel where xlsxwriter is, PDF where Chromium is
     summary = {**result.summary(), "provenance": prov}
     (folder / "summary.json").write_text(
         json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
@@ -146,7 +146,7 @@ def print_done(result: MatchResult, out: Path, n_tables: int) -> None:
     """The summary and where the outputs are."""
     print(result.summary_text())
     print(f"\nwrote {n_tables} tables, the report and summary.json to {out}/")
-    print(f"open {out / 'report' / 'index.html'} for the charts")
+    print(f"open {out / 'report' / 'index.html'} for the quarterly report")
 
 
 def run(args: argparse.Namespace) -> int:
