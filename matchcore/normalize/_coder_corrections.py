@@ -1,0 +1,219 @@
+"""Caseworkers' corrections of the title coder: a table applied before the model.
+
+A correction says "titles whose cleaned main job is this one have that code". It is keyed on the
+main job that :func:`matchcore.normalize.clean_title` finds (``core``, normalized as the coder's
+n-grams see it), so ``仓管员`` also corrects ``仓管员（包吃住）`` and ``急聘仓管员+五险一金``, and
+never a title whose main job differs. It takes effect at once: no refit; the model is not
+touched, its answer is replaced for those titles (``confidence`` 1.0, ``needs_review`` False,
+the model's own codes kept as alternatives). The last correction of a main job wins; every row
+is kept, so the table is the audit trail (``title``, ``main_job``, ``code``, ``who``, ``when``)
+and is read and written as CSV.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from pathlib import Path
+from typing import Any, cast
+
+import polars as pl
+
+from matchcore._errors import InvalidParameter, InvalidValue, MissingColumns
+
+__all__ = ["CORRECTION_COLUMNS", "Corrections", "apply_corrections", "read_corrections"]
+
+#: Columns of the corrections table, in order.
+CORRECTION_COLUMNS = ("title", "main_job", "code", "who", "when")
+_SCHEMA = {c: pl.Utf8 for c in CORRECTION_COLUMNS}
+
+
+def _main_job(title: str) -> str:
+    from matchcore.normalize._coder import _main_job as key
+
+    return key(title)
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _resolve(code: object) -> str | None:
+    from matchcore import occupations
+
+    norm = occupations.normalize_code(code)
+    return norm if norm is not None and norm in occupations.load() else None
+
+
+def _rows_text(positions: list[int], limit: int = 10) -> str:
+    shown = ", ".join(str(i) for i in positions[:limit])
+    more = f" and {len(positions) - limit} more" if len(positions) > limit else ""
+    return f"rows {shown}{more}"
+
+
+class Corrections:
+    """An append-only table of corrections and the code each main job takes (last one wins).
+
+    Examples
+    --------
+    >>> from matchcore.normalize._coder_corrections import Corrections
+    >>> c = Corrections().add("仓管员", "4-02-06-03", who="u1", when="2026-01-05")
+    >>> c.lookup("仓管员（包吃住）"), c.lookup("仓库主管")
+    ('4-02-06-03', None)
+    """
+
+    def __init__(self) -> None:
+        self._rows: list[tuple[str, str, str, str | None, str | None]] = []
+        self._by_key: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def copy(self) -> Corrections:
+        """An independent copy."""
+        out = Corrections()
+        out._rows = list(self._rows)
+        out._by_key = dict(self._by_key)
+        return out
+
+    def add(
+        self, title: str, code: str, *, who: str | None = None, when: str | None = None
+    ) -> Corrections:
+        """Add one correction (checked first: nothing is added if it is invalid); returns self."""
+        if not isinstance(title, str) or not title.strip():
+            raise InvalidValue("title", title, "a non-empty title")
+        key = _main_job(title)
+        if not key:
+            raise InvalidValue(
+                "title", title, "a title naming a job (nothing is left once cleaned)"
+            )
+        resolved = _resolve(code)
+        if resolved is None:
+            raise InvalidValue(
+                "code", code, "a code of the 2022 classification such as '4-02-06-03'"
+            )
+        self._append(title, key, resolved, who, when if when is not None else _now())
+        return self
+
+    def _append(self, title: str, key: str, code: str, who: str | None, when: str | None) -> None:
+        self._rows.append((title, key, code, who, when))
+        self._by_key[key] = code
+
+    def extend(self, table: pl.DataFrame, *, source: str = "corrections") -> Corrections:
+        """Add every row of a table with ``title`` and ``code`` (``who``, ``when`` optional).
+
+        Rows whose ``code`` is empty are skipped (a review queue not yet filled in). All rows are
+        checked before any is added: bad ones are named together in one error.
+        """
+        missing = [c for c in ("title", "code") if c not in table.columns]
+        if missing:
+            raise MissingColumns(source, missing, table.columns)
+        cols = {
+            c: table[c].cast(pl.Utf8).to_list() if c in table.columns else [None] * table.height
+            for c in ("title", "code", "who", "when")
+        }
+        pending: list[tuple[str, str, str, str | None, str | None]] = []
+        bad_titles: list[int] = []
+        bad_codes: list[int] = []
+        for i in range(table.height):
+            code = (cols["code"][i] or "").strip()
+            if not code:
+                continue
+            title = cols["title"][i]
+            key = _main_job(title) if title and title.strip() else ""
+            resolved = _resolve(code)
+            if not key:
+                bad_titles.append(i)
+            if resolved is None:
+                bad_codes.append(i)
+            if key and resolved is not None:
+                who = cols["who"][i] or None
+                when = cols["when"][i] or None
+                pending.append((str(title), key, resolved, who, when))
+        if bad_codes:
+            raise InvalidValue(
+                f"{source}: code",
+                _rows_text(bad_codes),
+                "codes of the 2022 classification such as '4-02-06-03'",
+            )
+        if bad_titles:
+            raise InvalidValue(f"{source}: title", _rows_text(bad_titles), "a title naming a job")
+        for row in pending:
+            self._append(*row)
+        return self
+
+    def lookup(self, title: str) -> str | None:
+        """The corrected code of a title's main job, or None."""
+        if not self._by_key or not title:
+            return None
+        return self._by_key.get(_main_job(title))
+
+    def frame(self) -> pl.DataFrame:
+        """Every correction, oldest first (``title``, ``main_job``, ``code``, ``who``, ``when``)."""
+        return pl.DataFrame(self._rows, schema=_SCHEMA, orient="row")
+
+    def digest(self) -> str:
+        """A short hash of the table (empty string when there is none): versions the coder."""
+        if not self._rows:
+            return ""
+        h = hashlib.sha256()
+        for row in self._rows:
+            h.update("\x1f".join(x or "" for x in row).encode("utf-8") + b"\x1e")
+        return h.hexdigest()[:12]
+
+
+def read_corrections(source: Any) -> pl.DataFrame:
+    """A corrections table from a path (CSV, Parquet or Excel) or a polars DataFrame."""
+    if isinstance(source, pl.DataFrame):
+        return source
+    if isinstance(source, (str, Path)):
+        from matchcore._io import read_table
+
+        return read_table(Path(source))
+    raise InvalidParameter.of(
+        "source",
+        "TitleCoder.load_corrections",
+        type(source).__name__,
+        "a path or a polars DataFrame",
+    )
+
+
+def apply_corrections(coded: pl.DataFrame, corrections: Corrections) -> pl.DataFrame:
+    """``coded`` (a :meth:`TitleCoder.code` table) with the corrected titles' rows replaced.
+
+    A corrected row takes the correction's code, name and level, ``confidence`` 1.0 and
+    ``needs_review`` False; its alternatives are the model's code and alternatives without the
+    corrected code, as many as before. Other rows are returned unchanged.
+    """
+    if not len(corrections) or coded.height == 0:
+        return coded
+    from matchcore import occupations
+    from matchcore.normalize._coder import code_depth
+
+    titles = coded["title"].to_list()
+    found = [corrections.lookup(t) if t else None for t in titles]
+    hit = [i for i, c in enumerate(found) if c is not None]
+    if not hit:
+        return coded
+    tax = occupations.load()
+    codes = coded["code"].to_list()
+    names = coded["name"].to_list()
+    levels = coded["level"].to_list()
+    conf = coded["confidence"].to_list()
+    review = coded["needs_review"].to_list()
+    alts = coded["alternatives"].to_list()
+    for i in hit:
+        new = cast(str, found[i])
+        width = len(alts[i])
+        before = [c for c in [codes[i], *alts[i]] if c is not None and c != new]
+        codes[i], names[i], levels[i] = new, tax[new].name, code_depth(new)
+        conf[i], review[i] = 1.0, False
+        alts[i] = list(dict.fromkeys(before))[:width]
+    return coded.with_columns(
+        pl.Series("code", codes, dtype=pl.Utf8),
+        pl.Series("name", names, dtype=pl.Utf8),
+        pl.Series("confidence", conf, dtype=pl.Float64),
+        pl.Series("level", levels, dtype=pl.Int8),
+        pl.Series("needs_review", review, dtype=pl.Boolean),
+        pl.Series("alternatives", alts, dtype=pl.List(pl.Utf8)),
+    )
