@@ -40,6 +40,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help="a table of the service's own coded titles (columns title, code) to fit on first",
     )
+    p.add_argument(
+        "--corrections",
+        default=None,
+        help="a table of caseworkers' corrections (columns title, code; who, when optional), "
+        "applied before the model",
+    )
     p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
 
 
@@ -61,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
         if missing:
             raise MissingColumns(str(args.history), missing, hist.columns)
         coder.fit(hist["title"], hist["code"])
+    if args.corrections:
+        coder.load_corrections(args.corrections)
     progress = False if args.no_progress else None
     coded = coder.code(df[args.column].cast(pl.Utf8), top_k=args.top_k, progress=progress)
     clash = [c for c in CODED_COLUMNS if c in df.columns]

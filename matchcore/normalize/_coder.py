@@ -153,10 +153,10 @@ _WORKERS = 2
 # (forking and the pipes cost ~10-30 ms: below this, cleaning runs before each batch here).
 _PROCESS_MIN = 8_192
 _SCHEMA_COLUMNS = ["title", "code", "name", "confidence", "level", "needs_review", "alternatives"]
-# Titles are coded by their first _MAX_CHARS characters: a title names its main job first, and a
-# pasted description would otherwise be coded by the bulk of its text (its tail); longer titles
-# are also sent to review. The shipped history's longest title has 37 characters.
-_MAX_CHARS = 64
+# A longer title is a pasted description: it is coded by the main job of its first _MAX_CHARS
+# characters alone (the whole text would code it by the bulk of its words, its tail) and sent to
+# review. The shipped history's longest title has 37 characters, 99 % have at most 25.
+_MAX_CHARS = 40
 
 # Noise that clean_title may leave in a title; removed before the character n-grams.
 _DIGITS_RE = re.compile(r"(?<![a-z])[0-9]+[kw千万元+]*")
@@ -296,7 +296,11 @@ def _prepare(title: str) -> tuple[str, tuple[str, ...]]:
     """The main job's text and the other jobs' texts of a title, normalized for the n-grams."""
     # NFKC once, for clean_title and for the whole title's text (0.4-1 us a title); that text
     # is not remembered (each title is, by this function: it would only fill _normalize's cache).
-    nfkc = _nfkc(title[:_MAX_CHARS])
+    if len(title) > _MAX_CHARS:
+        # (the other "jobs" of a description are its sentences: not alternatives)
+        core = _jobs(title)[0]
+        return core or _normalize(title[:_MAX_CHARS]), ()
+    nfkc = _nfkc(title)
     ct = _clean_nfkc(nfkc)
     core = _normalize(ct.core)
     # The main job's words, then the whole title: clean_title can drop words that still tell
@@ -315,10 +319,23 @@ def _prepare(title: str) -> tuple[str, tuple[str, ...]]:
 
 
 @functools.lru_cache(maxsize=1 << 16)
+def _jobs(title: str) -> tuple[str, tuple[str, ...]]:
+    """The cleaned main job of a title and every job it names, as the n-grams see them."""
+    ct = clean_title(title[:_MAX_CHARS])
+    return _normalize(ct.core), tuple(_normalize(t) for t in ct.titles)
+
+
 def _main_job(title: str) -> str:
-    """The cleaned main job of a title, as the n-grams see it: the key of corrections, of the
-    review queue and of the generic-title rule ("" when nothing is left once cleaned)."""
-    return _normalize(clean_title(title[:_MAX_CHARS]).core)
+    """The cleaned main job of a title: the key of corrections and of the review queue ("" when
+    nothing is left once cleaned)."""
+    return _jobs(title)[0]
+
+
+def _names_no_occupation(title: str) -> bool:
+    """True when every job a title names is only generic words (学徒, 学徒/助理, 经理（深圳）);
+    not when another job is named beside one (销售支持/助理)."""
+    core, titles = _jobs(title)
+    return _says_nothing(core) and all(_says_nothing(t) for t in titles if t)
 
 
 @functools.cache
@@ -343,7 +360,7 @@ def _generic_rows(titles: Sequence[str], mains: Sequence[str]) -> NDArray[np.boo
     for i, main in enumerate(mains):
         first = main.split(" ", 1)[0]
         if first and not pattern.sub("", first):  # the main job starts with a generic word
-            out[i] = _says_nothing(_main_job(titles[i]))
+            out[i] = _names_no_occupation(titles[i])
     return out
 
 
