@@ -185,11 +185,11 @@ def test_coder_speed(scale, report) -> None:  # type: ignore[no-untyped-def]
 
 def _oof(titles, codes):  # type: ignore[no-untyped-def]
     """Out-of-fold code, calibrated confidence and correctness of every shipped history title."""
-    pred, tops, raw, backed = _coder._oof_predictions(
+    pred, _, raw, stratum = _coder._oof_predictions(
         titles, codes, folds=5, seed=0, threshold=TitleCoder().threshold
     )
     correct = np.array([_coder._agrees(p, e) for p, e in zip(pred, codes)])
-    conf = _coder._oof_confidence(pred, raw, backed, correct, folds=5, seed=0)
+    conf = _coder._oof_confidence(pred, raw, stratum, correct, folds=5, seed=0)
     return pred, conf, correct
 
 
@@ -235,7 +235,7 @@ def test_coder_corrections_simulated(report) -> None:  # type: ignore[no-untyped
     """200 corrections chosen from the review queue against 200 at random (5 seeds), and
     corrections taken from the other folds, on the out-of-fold predictions."""
     titles, codes = _coder._builtin_history()
-    pred, conf, correct = _oof(titles, codes)
+    pred, conf, _ = _oof(titles, codes)
     keys = [_coder._main_job(t) for t in titles]
 
     def p50(pr, cf) -> float:  # type: ignore[no-untyped-def]

@@ -400,3 +400,53 @@ def test_dictionary_words_agree_with_the_classification() -> None:
             ):
                 clash.append((word, code, sorted(alias[word])))
     assert not clash
+
+
+# -- confidence by what the history says of the main job ----------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(POOL)
+    | st.text(alphabet="仓管员电工学徒（）()+/ 5kK高级急聘包吃住ＡＢabc-、", max_size=50)
+)
+def test_core_from_prepared_text_matches_cleaning_again(title: str) -> None:
+    # The fast path (the core recovered from the prepared main text) against the slow one.
+    if title.strip():
+        assert _coder._core_of(title, _coder._prepare(title)[0]) == _coder._main_job(title)
+
+
+def test_core_from_prepared_text_on_the_shipped_history() -> None:
+    titles = _coder._builtin_history()[0]
+    assert [_coder._core_of(t, _coder._prepare(t)[0]) for t in titles] == [
+        _coder._main_job(t) for t in titles
+    ]
+
+
+def test_strata_follow_the_history_of_the_main_job() -> None:
+    jobs = {"电工": ("6-31-01-03", "6-31-01-03"), "保安": ("4-07-05-01", "2-02-01-00")}
+    jobs["文员"] = ("3-01-02-05", "3-01-02-05", "3-01-02-02")
+    got = _coder._strata(
+        ["电工", "电工", "保安", "文员", "文员", "厨师", "电工"],
+        ["6-31-01-03", "4-07-05-01", "4-07-05-01", "3-01-02-05", "3-01-02-02", "4-03-02-01", None],
+        np.array([False, False, False, False, False, False, False]),
+        jobs,
+    ).tolist()
+    names = [_coder._STRATA[k] for k in got]
+    assert names == ["agree", "disagree", "mixed", "mixed", "disagree", "detailed", "detailed"]
+    backed = _coder._strata(["电工"], ["6-31-01-00"], np.array([True]), jobs)
+    assert _coder._STRATA[int(backed[0])] == "parent"
+
+
+def test_fitted_history_sets_the_stratum_of_its_main_jobs() -> None:
+    coder = TitleCoder(builtin_history=False).fit(
+        ["挖机师傅", "挖机师傅（包住）"], ["6-30-05-05"] * 2
+    )
+    assert coder._model().job_codes == {"挖机师傅": ("6-30-05-05", "6-30-05-05")}
+    cal = coder._calibration()
+    assert cal is not None
+    raw = _coder._decide(coder._model().proba([_coder._prepare("挖机师傅")[0]]), 0.15, 5)[2]
+    got = coder.code(["挖机师傅", "挖机"], progress=False)["confidence"].to_list()
+    assert got[0] == pytest.approx(cal(raw, np.array([1]))[0])  # the "agree" map
+    raw2 = _coder._decide(coder._model().proba([_coder._prepare("挖机")[0]]), 0.15, 5)[2]
+    assert got[1] == pytest.approx(cal(raw2, np.array([0]))[0])  # no history: "detailed"

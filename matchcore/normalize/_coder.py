@@ -608,7 +608,14 @@ class _GramTables:
 class _Model:
     """Fitted arrays: the vectorizer, centroids of codes and of subtrees, the prior."""
 
-    def __init__(self, history: Sequence[tuple[str, int]], params: _Params) -> None:
+    def __init__(
+        self,
+        history: Sequence[tuple[str, int]],
+        params: _Params,
+        job_codes: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        # The history's codes of each cleaned main job (the calibration's strata).
+        self.job_codes: dict[str, tuple[str, ...]] = dict(job_codes or {})
         tree = _tree()
         n = len(tree.codes)
         weight = {
@@ -804,7 +811,9 @@ def _l2_rows(m: sp.csr_array) -> sp.csr_array:
 
 @functools.cache
 def _base_model(builtin: bool) -> _Model:
-    return _Model(_history_rows(*_builtin_history()) if builtin else [], _PARAMS)
+    if not builtin:
+        return _Model([], _PARAMS)
+    return _Model(_history_rows(*_builtin_history()), _PARAMS, _job_codes(*_builtin_history()))
 
 
 def _history_rows(titles: Sequence[str], codes: Sequence[str]) -> list[tuple[str, int]]:
@@ -815,40 +824,102 @@ def _history_rows(titles: Sequence[str], codes: Sequence[str]) -> list[tuple[str
 # -- calibration -------------------------------------------------------------------------------
 
 
+#: Strata of the calibration, by what the coded history says of a title's main job: not in the
+#: history ("detailed"); every history title of that main job agrees with the returned code
+#: ("agree"), most do ("mixed"), most do not ("disagree"); backed off to a group ("parent").
+#: 5-fold CV on the shipped history (titles of 1,780; precision among the most confident 10 %,
+#: 20 %, 30 %): one map for every code 90.4, 87.6, 86.3 %; by these strata 93.3, 92.4, 87.6 %;
+#: ECE 0.022 -> 0.019 (the main job's history agrees with itself on the code about 74 % of the
+#: time, so where it is unanimous the code is right 90 % of the time, against 55 % elsewhere).
+_STRATA = ("detailed", "agree", "mixed", "disagree", "parent")
+_PARENT = _STRATA.index("parent")
+
+
+def _strata(
+    cores: Sequence[str],
+    codes: Sequence[str | None],
+    backed: NDArray[np.bool_],
+    job_codes: dict[str, tuple[str, ...]],
+) -> NDArray[np.int8]:
+    """The calibration stratum of each returned code (see ``_STRATA``)."""
+    out = np.zeros(len(cores), dtype=np.int8)
+    for i, (core, code) in enumerate(zip(cores, codes)):
+        if backed[i]:
+            out[i] = _PARENT
+            continue
+        known = job_codes.get(core) if core and code else None
+        if known:
+            share = sum(_agrees(code, e) for e in known) / len(known)
+            out[i] = 1 if share >= 0.999 else 2 if share >= 0.5 else 3
+    return out
+
+
+def _job_codes(titles: Sequence[str], codes: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """The coded history's codes of each cleaned main job."""
+    out: dict[str, list[str]] = {}
+    for t, c in zip(titles, codes):
+        key = _main_job(t)
+        if key:
+            out.setdefault(key, []).append(c)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _core_of(title: str, main: str) -> str:
+    """:func:`_main_job` of a title from its prepared main text (``core`` then the whole title's
+    text, see :func:`_prepare`): ~1 us instead of cleaning the title again."""
+    if len(title) > _MAX_CHARS:
+        return _jobs(title)[0]
+    whole = _normalize_nfkc(_nfkc(title))
+    if not whole:
+        return main
+    if main == whole:  # no core: the main text is the whole title's
+        return ""
+    return main[: len(main) - len(whole) - 1]
+
+
 @dataclass(frozen=True)
 class _Calibration:
-    """Isotonic maps from the probability of the returned code to the chance it is right."""
+    """Isotonic maps from the probability of the returned code to the chance it is right, one a
+    stratum (``_STRATA``)."""
 
-    detailed: tuple[NDArray[np.float64], NDArray[np.float64]]
-    parent: tuple[NDArray[np.float64], NDArray[np.float64]]
+    maps: tuple[tuple[NDArray[np.float64], NDArray[np.float64]], ...]
 
-    def __call__(self, raw: NDArray[np.float32], backed_off: NDArray[np.bool_]) -> NDArray[Any]:
-        out = np.interp(raw, *self.detailed)
-        if np.any(backed_off):
-            out[backed_off] = np.interp(raw[backed_off], *self.parent)
+    def __call__(self, raw: NDArray[np.float32], stratum: NDArray[Any]) -> NDArray[Any]:
+        stratum = np.asarray(stratum)
+        if stratum.dtype == np.bool_:  # a backed-off flag: the detailed and parent maps only
+            stratum = np.where(stratum, _PARENT, 0)
+        out = np.zeros(len(raw), dtype=np.float64)
+        for k, (x, y) in enumerate(self.maps):
+            m = stratum == k
+            if np.any(m):
+                out[m] = np.interp(raw[m], x, y)
         return np.clip(out, 0.0, 1.0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "detailed": {"x": self.detailed[0].tolist(), "y": self.detailed[1].tolist()},
-            "parent": {"x": self.parent[0].tolist(), "y": self.parent[1].tolist()},
+            name: {"x": x.tolist(), "y": y.tolist()} for name, (x, y) in zip(_STRATA, self.maps)
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> _Calibration:
         def pair(k: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+            k = k if k in d else "detailed"  # a file of the two-map version
             return np.asarray(d[k]["x"], dtype=np.float64), np.asarray(d[k]["y"], dtype=np.float64)
 
-        return cls(detailed=pair("detailed"), parent=pair("parent"))
+        return cls(maps=tuple(pair(k) for k in _STRATA))
 
     @classmethod
     def fit(
         cls,
         raw: NDArray[Any],
         correct: NDArray[np.bool_],
-        backed_off: NDArray[np.bool_],
+        stratum: NDArray[Any],
     ) -> _Calibration:
         from sklearn.isotonic import IsotonicRegression
+
+        stratum = np.asarray(stratum)
+        if stratum.dtype == np.bool_:
+            stratum = np.where(stratum, _PARENT, 0)
 
         def one(mask: NDArray[np.bool_]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
             if mask.sum() < 10:
@@ -860,7 +931,7 @@ class _Calibration:
             y = np.asarray(iso.y_thresholds_, dtype=np.float64)
             return np.round(x, 6), np.round(y, 6)
 
-        return cls(detailed=one(~backed_off), parent=one(backed_off))
+        return cls(maps=tuple(one(stratum == k) for k in range(len(_STRATA))))
 
 
 @functools.lru_cache(maxsize=16)  # the shipped data do not change: read and hash them once
@@ -1070,7 +1141,12 @@ class TitleCoder:
             raise InvalidValue("titles", f"rows {_rows(bad_titles)}", "a non-empty title")
         history = _history_rows([str(t) for t in t_list], resolved)
         base = list(_history_rows(*_builtin_history())) if self.builtin_history else []
-        self.model_ = _Model(base + history, _PARAMS)
+        titles_all = [str(t) for t in t_list]
+        codes_all = list(resolved)
+        if self.builtin_history:
+            titles_all = [*_builtin_history()[0], *titles_all]
+            codes_all = [*_builtin_history()[1], *codes_all]
+        self.model_ = _Model(base + history, _PARAMS, _job_codes(titles_all, codes_all))
         self.history_size_ = len(t_list)
         h = hashlib.sha256()
         for t, c in zip(t_list, resolved):
@@ -1347,7 +1423,6 @@ class TitleCoder:
             raw = np.zeros(0, dtype=np.float32)
             backed = np.zeros(0, dtype=bool)
             ranked = np.zeros((0, top_k), dtype=np.intp)
-        conf = cal(raw, backed) if cal is not None else raw.astype(np.float64)
         # Per title: the row of its main job's text (-1 for an empty title).
         main_row = np.fromiter(
             (texts[main] if main else -1 for main, _ in prepared), dtype=np.intp, count=n
@@ -1368,9 +1443,18 @@ class TitleCoder:
             merged = [a for a in dict.fromkeys([*named, *ranked[j[row]].tolist()]) if a != k[row]]
             alts[row] = merged[: top_k - 1]
         review_below = self._review_below()
-        conf_j = conf[j].astype(np.float64)
-        unsure = backed[j] | (raw[j] < threshold)
         pos_titles = [titles[i] for i in pos]
+        if cal is None:
+            conf_j = raw[j].astype(np.float64)
+        else:
+            stratum = np.where(backed[j], _PARENT, 0).astype(np.int8)
+            if model.job_codes:
+                cores = [_core_of(t, prepared[i][0]) for t, i in zip(pos_titles, pos)]
+                stratum = _strata(
+                    cores, [tree.codes[x] for x in k.tolist()], backed[j], model.job_codes
+                )
+            conf_j = cal(raw[j], stratum)
+        unsure = backed[j] | (raw[j] < threshold)
         # Titles naming no occupation (only generic words: 学徒, 助理, 经理, 不限): no code.
         generic = _generic_rows(pos_titles, [prepared[i][0] for i in pos])
         # Titles cut to their first _MAX_CHARS characters: coded by their head, reviewed.
@@ -1686,14 +1770,14 @@ def _fold_ids(n: int, folds: int, seed: int) -> NDArray[np.intp]:
 
 def _oof_predictions(
     titles: Sequence[str], codes: Sequence[str], *, folds: int, seed: int, threshold: float
-) -> tuple[list[str | None], list[list[str]], NDArray[np.float32], NDArray[np.bool_]]:
+) -> tuple[list[str | None], list[list[str]], NDArray[np.float32], NDArray[np.int8]]:
     """Out-of-fold code (None for a title naming no occupation), top codes, raw probability and
-    backed-off flag of every title."""
+    calibration stratum (``_STRATA``; backed off: ``_PARENT``) of every title."""
     ids = _fold_ids(len(titles), folds, seed)
     pred: list[str | None] = [None] * len(titles)
     tops: list[list[str]] = [[] for _ in titles]
     raw = np.zeros(len(titles), dtype=np.float32)
-    backed = np.zeros(len(titles), dtype=bool)
+    stratum = np.zeros(len(titles), dtype=np.int8)
     for f in range(folds):
         train = np.flatnonzero(ids != f).tolist()
         test = np.flatnonzero(ids == f).tolist()
@@ -1706,6 +1790,12 @@ def _oof_predictions(
         _, chosen, r, off, ranked = _decide(p, threshold, 5)
         generic = _generic_rows([titles[i] for i in test], texts)
         tree = _tree()
+        st = _strata(
+            [_main_job(titles[i]) for i in test],
+            [tree.codes[int(x)] for x in chosen],
+            off,
+            model.job_codes,
+        )
         for row, i in enumerate(test):
             code = tree.codes[int(chosen[row])]
             tops[i] = [code, *(tree.codes[int(x)] for x in ranked[row] if x != chosen[row])][:5]
@@ -1713,19 +1803,19 @@ def _oof_predictions(
             # stay, for top-5).
             pred[i] = None if generic[row] else code
             raw[i] = 0.0 if generic[row] else r[row]
-            backed[i] = off[row]
-    return pred, tops, raw, backed
+            stratum[i] = st[row]
+    return pred, tops, raw, stratum
 
 
 def _build_calibration(threshold: float = 0.15, folds: int = 5, seed: int = 0) -> dict[str, Any]:
     """Fit the shipped calibration by cross-validation on the shipped history (JSON-ready)."""
     titles, codes = _builtin_history()
-    pred, _, raw, backed = _oof_predictions(
+    pred, _, raw, stratum = _oof_predictions(
         titles, codes, folds=folds, seed=seed, threshold=threshold
     )
     correct = np.array([_agrees(p, e) for p, e in zip(pred, codes)])
-    cal = _Calibration.fit(raw.astype(np.float64), correct, backed)
-    conf = _oof_confidence(pred, raw, backed, correct, folds=folds, seed=seed)
+    cal = _Calibration.fit(raw.astype(np.float64), correct, stratum)
+    conf = _oof_confidence(pred, raw, stratum, correct, folds=folds, seed=seed)
     return {
         "key": _calibration_key(threshold),
         **cal.to_dict(),
@@ -1736,7 +1826,7 @@ def _build_calibration(threshold: float = 0.15, folds: int = 5, seed: int = 0) -
 def _oof_confidence(
     pred: Sequence[str | None],
     raw: NDArray[np.float32],
-    backed: NDArray[np.bool_],
+    stratum: NDArray[Any],
     correct: NDArray[np.bool_],
     *,
     folds: int,
@@ -1749,8 +1839,8 @@ def _oof_confidence(
     conf = np.zeros(n)
     for f in range(folds):
         tr = ids != f
-        cal = _Calibration.fit(raw[tr].astype(np.float64), correct[tr], backed[tr])
-        conf[~tr] = cal(raw[~tr], backed[~tr])
+        cal = _Calibration.fit(raw[tr].astype(np.float64), correct[tr], stratum[tr])
+        conf[~tr] = cal(raw[~tr], stratum[~tr])
     conf[np.array([p is None for p in pred], dtype=bool)] = 0.0
     return conf
 
@@ -1799,10 +1889,10 @@ def cross_validate(
     c_list = [str(c) for c in _as_list(codes, "codes", "cross_validate")]
     if isinstance(folds, bool) or not isinstance(folds, int) or not 2 <= folds <= len(t_list):
         raise InvalidParameter.of("folds", "cross_validate", folds, "an int in [2, n_titles]")
-    pred, tops, raw, backed = _oof_predictions(
+    pred, tops, raw, stratum = _oof_predictions(
         t_list, c_list, folds=folds, seed=seed, threshold=threshold
     )
-    return _cv_figures(c_list, pred, tops, raw, backed, folds=folds, seed=seed, bins=bins)
+    return _cv_figures(c_list, pred, tops, raw, stratum, folds=folds, seed=seed, bins=bins)
 
 
 def _cv_figures(
@@ -1810,7 +1900,7 @@ def _cv_figures(
     pred: Sequence[str | None],
     tops: Sequence[Sequence[str]],
     raw: NDArray[np.float32],
-    backed: NDArray[np.bool_],
+    stratum: NDArray[Any],
     *,
     folds: int,
     seed: int,
@@ -1823,7 +1913,7 @@ def _cv_figures(
     """
     n = len(codes)
     correct = np.array([_agrees(p, e) for p, e in zip(pred, codes)])
-    conf = _oof_confidence(pred, raw, backed, correct, folds=folds, seed=seed)
+    conf = _oof_confidence(pred, raw, stratum, correct, folds=folds, seed=seed)
     keep = np.ones(n, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
     sel = np.flatnonzero(keep).tolist()
     acc: dict[int, float] = {}
@@ -1859,7 +1949,7 @@ def _cv_figures(
         "accuracy": acc,
         "detailed": float(correct[sel].mean()),
         "top5": top5,
-        "backed_off": float(backed[sel].mean()),
+        "backed_off": float((np.asarray(stratum)[sel] == _PARENT).mean()),
         "ece": float(ece),
         "reliability": table,
     }
