@@ -614,8 +614,10 @@ class _Model:
         params: _Params,
         job_codes: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
-        # The history's codes of each cleaned main job (the calibration's strata).
+        # The history's codes of each cleaned main job (the calibration's strata), and the first
+        # words of those main jobs.
         self.job_codes: dict[str, tuple[str, ...]] = dict(job_codes or {})
+        self.job_firsts = frozenset(key.split(" ", 1)[0] for key in self.job_codes)
         tree = _tree()
         n = len(tree.codes)
         weight = {
@@ -1449,10 +1451,22 @@ class TitleCoder:
         else:
             stratum = np.where(backed[j], _PARENT, 0).astype(np.int8)
             if model.job_codes:
-                cores = [_core_of(t, prepared[i][0]) for t, i in zip(pos_titles, pos)]
-                stratum = _strata(
-                    cores, [tree.codes[x] for x in k.tolist()], backed[j], model.job_codes
-                )
+                # Only titles whose main job starts as a history main job can have one (the
+                # main text starts with the main job): the others' cores are not recovered.
+                firsts = model.job_firsts
+                cand = [
+                    r
+                    for r, i in enumerate(pos.tolist())
+                    if not backed[j[r]] and prepared[i][0].split(" ", 1)[0] in firsts
+                ]
+                if cand:
+                    rows_c = np.array(cand, dtype=np.intp)
+                    stratum[rows_c] = _strata(
+                        [_core_of(pos_titles[r], prepared[pos[r]][0]) for r in cand],
+                        [tree.codes[x] for x in k[rows_c].tolist()],
+                        backed[j[rows_c]],
+                        model.job_codes,
+                    )
             conf_j = cal(raw[j], stratum)
         unsure = backed[j] | (raw[j] < threshold)
         # Titles naming no occupation (only generic words: 学徒, 助理, 经理, 不限): no code.
@@ -1465,11 +1479,10 @@ class TitleCoder:
         name_col = name_s.gather(k)
         level_col = pl.Series("level", tree.depth[k].astype(np.int8), dtype=pl.Int8)
         if generic.any():
-            none = pl.lit(None)
-            g = pl.Series(generic)
-            code_col = pl.select(pl.when(g).then(none).otherwise(code_col)).to_series()
-            name_col = pl.select(pl.when(g).then(none).otherwise(name_col)).to_series()
-            level_col = pl.select(pl.when(g).then(none).otherwise(level_col)).to_series()
+            rows_g = np.flatnonzero(generic)
+            code_col = code_col.scatter(rows_g, None)
+            name_col = name_col.scatter(rows_g, None)
+            level_col = level_col.scatter(rows_g, None)
             conf_j = np.where(generic, 0.0, conf_j)
             unsure |= generic
         done = pl.DataFrame(
