@@ -221,13 +221,18 @@ def _apply(  # type: ignore[no-untyped-def]
     keys, pred, conf, codes, chosen
 ) -> tuple[list, np.ndarray]:
     """Corrections of the chosen titles (each the expert's code of that title, keyed on its main
-    job, the last one of a main job winning) applied to every title sharing its main job."""
+    job, the last one of a main job winning) applied to every title sharing its main job, with
+    the confidence the coder gives (1.0 for the corrected title itself)."""
+    from matchcore.normalize._coder_corrections import SAME_JOB_CONFIDENCE
+
     fix = {keys[i]: codes[i] for i in chosen}
+    own = set(chosen)
     new_pred = list(pred)
     new_conf = conf.copy()
     for i, k in enumerate(keys):
         if k in fix:
-            new_pred[i], new_conf[i] = fix[k], 1.0
+            new_pred[i] = fix[k]
+            new_conf[i] = 1.0 if i in own else SAME_JOB_CONFIDENCE
     return new_pred, new_conf
 
 
@@ -268,6 +273,8 @@ def test_coder_corrections_simulated(report) -> None:  # type: ignore[no-untyped
         f"({np.mean(rnd) - base:+.1%}, seeds {min(rnd):.1%}-{max(rnd):.1%}); "
         f"detailed {detailed(pred):.1%} -> {detailed(q_pred):.1%} (queue)"
     )
+    from matchcore.normalize._coder_corrections import SAME_JOB_CONFIDENCE
+
     # Corrections by cross-validation: every title of the other folds is a correction (as a
     # service's reviewed titles are), applied to the held-out fold's titles sharing a main job.
     ids = _coder._fold_ids(len(titles), 5, 0)
@@ -277,7 +284,7 @@ def test_coder_corrections_simulated(report) -> None:  # type: ignore[no-untyped
         fix = {keys[i]: codes[i] for i in train}
         for i in np.flatnonzero(ids == f):
             if keys[i] in fix:
-                cv_pred[i], cv_conf[i] = fix[keys[i]], 1.0
+                cv_pred[i], cv_conf[i] = fix[keys[i]], SAME_JOB_CONFIDENCE
     hit = sum(1 for a, b in zip(cv_pred, pred) if a != b)
     report(
         f"coder corrections by 5-fold CV (the other folds' titles as corrections; {hit} held-out "

@@ -17,6 +17,7 @@ import matchcore as mc
 from matchcore import cli
 from matchcore._errors import InvalidParameter, InvalidValue, MissingColumns
 from matchcore.normalize import TitleCoder, _coder
+from matchcore.normalize._coder_corrections import SAME_JOB_CONFIDENCE
 from matchcore.normalize._coder_coverage import precision_at_coverage, review_threshold
 
 # Titles sharing pieces (仓, 管, 员, 电, 工) so that a correction could leak through the n-grams.
@@ -60,7 +61,7 @@ def test_correction_takes_effect_at_once_without_refit() -> None:
     after = coder.code(["仓管员", "仓管员（包吃住）", "仓库管理员"], progress=False)
     assert coder._model() is model  # no refit
     assert after["code"].to_list()[:2] == ["4-02-06-03", "4-02-06-03"]
-    assert after["confidence"].to_list()[:2] == [1.0, 1.0]
+    assert after["confidence"].to_list()[:2] == [1.0, SAME_JOB_CONFIDENCE]
     assert after["needs_review"].to_list()[:2] == [False, False]
     assert after["name"][0] == mc.occupations.load()["4-02-06-03"].name
     # The model's own code is kept as the first alternative, the corrected code not repeated.
@@ -69,6 +70,17 @@ def test_correction_takes_effect_at_once_without_refit() -> None:
     assert len(after["alternatives"][0]) == len(before["alternatives"][0])
     # A title with another main job is untouched.
     assert after.row(2) == before.row(2)
+
+
+def test_confidence_is_full_only_for_the_title_a_person_corrected() -> None:
+    coder = TitleCoder().correct("仓管员（包吃住）", "4-02-06-03")
+    got = coder.code(["仓管员（包吃住）", "仓管员(包吃住)", "仓管员"], progress=False)
+    assert got["confidence"].to_list() == [1.0, 1.0, SAME_JOB_CONFIDENCE]
+    coder.correct("仓管员", "4-02-06-03")  # the same code: both titles now seen
+    assert coder.code(["仓管员"], progress=False)["confidence"][0] == 1.0
+    coder.correct("仓管员", "4-02-06-01")  # another code: only this title is certain
+    got = coder.code(["仓管员（包吃住）", "仓管员"], progress=False)
+    assert got["confidence"].to_list() == [SAME_JOB_CONFIDENCE, 1.0]
 
 
 def test_last_correction_wins_and_all_are_kept() -> None:
@@ -169,7 +181,8 @@ def test_a_correction_changes_only_titles_sharing_its_main_job(
     for i, title in enumerate(others):
         if title and _coder._main_job(title) == key:
             assert after["code"][i] == mc.occupations.load().resolve(code)
-            assert after["confidence"][i] == 1.0 and not after["needs_review"][i]
+            assert after["confidence"][i] in (1.0, SAME_JOB_CONFIDENCE)
+            assert not after["needs_review"][i]
         else:
             assert after.row(i) == before.row(i), title
 

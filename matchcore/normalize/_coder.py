@@ -1004,7 +1004,7 @@ class TitleCoder:
     main job is only generic words that name no occupation (学徒, 助理, 经理, 不限, ...: listed
     in ``data/coder_generic.csv``; these get no code and confidence 0), (d) it is longer than
     64 characters (coded by its first 64), or (e) it is empty. A title a caseworker corrected
-    (see :meth:`correct`) is never sent back: its code is the correction, with confidence 1.
+    (see :meth:`correct`) is never sent back: its code is the correction.
     builtin_history : bool, default True
         Learn from the shipped coded history as well as the classification. Set False to measure
         the coder on that history by cross-validation (see :func:`cross_validate`).
@@ -1179,8 +1179,9 @@ class TitleCoder:
         """Record a person's code for a title; it takes effect at once, with no refit.
 
         Every title whose cleaned main job is this title's (``仓管员`` and ``仓管员（包吃住）``)
-        is then coded ``code`` with confidence 1.0 and ``needs_review`` False; no other title
-        changes. A later correction of the same main job replaces it; every correction stays in
+        is then coded ``code`` with ``needs_review`` False, and confidence 1.0 for this title
+        (once normalized) or 0.76 for the others (how often a code is right for another title
+        of the same main job on the shipped expert-coded history); no other title changes. A later correction of the same main job replaces it; every correction stays in
         :attr:`corrections`.
 
         Parameters

@@ -8,6 +8,13 @@ touched, its answer is replaced for those titles (``confidence`` 1.0, ``needs_re
 the model's own codes kept as alternatives). The last correction of a main job wins; every row
 is kept, so the table is the audit trail (``title``, ``main_job``, ``code``, ``who``, ``when``)
 and is read and written as CSV.
+
+Confidence: 1.0 for a title a person corrected (the same text once normalized), and
+``SAME_JOB_CONFIDENCE`` for another title sharing its main job: on the shipped expert-coded
+history, a title's code is right for another title with the same cleaned main job in 76.5 % of
+the 2,092 ordered pairs (113 main jobs with several titles), so a correction carried to another
+title is not certain. (In a simulation on that history, corrections carried with confidence 1.0
+lowered the precision among the most confident half of the titles.)
 """
 
 from __future__ import annotations
@@ -21,7 +28,16 @@ import polars as pl
 
 from matchcore._errors import InvalidParameter, InvalidValue, MissingColumns
 
-__all__ = ["CORRECTION_COLUMNS", "Corrections", "apply_corrections", "read_corrections"]
+__all__ = [
+    "CORRECTION_COLUMNS",
+    "SAME_JOB_CONFIDENCE",
+    "Corrections",
+    "apply_corrections",
+    "read_corrections",
+]
+
+#: Confidence of a correction carried to another title with the same cleaned main job.
+SAME_JOB_CONFIDENCE = 0.76
 
 #: Columns of the corrections table, in order.
 CORRECTION_COLUMNS = ("title", "main_job", "code", "who", "when")
@@ -32,6 +48,14 @@ def _main_job(title: str) -> str:
     from matchcore.normalize._coder import _main_job as key
 
     return key(title)
+
+
+def _text(title: str) -> str:
+    """A title's text once normalized (what makes two titles the same title)."""
+    from matchcore.normalize._coder import _MAX_CHARS, _normalize_nfkc
+    from matchcore.normalize._text import _nfkc
+
+    return _normalize_nfkc(_nfkc(title[:_MAX_CHARS]))
 
 
 def _now() -> str:
@@ -65,6 +89,8 @@ class Corrections:
     def __init__(self) -> None:
         self._rows: list[tuple[str, str, str, str | None, str | None]] = []
         self._by_key: dict[str, str] = {}
+        # Per main job, the texts of the titles a person gave its current code.
+        self._seen: dict[str, frozenset[str]] = {}
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -74,6 +100,7 @@ class Corrections:
         out = Corrections()
         out._rows = list(self._rows)
         out._by_key = dict(self._by_key)
+        out._seen = dict(self._seen)
         return out
 
     def add(
@@ -97,7 +124,9 @@ class Corrections:
 
     def _append(self, title: str, key: str, code: str, who: str | None, when: str | None) -> None:
         self._rows.append((title, key, code, who, when))
+        same = self._seen.get(key, frozenset()) if self._by_key.get(key) == code else frozenset()
         self._by_key[key] = code
+        self._seen[key] = same | {_text(title)}
 
     def extend(self, table: pl.DataFrame, *, source: str = "corrections") -> Corrections:
         """Add every row of a table with ``title`` and ``code`` (``who``, ``when`` optional).
@@ -148,6 +177,12 @@ class Corrections:
             return None
         return self._by_key.get(_main_job(title))
 
+    def confidence(self, title: str) -> float:
+        """1.0 if a person corrected this very title, else ``SAME_JOB_CONFIDENCE`` (a title
+        sharing the main job of a corrected one)."""
+        seen = self._seen.get(_main_job(title), frozenset())
+        return 1.0 if _text(title) in seen else SAME_JOB_CONFIDENCE
+
     def frame(self) -> pl.DataFrame:
         """Every correction, oldest first (``title``, ``main_job``, ``code``, ``who``, ``when``)."""
         return pl.DataFrame(self._rows, schema=_SCHEMA, orient="row")
@@ -181,8 +216,9 @@ def read_corrections(source: Any) -> pl.DataFrame:
 def apply_corrections(coded: pl.DataFrame, corrections: Corrections) -> pl.DataFrame:
     """``coded`` (a :meth:`TitleCoder.code` table) with the corrected titles' rows replaced.
 
-    A corrected row takes the correction's code, name and level, ``confidence`` 1.0 and
-    ``needs_review`` False; its alternatives are the model's code and alternatives without the
+    A corrected row takes the correction's code, name and level, ``confidence`` 1.0 (or
+    ``SAME_JOB_CONFIDENCE`` for a title a person did not correct itself) and ``needs_review``
+    False; its alternatives are the model's code and alternatives without the
     corrected code, as many as before. Other rows are returned unchanged.
     """
     if not len(corrections) or coded.height == 0:
@@ -207,7 +243,7 @@ def apply_corrections(coded: pl.DataFrame, corrections: Corrections) -> pl.DataF
         width = len(alts[i])
         before = [c for c in [codes[i], *alts[i]] if c is not None and c != new]
         codes[i], names[i], levels[i] = new, tax[new].name, code_depth(new)
-        conf[i], review[i] = 1.0, False
+        conf[i], review[i] = corrections.confidence(titles[i]), False
         alts[i] = list(dict.fromkeys(before))[:width]
     return coded.with_columns(
         pl.Series("code", codes, dtype=pl.Utf8),
