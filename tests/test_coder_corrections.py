@@ -463,3 +463,17 @@ def test_fitted_history_sets_the_stratum_of_its_main_jobs() -> None:
     assert got[0] == pytest.approx(cal(raw, np.array([1]))[0])  # the "agree" map
     raw2 = _coder._decide(coder._model().proba([_coder._prepare("挖机")[0]]), 0.15, 5)[2]
     assert got[1] == pytest.approx(cal(raw2, np.array([0]))[0])  # no history: "detailed"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(POOL)
+    | st.text(alphabet="仓管员电工学徒（）()+/ 5kK急聘包吃住ab-、", max_size=30)
+)
+def test_correction_lookup_fast_path_matches_cleaning_again(title: str) -> None:
+    from matchcore.normalize._coder_corrections import Corrections
+
+    table = Corrections().add("仓管员", "4-02-06-03").add("电工 学徒", "6-31-01-03")
+    table.add("java 开发", "2-02-10-03")
+    slow = table._by_key.get(_coder._main_job(title)) if title.strip() else None
+    assert table.lookup(title) == slow

@@ -91,6 +91,7 @@ class Corrections:
         self._by_key: dict[str, str] = {}
         # Per main job, the texts of the titles a person gave its current code.
         self._seen: dict[str, frozenset[str]] = {}
+        self._firsts: frozenset[str] = frozenset()  # the main jobs' first words
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -101,6 +102,7 @@ class Corrections:
         out._rows = list(self._rows)
         out._by_key = dict(self._by_key)
         out._seen = dict(self._seen)
+        out._firsts = self._firsts
         return out
 
     def add(
@@ -127,6 +129,7 @@ class Corrections:
         same = self._seen.get(key, frozenset()) if self._by_key.get(key) == code else frozenset()
         self._by_key[key] = code
         self._seen[key] = same | {_text(title)}
+        self._firsts = self._firsts | {key.split(" ", 1)[0]}
 
     def extend(self, table: pl.DataFrame, *, source: str = "corrections") -> Corrections:
         """Add every row of a table with ``title`` and ``code`` (``who``, ``when`` optional).
@@ -171,16 +174,29 @@ class Corrections:
             self._append(*row)
         return self
 
+    def key(self, title: str) -> str | None:
+        """The corrected main job a title has, or None (quickly for the titles that cannot have
+        one: the main job starts the prepared main text, so its first word must be a corrected
+        main job's first word)."""
+        if not self._by_key or not title or not title.strip():
+            return None
+        from matchcore.normalize._coder import _core_of, _prepare
+
+        main = _prepare(title)[0]  # remembered: code() has just prepared it
+        if main.split(" ", 1)[0] not in self._firsts:
+            return None
+        key = _core_of(title, main)
+        return key if key in self._by_key else None
+
     def lookup(self, title: str) -> str | None:
         """The corrected code of a title's main job, or None."""
-        if not self._by_key or not title:
-            return None
-        return self._by_key.get(_main_job(title))
+        key = self.key(title)
+        return None if key is None else self._by_key[key]
 
     def confidence(self, title: str) -> float:
         """1.0 if a person corrected this very title, else ``SAME_JOB_CONFIDENCE`` (a title
         sharing the main job of a corrected one)."""
-        seen = self._seen.get(_main_job(title), frozenset())
+        seen = self._seen.get(self.key(title) or "", frozenset())
         return 1.0 if _text(title) in seen else SAME_JOB_CONFIDENCE
 
     def frame(self) -> pl.DataFrame:
