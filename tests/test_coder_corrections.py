@@ -477,3 +477,19 @@ def test_correction_lookup_fast_path_matches_cleaning_again(title: str) -> None:
     table.add("java 开发", "2-02-10-03")
     slow = table._by_key.get(_coder._main_job(title)) if title.strip() else None
     assert table.lookup(title) == slow
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*POOL, "学徒/助理", "经理（深圳）", "储备干部", "销售支持/助理"])
+        | st.text(alphabet="学徒助理经主管电工员（）/ 包吃住", min_size=1, max_size=12),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_generic_rows_fast_path_matches_the_rule(titles: list[str]) -> None:
+    titles = [t for t in titles if t.strip()]
+    mains = [_coder._prepare(t)[0] for t in titles]
+    expect = [_coder._names_no_occupation(t) for t in titles]
+    assert _coder._generic_rows(titles, mains).tolist() == expect

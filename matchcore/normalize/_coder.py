@@ -353,11 +353,15 @@ def _names_no_occupation(title: str) -> bool:
 
 
 @functools.cache
-def _generic_re() -> re.Pattern[str]:
+def _generic_words() -> tuple[str, ...]:
     """Words that name no occupation on their own (``data/coder_generic.csv``), longest first."""
     rows = csv.DictReader(io.StringIO(_read_data("coder_generic.csv")))
-    words = sorted({_normalize(r["word"]) for r in rows} - {""}, key=lambda w: (-len(w), w))
-    return re.compile("|".join(re.escape(w) for w in words))
+    return tuple(sorted({_normalize(r["word"]) for r in rows} - {""}, key=lambda w: (-len(w), w)))
+
+
+@functools.cache
+def _generic_re() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in _generic_words()))
 
 
 def _says_nothing(main_job: str) -> bool:
@@ -371,11 +375,20 @@ def _generic_rows(titles: Sequence[str], mains: Sequence[str]) -> NDArray[np.boo
     (the main job first), used to skip the cleaning of the titles that cannot be generic."""
     out = np.zeros(len(titles), dtype=bool)
     pattern = _generic_re()
+    starts = _generic_starts()
     for i, main in enumerate(mains):
-        first = main.split(" ", 1)[0]
-        if first and not pattern.sub("", first):  # the main job starts with a generic word
-            out[i] = _names_no_occupation(titles[i])
+        # (most main texts do not even start with a generic word's first character)
+        if main[:1] in starts:
+            first = main.split(" ", 1)[0]
+            if not pattern.sub("", first):  # the main job's first word is generic words only
+                out[i] = _names_no_occupation(titles[i])
     return out
+
+
+@functools.cache
+def _generic_starts() -> frozenset[str]:
+    """First characters of the generic words."""
+    return frozenset(w[:1] for w in _generic_words())
 
 
 def _read_data(name: str) -> str:
