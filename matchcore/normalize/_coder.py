@@ -1030,8 +1030,8 @@ class TitleCoder:
     (``review_below``, or the one ``review_coverage`` / ``review_precision`` gives), (c) its
     main job is only generic words that name no occupation (学徒, 助理, 经理, 不限, ...: listed
     in ``data/coder_generic.csv``; these get no code and confidence 0), (d) it is longer than
-    64 characters (coded by its first 64), or (e) it is empty. A title a caseworker corrected
-    (see :meth:`correct`) is never sent back: its code is the correction.
+    40 characters (coded by the main job of its first 40), or (e) it is empty. A title a
+    caseworker corrected (see :meth:`correct`) is never sent back: its code is the correction.
     builtin_history : bool, default True
         Learn from the shipped coded history as well as the classification. Set False to measure
         the coder on that history by cross-validation (see :func:`cross_validate`).

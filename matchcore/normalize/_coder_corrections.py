@@ -44,18 +44,21 @@ CORRECTION_COLUMNS = ("title", "main_job", "code", "who", "when")
 _SCHEMA = {c: pl.Utf8 for c in CORRECTION_COLUMNS}
 
 
-def _main_job(title: str) -> str:
-    from matchcore.normalize._coder import _main_job as key
+def _coder() -> Any:
+    """The coder's module (imported on first use: it imports this one)."""
+    from matchcore.normalize import _coder as module
 
-    return key(title)
+    return module
+
+
+def _main_job(title: str) -> str:
+    return cast(str, _coder()._main_job(title))
 
 
 def _text(title: str) -> str:
     """A title's text once normalized (what makes two titles the same title)."""
-    from matchcore.normalize._coder import _MAX_CHARS, _normalize_nfkc
-    from matchcore.normalize._text import _nfkc
-
-    return _normalize_nfkc(_nfkc(title[:_MAX_CHARS]))
+    c = _coder()
+    return cast(str, c._normalize_nfkc(c._nfkc(title[: c._MAX_CHARS])))
 
 
 def _now() -> str:
@@ -91,7 +94,7 @@ class Corrections:
         self._by_key: dict[str, str] = {}
         # Per main job, the texts of the titles a person gave its current code.
         self._seen: dict[str, frozenset[str]] = {}
-        self._firsts: frozenset[str] = frozenset()  # the main jobs' first words
+        self._firsts: set[str] = set()  # the main jobs' first words
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -102,7 +105,7 @@ class Corrections:
         out._rows = list(self._rows)
         out._by_key = dict(self._by_key)
         out._seen = dict(self._seen)
-        out._firsts = self._firsts
+        out._firsts = set(self._firsts)
         return out
 
     def add(
@@ -129,7 +132,7 @@ class Corrections:
         same = self._seen.get(key, frozenset()) if self._by_key.get(key) == code else frozenset()
         self._by_key[key] = code
         self._seen[key] = same | {_text(title)}
-        self._firsts = self._firsts | {key.split(" ", 1)[0]}
+        self._firsts.add(key.split(" ", 1)[0])
 
     def extend(self, table: pl.DataFrame, *, source: str = "corrections") -> Corrections:
         """Add every row of a table with ``title`` and ``code`` (``who``, ``when`` optional).
@@ -180,12 +183,11 @@ class Corrections:
         main job's first word)."""
         if not self._by_key or not title or not title.strip():
             return None
-        from matchcore.normalize._coder import _core_of, _prepare
-
-        main = _prepare(title)[0]  # remembered: code() has just prepared it
+        c = _coder()
+        main = c._prepare(title)[0]  # remembered: code() has just prepared it
         if main.split(" ", 1)[0] not in self._firsts:
             return None
-        key = _core_of(title, main)
+        key = c._core_of(title, main)
         return key if key in self._by_key else None
 
     def lookup(self, title: str) -> str | None:
@@ -239,15 +241,12 @@ def apply_corrections(coded: pl.DataFrame, corrections: Corrections) -> pl.DataF
     """
     if not len(corrections) or coded.height == 0:
         return coded
-    from matchcore import occupations
-    from matchcore.normalize._coder import code_depth
-
+    tree = _coder()._tree()
     titles = coded["title"].to_list()
     found = [corrections.lookup(t) if t else None for t in titles]
     hit = [i for i, c in enumerate(found) if c is not None]
     if not hit:
         return coded
-    tax = occupations.load()
     codes = coded["code"].to_list()
     names = coded["name"].to_list()
     levels = coded["level"].to_list()
@@ -258,7 +257,8 @@ def apply_corrections(coded: pl.DataFrame, corrections: Corrections) -> pl.DataF
         new = cast(str, found[i])
         width = len(alts[i])
         before = [c for c in [codes[i], *alts[i]] if c is not None and c != new]
-        codes[i], names[i], levels[i] = new, tax[new].name, code_depth(new)
+        row = tree.index[new]
+        codes[i], names[i], levels[i] = new, tree.names[row], int(tree.depth[row])
         conf[i], review[i] = corrections.confidence(titles[i]), False
         alts[i] = list(dict.fromkeys(before))[:width]
     return coded.with_columns(
