@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import matchcore as mc
+from matchcore._io import neutralize_cell as _neutralise_csv_cell
 from matchcore._result import MatchResult
 from matchcore.report import quarterly
-from matchcore._io import neutralize_cell as _neutralise_csv_cell
 from matchcore.report._html import font_characters
 
 _EMPTY_REJECTED = pl.DataFrame(

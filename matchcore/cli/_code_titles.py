@@ -60,6 +60,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help="a table of the service's own coded titles (columns title, code) to fit on first",
     )
+    p.add_argument(
+        "--corrections",
+        default=None,
+        help="a table of caseworkers' corrections (columns title, code; who, when optional), "
+        "applied before the model",
+    )
     p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
 
 
@@ -79,9 +85,11 @@ def run(args: argparse.Namespace) -> int:
     _check_table_path(out, "--out")
     if args.history:
         _check_table_path(Path(args.history), "--history")
+    if args.corrections:
+        _check_table_path(Path(args.corrections), "--corrections")
     if not 0.0 <= args.threshold <= 1.0:
         raise UsageError(f"--threshold 必须在 0 到 1 之间，收到 {args.threshold}")
-    tables = [src, out] + ([Path(args.history)] if args.history else [])
+    tables = [src, out] + [Path(p) for p in (args.history, args.corrections) if p]
     if any(p.suffix.lower() in (".xlsx", ".xls") for p in tables):
         check_excel_extra(read=True, write=out.suffix.lower() in (".xlsx", ".xls"))
     if not src.is_file():
@@ -103,6 +111,8 @@ def run(args: argparse.Namespace) -> int:
             if missing:
                 raise MissingColumns(str(args.history), missing, hist.columns)
             coder.fit(hist["title"], hist["code"])
+        if args.corrections:
+            coder.load_corrections(args.corrections)
         progress = False if args.no_progress else None
         coded = coder.code(df[args.column].cast(pl.Utf8), top_k=args.top_k, progress=progress)
         clash = [c for c in CODED_COLUMNS if c in df.columns]
