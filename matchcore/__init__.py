@@ -25,13 +25,14 @@ from matchcore._errors import (
     UnknownOccupation,
 )
 from matchcore._match import match
-from matchcore._matcher import Matcher
+from matchcore._matcher import NO_ANSWER_REASONS, Matcher, MatcherAnswer, SavedIndexError
 from matchcore._result import MatchResult
 from matchcore._version import __version__
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
+    "NO_ANSWER_REASONS",
     "AmbiguousRegion",
     "InvalidParameter",
     "InvalidValue",
@@ -39,7 +40,9 @@ __all__ = [
     "MatchResult",
     "MatchcoreError",
     "Matcher",
+    "MatcherAnswer",
     "MissingColumns",
+    "SavedIndexError",
     "UnknownOccupation",
     "__version__",
     "assign",

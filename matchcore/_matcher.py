@@ -71,6 +71,16 @@ NO_ANSWER_REASONS = {
     "no_candidate": "所在地区及意向地区内暂无符合条件的岗位",
 }
 
+# Field names in the "rejected" message, as a caseworker calls them (others are shown as named).
+_FIELD_ZH = {
+    "seeker_id": "求职者编号",
+    "desired_title": "求职意向",
+    "desired_occupation": "意向职业",
+    "region": "所在地区",
+    "birth_year": "出生年份",
+    "category": "人员类别",
+}
+
 _UNMATCHED_SCHEMA = {"seeker_id": pl.Utf8, "row": pl.UInt32, "code": pl.Utf8, "reason": pl.Utf8}
 
 FORMAT = "matchcore-matcher"
@@ -644,7 +654,9 @@ def _unmatched(
                     "code": pl.Series(codes, dtype=pl.Utf8),
                 }
             ).with_columns(
-                pl.col("code").replace_strict(NO_ANSWER_REASONS, return_dtype=pl.Utf8).alias("reason")
+                pl.col("code")
+                .replace_strict(NO_ANSWER_REASONS, return_dtype=pl.Utf8)
+                .alias("reason")
             )
         )
     if rejected.height:
@@ -661,7 +673,11 @@ def _unmatched(
                     pl.col("id").cast(pl.Utf8).alias("seeker_id"),
                     pl.col("row").cast(pl.UInt32),
                     pl.lit("rejected").alias("code"),
-                    pl.concat_str(pl.lit(head), pl.col("field"), pl.lit(tail)).alias("reason"),
+                    pl.concat_str(
+                        pl.lit(head),
+                        pl.col("field").replace(_FIELD_ZH),
+                        pl.lit(tail),
+                    ).alias("reason"),
                 )
             )
     if not parts:
@@ -783,9 +799,7 @@ def _rebuild_vectorizer(spec: dict[str, Any], npz: Path) -> Any:
             f"unknown title vectorizer {spec.get('class')!r} (expected 'TfidfVectorizer')",
             "索引文件中的标题向量化器无法识别",
         )
-    params = {
-        k: tuple(v) if isinstance(v, list) else v for k, v in dict(spec["params"]).items()
-    }
+    params = {k: tuple(v) if isinstance(v, list) else v for k, v in dict(spec["params"]).items()}
     params["dtype"] = np.dtype(params.get("dtype", "float64")).type
     with np.load(npz, allow_pickle=False) as data:
         terms, idf = data["terms"], data["idf"]
