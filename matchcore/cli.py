@@ -71,6 +71,10 @@ COMMANDS["code-titles"] = (
     _cli_code_titles.run,
 )
 
+from matchcore.service import _cli as _cli_serve  # noqa: E402
+
+COMMANDS["serve"] = (_cli_serve.HELP, _cli_serve.add_arguments, _cli_serve.run)
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every registered subcommand."""
