@@ -332,3 +332,9 @@ def test_several_workers_share_one_index_and_apply_the_same_writes(data):
     finally:
         srv.stop()
     assert srv.proc.returncode is not None
+
+
+def test_a_request_whose_seekers_all_lack_a_field_rejects_rows_not_the_request(server):
+    status, got = call(server.port, "POST", "/recommend", {"seekers": [{"seeker_id": "only-id"}]})
+    assert status == 200
+    assert got["results"][0]["code"] == "rejected"

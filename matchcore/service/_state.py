@@ -70,9 +70,15 @@ SEEKER_SCHEMA: dict[str, Any] = {
 }
 
 
+#: Columns a table always has, so that a value missing from every row rejects those rows (with
+#: the reason) rather than the whole request.
+ALWAYS = {"seeker_id", "desired_title", "region", "vacancy_id", "title", "openings"}
+
+
 def frame(rows: list[dict[str, Any]], schema: dict[str, Any]) -> pl.DataFrame:
-    """A table of ``rows`` with the columns that any row gives, in ``schema`` order and types."""
-    used = [c for c in schema if any(c in r for r in rows)]
+    """A table of ``rows`` with the columns that any row gives (and those of :data:`ALWAYS`),
+    in ``schema`` order and types."""
+    used = [c for c in schema if c in ALWAYS or any(c in r for r in rows)]
     data = {
         c: pl.Series(c, [_text(r.get(c), schema[c]) for r in rows], dtype=schema[c]) for c in used
     }
