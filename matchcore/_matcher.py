@@ -249,6 +249,18 @@ class Matcher:
         self._lock = threading.Lock()  # serializes writers (add, remove); readers take none
         self._local = threading.local()  # last_rejected_ of each thread
 
+    def __getstate__(self) -> dict[str, Any]:
+        # in-memory copies (copy.deepcopy, process pools) keep working; the lock and the
+        # per-thread state are made anew. Files use save() and load(), never pickle.
+        state = dict(self.__dict__)
+        del state["_lock"], state["_local"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
     # -- helpers ---------------------------------------------------------------------------------
     def _config(self) -> MatchConfig:
         cfg = MatchConfig() if self.config is None else self.config

@@ -383,3 +383,33 @@ def test_a_damaged_or_missing_index_is_refused(fitted, tmp_path):
     (path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(mc.SavedIndexError, match="format 99"):
         mc.Matcher.load(path)
+
+
+def test_concurrent_writers_lose_nothing(small_tables):
+    seekers, vacancies = small_tables
+    m = mc.Matcher(compact_ratio=0.05).fit(vacancies.slice(0, 150))
+    first = set(m.vacancies_["vacancy_id"])
+    gone = sorted(first)[::5]
+    batches = [vacancies.slice(150 + 30 * i, 30) for i in range(4)]
+    jobs = [lambda b=b: m.add(b) for b in batches] + [lambda: m.remove(gone)]
+    threads = [threading.Thread(target=j) for j in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    expected = mc.Matcher().fit(vacancies.slice(0, 270)).vacancies_["vacancy_id"]
+    assert set(m.vacancies_["vacancy_id"]) == set(expected) - set(gone)
+    assert m.generation_ == 5
+    batch = seekers.slice(0, 15)
+    assert _key(m.recommend(batch, k=4)).equals(_key(_reference(m, batch, 4)))
+
+
+def test_a_matcher_copies_in_memory(fitted, tables):
+    import copy
+    import pickle
+
+    seekers, _ = tables
+    for other in (copy.deepcopy(fitted), pickle.loads(pickle.dumps(fitted))):
+        assert other.recommend(seekers.slice(0, 5), k=3).equals(
+            fitted.recommend(seekers.slice(0, 5), k=3)
+        )
