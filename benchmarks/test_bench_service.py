@@ -123,7 +123,7 @@ def test_bench_threads_share_one_matcher(online, report):
 
 
 class _Server:
-    def __init__(self, path):
+    def __init__(self, path, workers=1):
         with socket.socket() as s:
             s.bind((HOST, 0))
             self.port = s.getsockname()[1]
@@ -136,6 +136,8 @@ class _Server:
             str(path),
             "--port",
             str(self.port),
+            "--workers",
+            str(workers),
         ]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 300
@@ -152,11 +154,8 @@ class _Server:
         raise RuntimeError("server did not start")
 
     def rss_mib(self):
-        with open(f"/proc/{self.proc.pid}/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        return float("nan")
+        """Resident memory of the server, its worker processes included."""
+        return sum(_rss(p) for p in _tree(self.proc.pid))
 
     def stop(self):
         if self.proc.poll() is None:
@@ -166,6 +165,28 @@ class _Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
+
+
+def _tree(pid):
+    out = [pid]
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+            for child in f.read().split():
+                out += _tree(int(child))
+    except OSError:
+        pass
+    return out
+
+
+def _rss(pid):
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 @pytest.fixture(scope="module")
@@ -278,3 +299,23 @@ def test_bench_load(online, server, report):
         + "; ".join(lines)
         + f" ({done} requests in all)"
     )
+
+
+def test_bench_load_two_workers(online, report):
+    """8 clients against two worker processes that loaded the same saved index."""
+    name, seekers, _, path = online
+    total, limit = LOAD[name]
+    srv = _Server(path, workers=2)
+    try:
+        bodies = _bodies(seekers, total)
+        _level(srv.port, bodies[:16], 8, limit)  # both workers warm
+        lat, errors, wall = _level(srv.port, bodies, 8, limit)
+        p50, p99 = _pct(lat)
+        report(
+            f"service [{name}] load test, two workers, 8 clients: {len(lat)} requests, p50 "
+            f"{p50:.0f} ms, p99 {p99:.0f} ms, {len(lat) / wall:.0f} req/s, {errors} errors, "
+            f"RSS of the server and its workers {srv.rss_mib():.0f} MiB"
+        )
+        assert errors == 0
+    finally:
+        srv.stop()
