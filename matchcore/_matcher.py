@@ -82,6 +82,7 @@ _FIELD_ZH = {
 }
 
 _UNMATCHED_SCHEMA = {"seeker_id": pl.Utf8, "row": pl.UInt32, "code": pl.Utf8, "reason": pl.Utf8}
+_NO_UNMATCHED = pl.DataFrame(schema=_UNMATCHED_SCHEMA)  # built once (polars frames are immutable)
 
 FORMAT = "matchcore-matcher"
 FORMAT_VERSION = 1
@@ -650,51 +651,33 @@ class Matcher:
 def _unmatched(
     ps: pl.DataFrame, rejected: pl.DataFrame, degree: NDArray[Any], excluded: NDArray[Any]
 ) -> pl.DataFrame:
-    """Seekers with no recommendation: the code and Chinese message of why."""
-    none = degree == 0
-    parts = []
-    if none.any():
-        age = np.zeros(ps.height, dtype=bool)
-        age[np.asarray(excluded, dtype=np.int64)] = True
-        rows = np.flatnonzero(none)
-        codes = np.where(age[rows], "age", "no_candidate")
-        parts.append(
-            pl.DataFrame(
-                {
-                    "seeker_id": ps["seeker_id"].gather(rows),
-                    "row": ps["row"].gather(rows).cast(pl.UInt32),
-                    "code": pl.Series(codes, dtype=pl.Utf8),
-                }
-            ).with_columns(
-                pl.col("code")
-                .replace_strict(NO_ANSWER_REASONS, return_dtype=pl.Utf8)
-                .alias("reason")
-            )
-        )
+    """Seekers with no recommendation: the code and Chinese message of why.
+
+    Built from Python lists: an online call has a handful of rows, where a polars query's fixed
+    cost (a few hundred microseconds) would be most of the work.
+    """
+    out: list[tuple[str, int, str, str]] = []
+    none = np.flatnonzero(degree == 0)
+    if len(none):
+        age = set(np.asarray(excluded, dtype=np.int64).tolist())
+        ids = ps["seeker_id"].gather(none).to_list()
+        rows = ps["row"].gather(none).to_list()
+        for i, sid, row in zip(none.tolist(), ids, rows):
+            code = "age" if i in age else "no_candidate"
+            out.append((sid, row, code, NO_ANSWER_REASONS[code]))
     if rejected.height:
-        errors = (
-            rejected.filter((pl.col("table") == "seekers") & (pl.col("severity") == "error"))
-            .sort("row")
-            .group_by("row", maintain_order=True)
-            .agg(pl.col("id").first(), pl.col("field").first())
-        )
-        if errors.height:
-            head, tail = NO_ANSWER_REASONS["rejected"].split("{field}")
-            parts.append(
-                errors.select(
-                    pl.col("id").cast(pl.Utf8).alias("seeker_id"),
-                    pl.col("row").cast(pl.UInt32),
-                    pl.lit("rejected").alias("code"),
-                    pl.concat_str(
-                        pl.lit(head),
-                        pl.col("field").replace(_FIELD_ZH),
-                        pl.lit(tail),
-                    ).alias("reason"),
-                )
-            )
-    if not parts:
-        return pl.DataFrame(schema=_UNMATCHED_SCHEMA)
-    return pl.concat(parts, how="vertical_relaxed").sort("row")
+        head, tail = NO_ANSWER_REASONS["rejected"].split("{field}")
+        first: dict[int, tuple[str, str]] = {}  # a rejected row's first error
+        cols = (rejected[c].to_list() for c in ("table", "severity", "row", "id", "field"))
+        for table, severity, row, sid, field in zip(*cols):
+            if table == "seekers" and severity == "error" and row not in first:
+                first[row] = (sid, field)
+        for row, (sid, field) in first.items():
+            out.append((sid, row, "rejected", f"{head}{_FIELD_ZH.get(field, field)}{tail}"))
+    if not out:
+        return _NO_UNMATCHED
+    out.sort(key=lambda r: r[1])
+    return pl.DataFrame(out, schema=_UNMATCHED_SCHEMA, orient="row")
 
 
 # -- helpers of save and load --------------------------------------------------------------------
