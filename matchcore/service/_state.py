@@ -103,6 +103,19 @@ class SharedMatcher:
     journal : path-like or None
         The journal file shared by the workers (created if absent; replayed from its start, so a
         restarted service keeps the writes of the earlier run). None: no journal (one process).
+
+    Examples
+    --------
+    >>> import tempfile, matchcore as mc
+    >>> from matchcore.service import SharedMatcher
+    >>> _, vacancies = mc.synth.province(10, 200, seed=0)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     a = SharedMatcher(mc.Matcher().fit(vacancies.slice(0, 150)), tmp + "/journal")
+    ...     b = SharedMatcher(mc.Matcher().fit(vacancies.slice(0, 150)), tmp + "/journal")
+    ...     _ = a.write({"op": "remove", "vacancy_ids": ["V0000001", "V0000002"]})
+    ...     b.sync()  # another worker: replays what a journaled
+    ...     a.matcher.n_vacancies == b.matcher.n_vacancies < 150
+    True
     """
 
     def __init__(self, matcher: Matcher, journal: str | os.PathLike[str] | None) -> None:
