@@ -24,12 +24,15 @@ only, never a seeker's details.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
 import time
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -241,7 +244,11 @@ def _finite(x: float) -> float:
 
 
 def create_app(
-    matcher: Matcher | SharedMatcher, *, max_body_bytes: int = 1 << 20, index_path: str = ""
+    matcher: Matcher | SharedMatcher,
+    *,
+    max_body_bytes: int = 1 << 20,
+    threads: int = 4,
+    index_path: str = "",
 ) -> FastAPI:
     """The FastAPI app answering over ``matcher``.
 
@@ -252,6 +259,8 @@ def create_app(
         a SharedMatcher whose journal keeps several worker processes alike.
     max_body_bytes : int, default 1 MiB
         Larger request bodies are refused with 413.
+    threads : int, default 4
+        Requests answered at once by a worker process (others wait their turn).
     index_path : str
         Shown in the app's description.
 
@@ -265,7 +274,17 @@ def create_app(
     ['/code-titles', '/health', '/recommend', '/vacancies', '/vacancies/withdraw']
     """
     shared = matcher if isinstance(matcher, SharedMatcher) else SharedMatcher(matcher, None)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Requests run on anyio's worker threads (40 by default). The work is CPU-bound and
+        # mostly holds the interpreter lock: more threads than this add memory (one malloc
+        # arena each) and queueing, not throughput.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="matchcore",
         version=__version__,
         description="Recommendations of vacancies for newly registered job seekers"

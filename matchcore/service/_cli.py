@@ -22,6 +22,7 @@ log = logging.getLogger("matchcore.service")
 _ENV_INDEX = "MATCHCORE_SERVE_INDEX"
 _ENV_JOURNAL = "MATCHCORE_SERVE_JOURNAL"
 _ENV_BODY = "MATCHCORE_SERVE_MAX_BODY"
+_ENV_THREADS = "MATCHCORE_SERVE_THREADS"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -41,6 +42,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--max-body-bytes", type=int, default=1 << 20, help="largest request body (1 MiB)"
     )
+    p.add_argument("--threads", type=int, default=4, help="requests a worker answers at once (4)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         journal=args.journal,
         max_body_bytes=args.max_body_bytes,
+        threads=args.threads,
     )
     return 0
 
@@ -84,6 +87,7 @@ def serve(
     workers: int = 1,
     journal: str | os.PathLike[str] | None = None,
     max_body_bytes: int = 1 << 20,
+    threads: int = 4,
 ) -> None:
     """Serve the saved index at ``index`` over HTTP until interrupted.
 
@@ -100,6 +104,8 @@ def serve(
         That file (kept, and replayed at the next start); a temporary one by default.
     max_body_bytes : int
         Larger request bodies get 413.
+    threads : int
+        Requests each worker answers at once.
 
     Examples
     --------
@@ -110,7 +116,13 @@ def serve(
     """
     from matchcore._matcher import Matcher, _read_manifest
 
-    for name, value, lo in (("port", port, 0), ("workers", workers, 1), ("max_body_bytes", max_body_bytes, 1)):  # fmt: skip
+    limits = (
+        ("port", port, 0),
+        ("workers", workers, 1),
+        ("max_body_bytes", max_body_bytes, 1),
+        ("threads", threads, 1),
+    )
+    for name, value, lo in limits:
         if isinstance(value, bool) or not isinstance(value, int) or value < lo:
             raise InvalidParameter.of(name, "serve", value, f"an int in [{lo}, inf)")
     root = Path(index)
@@ -132,12 +144,15 @@ def serve(
             from matchcore.service._state import SharedMatcher
 
             shared = SharedMatcher(warm(Matcher.load(root)), journal)
-            app = create_app(shared, max_body_bytes=max_body_bytes, index_path=str(root))
+            app = create_app(
+                shared, max_body_bytes=max_body_bytes, threads=threads, index_path=str(root)
+            )
             uvicorn.run(app, **common)
         else:
             os.environ[_ENV_INDEX] = str(root.resolve())
             os.environ[_ENV_JOURNAL] = str(journal)
             os.environ[_ENV_BODY] = str(max_body_bytes)
+            os.environ[_ENV_THREADS] = str(threads)
             uvicorn.run(
                 "matchcore.service._cli:app_from_env", factory=True, workers=workers, **common
             )
@@ -165,5 +180,8 @@ def app_from_env() -> Any:
     root = os.environ[_ENV_INDEX]
     shared = SharedMatcher(warm(Matcher.load(root)), os.environ.get(_ENV_JOURNAL) or None)
     return create_app(
-        shared, max_body_bytes=int(os.environ.get(_ENV_BODY, 1 << 20)), index_path=root
+        shared,
+        max_body_bytes=int(os.environ.get(_ENV_BODY, 1 << 20)),
+        threads=int(os.environ.get(_ENV_THREADS, 4)),
+        index_path=root,
     )
