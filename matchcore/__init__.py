@@ -29,13 +29,14 @@ from matchcore._errors import (
     UsageError,
 )
 from matchcore._match import match
-from matchcore._matcher import Matcher
+from matchcore._matcher import NO_ANSWER_REASONS, Matcher, MatcherAnswer, SavedIndexError
 from matchcore._result import MatchResult
 from matchcore._version import __version__
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
+    "NO_ANSWER_REASONS",
     "AmbiguousRegion",
     "ConfigError",
     "InvalidParameter",
@@ -44,8 +45,10 @@ __all__ = [
     "MatchResult",
     "MatchcoreError",
     "Matcher",
+    "MatcherAnswer",
     "MissingColumns",
     "OutputError",
+    "SavedIndexError",
     "UnknownOccupation",
     "UnsupportedFile",
     "UsageError",

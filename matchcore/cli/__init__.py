@@ -41,7 +41,7 @@ from typing import NamedTuple, NoReturn
 
 from matchcore._errors import MatchcoreError, UsageError
 from matchcore._version import __version__
-from matchcore.cli import _code_titles, _demo, _match, _occupation
+from matchcore.cli import _code_titles, _demo, _match, _occupation, _serve
 from matchcore.cli._common import (
     EXIT_CODES_TEXT,
     EXIT_ERROR,
@@ -72,6 +72,7 @@ COMMANDS["demo"] = Command(_demo.HELP, _demo.add_arguments, _demo.run)
 COMMANDS["match"] = Command(_match.HELP, _match.add_arguments, _match.run)
 COMMANDS["code-titles"] = Command(_code_titles.HELP, _code_titles.add_arguments, _code_titles.run)
 COMMANDS["occupation"] = Command(_occupation.HELP, _occupation.add_arguments, _occupation.run)
+COMMANDS["serve"] = Command(_serve.HELP, _serve.add_arguments, _serve.run)
 
 
 class _Parser(argparse.ArgumentParser):
