@@ -312,7 +312,7 @@ _EDUCATION_WORDS = {
             "undergraduate",
         ],
         _E.BACHELOR,
-    ),  # fmt: skip
+    ),
     **dict.fromkeys(
         [
             "大专",
@@ -332,7 +332,7 @@ _EDUCATION_WORDS = {
             "juniorcollege",
         ],
         _E.ASSOCIATE,
-    ),  # fmt: skip
+    ),
     **dict.fromkeys(
         [
             "高中",
@@ -362,7 +362,7 @@ _EDUCATION_WORDS = {
             "secondary",
         ],
         _E.SENIOR_SECONDARY,
-    ),  # fmt: skip
+    ),
     **dict.fromkeys(
         ["初中", "初级中学", "中学", "初级中等", "juniorhigh", "middleschool"],
         _E.JUNIOR_SECONDARY,
@@ -382,7 +382,7 @@ _EDUCATION_WORDS = {
             "学前",
         ],
         _E.NONE,
-    ),  # fmt: skip
+    ),
 }
 # GB/T 4658-2006 学历代码, as registration systems export them (the first digit is the stage:
 # 11-13 博士, 14-19 硕士/研究生班, 2x 本科, 3x 专科, 4x 中专, 5x 技校, 6x 高中, 7x 初中, 8x 小学).
