@@ -308,9 +308,7 @@ def _add_history(
         if target is None:
             continue
         found[(code, nm)] = target
-        if code not in name and code not in retired:
-            retired[code] = target
-        elif code in retired and code in reviewed_code:
+        if code not in name and (code not in retired or code in reviewed_code):
             retired[code] = target
     by_name: dict[tuple[str, str], set[str]] = {}
     for (code, nm), target in found.items():
