@@ -20,6 +20,13 @@ Examples
 [(3, '370115')]
 """
 
+from matchcore.records._columns import (
+    COLUMN_ALIASES,
+    COLUMN_LABELS,
+    KEY_GROUPS,
+    canonical,
+    read_groups,
+)
 from matchcore.records._industry import (
     ADVANCED_MANUFACTURING_PREFIXES,
     HIGH_TECH_PREFIXES,
@@ -28,24 +35,37 @@ from matchcore.records._industry import (
     is_advanced_manufacturing,
 )
 from matchcore.records._prepare import (
+    DEFAULT_OPENINGS,
+    MAX_TITLE_CHARS,
+    REJECTED_CODES,
     SEEKER_COLUMNS,
     VACANCY_COLUMNS,
     Prepared,
     TitleCoderLike,
+    as_polars,
     prepare,
 )
 from matchcore.records._read import read
 
 __all__ = [
     "ADVANCED_MANUFACTURING_PREFIXES",
+    "COLUMN_ALIASES",
+    "COLUMN_LABELS",
+    "DEFAULT_OPENINGS",
     "HIGH_TECH_PREFIXES",
+    "KEY_GROUPS",
+    "MAX_TITLE_CHARS",
+    "REJECTED_CODES",
     "SEEKER_COLUMNS",
     "SHANDONG_ADVANCED_PREFIXES",
     "VACANCY_COLUMNS",
     "Prepared",
     "TitleCoderLike",
+    "as_polars",
+    "canonical",
     "industry_code",
     "is_advanced_manufacturing",
     "prepare",
     "read",
+    "read_groups",
 ]
