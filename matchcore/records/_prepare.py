@@ -1313,8 +1313,10 @@ def as_polars(table: Any, *, name: str = "table", owner: str = "as_polars") -> p
     if module == "pandas" and kind == "DataFrame":
         frame = table.copy()  # pandas column labels may be ints or a MultiIndex
         frame.columns = [str(c) for c in frame.columns]
-        # every column as text where its dtype is object: polars would refuse mixed cells
-        return pl.from_pandas(frame, nan_to_null=True)
+        try:
+            return pl.from_pandas(frame, nan_to_null=True)
+        except (ImportError, TypeError, ValueError, pl.exceptions.PolarsError):
+            return _from_pandas_by_column(frame)  # no pyarrow, or mixed object columns
     if module == "pyarrow" and kind in ("Table", "RecordBatch"):
         out = pl.from_arrow(table)
         if isinstance(out, pl.DataFrame):
@@ -1325,6 +1327,22 @@ def as_polars(table: Any, *, name: str = "table", owner: str = "as_polars") -> p
         kind,
         "a polars DataFrame or LazyFrame, a pandas DataFrame or a pyarrow Table",
     )
+
+
+def _from_pandas_by_column(frame: Any) -> pl.DataFrame:
+    """A pandas frame column by column: numpy numbers, booleans and datetimes as they are,
+    anything else as text (missing cells null); needs neither pyarrow nor a common type."""
+    columns = []
+    for name in frame.columns:
+        col = frame[name]
+        kind = getattr(col.dtype, "kind", "O")
+        if kind in "biufM" and type(col.dtype).__module__.startswith("numpy"):
+            columns.append(pl.Series(name, col.to_numpy(), nan_to_null=True))
+            continue
+        missing = col.isna().tolist()
+        values = [None if m else str(v) for v, m in zip(col.tolist(), missing, strict=True)]
+        columns.append(pl.Series(name, values, dtype=pl.Utf8))
+    return pl.DataFrame(columns)
 
 
 def _renamed(
