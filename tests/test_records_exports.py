@@ -330,3 +330,13 @@ def test_no_input_row_leaves_without_a_place(seekers, vacancies):
     assert r.rejected.filter(pl.col("row").is_not_null())["line"].equals(
         r.rejected.filter(pl.col("row").is_not_null())["row"] + 2
     )
+
+
+def test_the_readme_column_table_lists_every_column_read():
+    with open("README.md", encoding="utf-8") as fh:
+        text = fh.read()
+    table = text[text.index("## Input columns") : text.index("## Layout")]
+    for name in mc.records.SEEKER_COLUMNS + mc.records.VACANCY_COLUMNS:
+        assert f"`{name}`" in table, name
+    for group in mc.records.KEY_GROUPS:
+        assert group in table, group
