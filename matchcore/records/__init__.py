@@ -2,7 +2,9 @@
 
 :func:`read` reads the files a service exports (CSV in UTF-8 or GBK/GB18030, Parquet, Excel);
 :func:`prepare` validates and types the raw tables and returns a :class:`Prepared` with the
-rows it kept and one ``rejected`` row per problem.
+rows it kept and one ``rejected`` row per problem (a stable ``code`` beside a Chinese
+``reason``). Headers may be Chinese or near-miss names (:data:`COLUMN_ALIASES`, read by
+:func:`canonical`); seekers' key groups (:data:`KEY_GROUPS`) are read by :func:`read_groups`.
 
 Examples
 --------
@@ -14,8 +16,8 @@ Examples
 >>> p = mc.records.prepare(seekers, vacancies)
 >>> p.summary().rows()
 [('seekers', 2, 1, 1, 0), ('vacancies', 1, 1, 0, 0)]
->>> p.rejected.select("table", "row", "field", "reason").rows()
-[('seekers', 1, 'region', 'no region')]
+>>> p.rejected.select("table", "row", "line", "field", "code", "reason").rows()
+[('seekers', 1, 3, 'region', 'missing_region', '缺少所在地区')]
 >>> p.vacancies.select("openings", "region_code").rows()
 [(3, '370115')]
 """

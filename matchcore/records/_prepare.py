@@ -1378,15 +1378,29 @@ def prepare(
     """Validate and type raw seeker and vacancy tables for matching.
 
     Every input row ends in exactly one place: the prepared table or ``rejected``. A row is
-    rejected (``severity == "error"``, one row per problem) when it lacks what matching needs:
+    rejected (``severity == "error"``, one row per problem, a ``code`` of
+    :data:`REJECTED_CODES` beside a Chinese ``reason`` that names the line and the value) when
+    it lacks what matching needs:
 
-    * an id (``seeker_id`` / ``vacancy_id``); of duplicate ids the first row holds the id (it is
-      kept unless it has a problem of its own) and each later one is rejected with the
-      position of the first;
+    * an id (``seeker_id`` / ``vacancy_id``; ``missing_id``); of duplicate ids the first row
+      holds the id (it is kept unless it has a problem of its own) and each later one is
+      rejected (``duplicate_id``) with the line of the first;
     * for a seeker, a ``desired_title`` or a known ``desired_occupation``, and a readable
       ``region``;
     * for a vacancy, a ``title`` or a known ``occupation_code``, a readable ``region`` and
-      ``openings``, a whole number >= 1.
+      ``openings``, a whole number >= 1 (3人, 三名, 3-5人 read as 3); 若干, 不限, 多名 keep the
+      posting with :data:`DEFAULT_OPENINGS` and an ``openings_unstated`` warning.
+
+    Headers are matched to the columns read through :data:`COLUMN_ALIASES` (岗位名称 is
+    ``title``, birthday is ``birth_year``); each input column not read gets one table-level
+    warning (``unused_column``, ``row``/``line``/``id`` null) naming what it probably meant,
+    and a log warning. ``\\N``, ``NULL``, ``N/A``, ``-``, ``—`` are empty in every column.
+    Titles longer than :data:`MAX_TITLE_CHARS` are cut, with a ``title_too_long`` warning.
+    The seekers' ``category`` cell lists key groups (``groups``, List(Utf8), of
+    :data:`KEY_GROUPS`; ``category`` graduate/unemployed/other derived from them; a
+    "2025届高校毕业生" fills an empty ``graduation_year``). ``willing_regions`` reads 全省/省内
+    as the province of ``within``, 不限 as ``within``, 本市 as the seeker's city and 本县/本区 as
+    their county. A vacancy's ``age_range`` (年龄要求, 18-45岁) fills empty ``age_min``/``age_max``.
 
     A kept row whose optional field cannot be read (education, salary, dates, years, skill level,
     professional title, category, willing regions, ages, industry code, flags, an unknown code
@@ -1406,8 +1420,8 @@ def prepare(
 
     Parameters
     ----------
-    seekers, vacancies : polars.DataFrame
-        Raw tables (see ``SEEKER_COLUMNS`` / ``VACANCY_COLUMNS``). Required columns: seekers
+    seekers, vacancies : polars.DataFrame, polars.LazyFrame, pandas.DataFrame or pyarrow.Table
+        Raw tables (see ``SEEKER_COLUMNS`` / ``VACANCY_COLUMNS`` and the README's column table). Required columns: seekers
         ``seeker_id``, ``region`` and one of ``desired_title``/``desired_occupation``; vacancies
         ``vacancy_id``, ``openings``, ``region`` and one of ``title``/``occupation_code``. Absent
         optional columns are read as empty; columns of any dtype are accepted.
@@ -1423,14 +1437,16 @@ def prepare(
     -------
     Prepared
         ``seekers``, ``vacancies`` (columns and dtypes as in ``docs/stages.md``) and
-        ``rejected`` (``table``, ``row``, ``id``, ``field``, ``value``, ``reason``, ``severity``).
+        ``rejected`` (``table``, ``row``, ``line``, ``id``, ``field``, ``value``, ``code``,
+        ``reason``, ``severity``). ``line`` is ``row + 2``, the line in the file.
 
     Raises
     ------
     MissingColumns
         A table lacks required columns (all of them are listed, with the columns received).
     InvalidParameter
-        ``seekers``/``vacancies`` are not polars DataFrames, or ``within`` is not a code.
+        ``seekers``/``vacancies`` are not tables of a kind :func:`as_polars` converts, or
+        ``within`` is not a code.
 
     Examples
     --------
@@ -1443,8 +1459,10 @@ def prepare(
     >>> p = mc.records.prepare(s, v)
     >>> p.seekers.select("seeker_id", "occupation_code", "region_code", "education").rows()
     [('s1', '6-31-01-03', '370102', 4)]
-    >>> p.rejected.select("row", "field", "reason").rows()
-    [(1, 'seeker_id', 'duplicate seeker_id: first at row 0'), (2, 'seeker_id', 'no seeker_id')]
+    >>> p.rejected.select("row", "line", "field", "code").rows()
+    [(1, 3, 'seeker_id', 'duplicate_id'), (2, 4, 'seeker_id', 'missing_id')]
+    >>> p.rejected["reason"].to_list()
+    ['求职者编号重复：与第 2 行相同，只处理首次出现的那一行', '缺少求职者编号']
     >>> p.vacancies["advanced_manufacturing"].to_list()
     [True]
     """
