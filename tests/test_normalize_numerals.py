@@ -81,11 +81,18 @@ def test_named_forms_agree_with_cn2an(text):
         ("一万二", 12000, 12000),
         ("4000五险一金", 4000, 4000),
         ("壹仟捌佰元", 1800, 1800),
+        ("计件，一般三千五", 3500, 3500),
+        ("一线员工四千", 4000, 4000),
     ],
 )
 def test_salary_with_chinese_numerals(text, low, high):
     got = salary(text)
     assert (got.low, got.high) == (low, high)
+
+
+@pytest.mark.parametrize("text", ["计件就行", "按提成", "待遇从优", "面议"])
+def test_pay_without_an_amount_is_not_stated(text):
+    assert salary(text) is None
 
 
 def test_weekly_salary_in_chinese_numerals_converts_to_a_month():

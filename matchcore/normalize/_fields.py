@@ -795,6 +795,10 @@ _PERIOD_RES = [
     ("week", re.compile(r"周薪|/周|每周|per ?week|/w(?:eek)?\b")),
 ]
 _PAYS_RE = re.compile(r"[·*x×]?\s*(\d{2})\s*薪")
+# Pay stated without an amount: negotiable, piece-rate, commission only.
+_NO_AMOUNT_RE = re.compile(r"面议|面谈|协商|商议|商定|计件|按件|提成|绩效|看能力|按能力|待遇从优")
+# Words whose 一 is no amount (一般三千五 is 3500, not 1).
+_NOT_NUMBERS_RE = re.compile(r"一般|一线|一起|一样|一直|一定|统一|唯一|万一|之一|一流|一致")
 _BENEFITS_RE = re.compile(r"[五六七]险[一二两]金")  # 五险一金 is no amount
 _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
 _AMOUNT = r"(\d+(?:\.\d+)?)(k|w|千|万|元|块)?"
@@ -850,9 +854,9 @@ def salary(text: object) -> SalaryRange | None:
         period = "month"
         pays = 12
     else:
-        if "面议" in s and not any(ch.isdigit() for ch in s):
-            return None
-        s = _cn_numerals(_BENEFITS_RE.sub("", _THOUSANDS_RE.sub("", s)))
+        if _NO_AMOUNT_RE.search(s) and not any(ch.isdigit() or ch in _CN_DIGITS for ch in s):
+            return None  # 面议, 计件就行, 按提成: pay stated without an amount
+        s = _cn_numerals(_NOT_NUMBERS_RE.sub("", _BENEFITS_RE.sub("", _THOUSANDS_RE.sub("", s))))
         s = s.replace("过万", "10000以上").replace("上万", "10000以上")
         pays_m = _PAYS_RE.search(s)
         pays = int(pays_m.group(1)) if pays_m else 12

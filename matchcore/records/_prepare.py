@@ -388,7 +388,10 @@ def _quote(values: pl.Series) -> pl.Series:
 def _unreadable(field: str, values: pl.Series, then: str = "，已按空值处理") -> pl.Series:
     """``无法识别<字段>「<值>」<then>：应为 ...`` for each value."""
     expected = _EXPECTED_ZH.get(field, "")
-    tail = f"{then}：应为{expected}" if expected else then
+    if expected.startswith("如 "):
+        tail = f"{then}：应写作 {expected[2:]} 等"
+    else:
+        tail = f"{then}：应为{expected}" if expected else then
     return pl.select(
         pl.lit(f"无法识别{_label(field)}「") + pl.lit(_quote(values)) + pl.lit(f"」{tail}")
     ).to_series()
