@@ -325,6 +325,11 @@ _EDUCATION_WORDS = {
             "高等职业",
             "高等职业学校",
             "高等职业教育",
+            "职业技术学院",
+            "职业学院",
+            "电大",
+            "夜大",
+            "广播电视大学",
             "高职高专",
             "职业大学",
             "专科学校",
@@ -340,6 +345,10 @@ _EDUCATION_WORDS = {
             "高级中学",
             "完全中学",
             "职业高中",
+            "职专",
+            "职业中专",
+            "普高",
+            "技师学院",
             "职高",
             "中专",
             "中等专科",
@@ -391,7 +400,9 @@ _GB4658.update({"5": _E.SENIOR_SECONDARY, "6": _E.SENIOR_SECONDARY, "7": _E.JUNI
 _GB4658.update({"8": _E.PRIMARY})
 # 肄业 (left without finishing) and 结业 (finished without the diploma): the level below
 # holds, as that is the last one completed (本科肄业 holds 高中, 硕士结业 holds 本科).
-_UNFINISHED_RE = re.compile(r"肄业|结业|未毕业|辍学|没毕业")
+_UNFINISHED_RE = re.compile(r"肄业|结业|未毕业|辍学|没毕业|在读|在校|就读")
+# "专科以下" (not 及以下): below the level named.
+_BELOW_RE = re.compile(r"(?<!及)(?<!或)以下|不到|未达")
 _BELOW = {
     _E.DOCTOR: _E.MASTER,
     _E.MASTER: _E.BACHELOR,
@@ -455,7 +466,7 @@ def education(text: object) -> Education | None:
     level = Education(
         _level_of("education", text, s, _EDUCATION_WORDS, _EDUCATION_RE, _EDUCATION_EXPECTED)
     )
-    return _BELOW[level] if _UNFINISHED_RE.search(s) else level
+    return _BELOW[level] if _UNFINISHED_RE.search(s) or _BELOW_RE.search(s) else level
 
 
 def _gb4658(text: object, s: str) -> Education | None:
