@@ -335,10 +335,18 @@ def _add_history(
         stem = _short_name(nm)
         if stem != nm and stem not in taken_short and stem not in taken_full and len(stem) >= 2:
             add(short, stem, target)
-        if code[4:] != "00":  # a county under each name its city carried: 莱芜市钢城区
-            for city in names_of.get(code[:4] + "00", set()) | {name.get(code[:4] + "00", "")}:
-                if city and city + nm not in taken_full:
-                    add(full, city + nm, target)
+        # a county under each name its city carried, where its successor lies outside that
+        # city now (莱芜市钢城区, 莱芜钢城 -> 济南市钢城区) or its name is another's (济宁市市中区);
+        # other paths segment as usual
+        moved = code[:4] + "00" not in name or target[:4] != code[:4] or nm in taken_full
+        if code[4:] != "00" and moved:
+            cities = names_of.get(code[:4] + "00", set()) | {name.get(code[:4] + "00", "")}
+            counties = {nm, stem} if len(stem) >= 2 else {nm}
+            for city in cities - {""}:
+                for c in {city, _short_name(city)}:
+                    for county in counties:
+                        if c + county not in taken_full:
+                            add(full, c + county, target)
     for code, target in reviewed_code.items():  # a reviewed retired code overrides the guess
         if code not in name:
             retired[code] = target
