@@ -238,7 +238,9 @@ def _successor(
 ) -> str | None:
     """The current code that took over a historical (code, name) pair, or None."""
     stem = _short_name(nm)
-    province = by_province.get(code[:2], [])
+    # the province's current codes whose name starts with the first character (same stem or
+    # same start both do): a short list instead of the whole province
+    province = by_province.get(code[:2] + nm[:1], [])
     county_level = code[4:] != "00"
     head = nm[:-1] if len(nm) == 2 else stem
     same = [c for c in province if short_of[c] == stem and (c[4:] != "00") == county_level]
@@ -277,9 +279,10 @@ def _add_history(
     division already holds it, so history never makes a current name ambiguous. The names of
     a county under each name its city carried are added as paths (莱芜市钢城区 -> 370117).
     """
-    by_province: dict[str, list[str]] = {}
-    for code in name:
-        by_province.setdefault(code[:2], []).append(code)
+    by_province: dict[str, list[str]] = {}  # province + first character of the name -> codes
+    for code, nm in name.items():
+        for first in dict.fromkeys((nm[:1], short_of[code][:1])):
+            by_province.setdefault(code[:2] + first, []).append(code)
     reviewed_code: dict[str, str] = {}
     reviewed_name: dict[tuple[str, str], str] = {}  # (province, name) -> successor
     for row in _merges():
