@@ -140,6 +140,9 @@ def test_birthday_keeps_the_age_constraint_end_to_end():
         ("城镇登记失业人员，零就业家庭", ["登记失业人员", "零就业家庭成员"], "unemployed"),
         ("建档立卡贫困劳动力", ["脱贫劳动力"], "other"),
         ("退伍军人、应届毕业生", ["高校毕业生", "退役军人"], "graduate"),
+        ("毕业两年内未就业", ["高校毕业生"], "graduate"),
+        ("退役士兵", ["退役军人"], "other"),
+        ("失业人员", ["登记失业人员"], "unemployed"),
     ],
 )
 def test_key_groups(text, groups, category):
@@ -180,7 +183,8 @@ def test_retired_counties_are_not_rejected():
 @pytest.mark.parametrize(
     ("words", "codes"),
     [("全省", ["370000"]), ("省内", ["370000"]), ("本市", ["370100"]), ("不限", ["370000"]),
-     ("本县、青岛", ["370102", "370200"])],
+     ("本县、青岛", ["370102", "370200"]), ("全省范围内", ["370000"]),
+     ("本市各区均可", ["370100"]), ("服从分配", ["370000"])],
 )  # fmt: skip
 def test_willing_region_words(words, codes):
     p = prepare(

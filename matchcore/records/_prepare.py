@@ -618,6 +618,9 @@ _WILLING_WORDS = {
 }  # fmt: skip
 
 
+_WILLING_LOOSE_RE = "(全省|省内|本省|本市|市内|全市|本县|本区|县内|区内|不限|均可|全国|服从分配)"
+
+
 def _willing(
     problems: _Problems,
     raw: pl.Series,
@@ -640,6 +643,13 @@ def _willing(
     )
     parsed = _parse(parts["w"], "region", within=within)
     kind = parts["w"].str.to_lowercase().replace_strict(_WILLING_WORDS, default=None)
+    # a phrase that reads as no place but holds one of the words (全省范围内, 本市各区均可)
+    loose = pl.select(
+        pl.when(pl.lit(parsed["reason"]).is_not_null() & pl.lit(kind).is_null()).then(
+            pl.lit(parts["w"]).str.extract(_WILLING_LOOSE_RE, 1)
+        )
+    ).to_series()
+    kind = kind.fill_null(loose.replace_strict(_WILLING_WORDS, default=None))
     at = pl.Series(parts["i"].cast(pl.UInt32))
     parts = parts.with_columns(
         code=pl.select(
