@@ -344,3 +344,11 @@ def test_the_readme_column_table_lists_every_column_read():
         assert f"`{name}`" in table, name
     for group in mc.records.KEY_GROUPS:
         assert group in table, group
+
+
+def test_ages_in_chinese_numerals():
+    v = {"vacancy_id": ["v"], "title": ["电工"], "openings": ["1"], "region": ["济南"],
+         "最低年龄": ["十八岁"], "最高年龄": ["四十五周岁"]}  # fmt: skip
+    p = prepare({"seeker_id": [], "desired_title": [], "region": []}, v)
+    assert p.vacancies.select("age_min", "age_max").row(0) == (18, 45)
+    assert p.rejected.height == 0

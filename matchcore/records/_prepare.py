@@ -265,6 +265,12 @@ def _year_exprs(field: str, low: int, high: int) -> tuple[pl.Expr, ...]:
 
 def _int_in(values: pl.Series, field: str, low: int, high: int) -> pl.DataFrame:
     """Whole numbers such as ``3``, ``3.0``, ``3人``, ``18岁`` in [low, high]."""
+    if values.str.contains(r"[零〇一二两三四五六七八九十百]").any():  # 十八岁
+        from matchcore.normalize._fields import _cn_numerals
+
+        values = pl.Series(
+            [None if v is None else _cn_numerals(v) for v in values.to_list()], dtype=pl.Utf8
+        )
     text = (
         values.str.normalize("NFKC").str.strip_chars().str.replace_all(r"(\d),(\d{3})", "${1}${2}")
     )
