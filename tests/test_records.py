@@ -133,20 +133,20 @@ def test_no_coder_needed_when_every_row_has_a_code():
 @pytest.mark.parametrize(
     ("change", "field", "code", "reason"),
     [
-        ({"seeker_id": None}, "seeker_id", "missing_id", r"^缺少求职者编号$"),
-        ({"seeker_id": "   "}, "seeker_id", "missing_id", r"^缺少求职者编号$"),
-        ({"seeker_id": "\\N"}, "seeker_id", "missing_id", r"^缺少求职者编号$"),
-        ({"desired_title": None}, "desired_title", "missing_title", r"^既无求职意向也无意向职业代码"),
-        ({"desired_title": " "}, "desired_title", "missing_title", r"^既无求职意向也无意向职业代码"),
+        ({"seeker_id": None}, "seeker_id", "missing_id", r"^第 3 行：缺少求职者编号$"),
+        ({"seeker_id": "   "}, "seeker_id", "missing_id", r"^第 3 行：缺少求职者编号$"),
+        ({"seeker_id": "\\N"}, "seeker_id", "missing_id", r"^第 3 行：缺少求职者编号$"),
+        ({"desired_title": None}, "desired_title", "missing_title", r"^第 3 行：既无求职意向也无意向职业代码"),
+        ({"desired_title": " "}, "desired_title", "missing_title", r"^第 3 行：既无求职意向也无意向职业代码"),
         (
             {"desired_title": None, "desired_occupation": "9-99-99-99"},
             "desired_occupation",
             "unknown_occupation",
             r"「9-99-99-99」不在职业分类大典（2022）中",
         ),
-        ({"region": None}, "region", "missing_region", r"^缺少所在地区$"),
-        ({"region": "—"}, "region", "missing_region", r"^缺少所在地区$"),
-        ({"region": "火星基地"}, "region", "bad_region", r"^无法识别所在地区「火星基地」"),
+        ({"region": None}, "region", "missing_region", r"^第 3 行：缺少所在地区$"),
+        ({"region": "—"}, "region", "missing_region", r"^第 3 行：缺少所在地区$"),
+        ({"region": "火星基地"}, "region", "bad_region", r"^第 3 行：无法识别所在地区「火星基地」"),
         ({"region": "市中区"}, "region", "ambiguous_region", r"370103 山东省济南市市中区, 370402"),
     ],
 )  # fmt: skip
@@ -166,13 +166,13 @@ def test_seeker_rejection_reasons(change, field, code, reason):
 @pytest.mark.parametrize(
     ("change", "field", "code", "reason"),
     [
-        ({"vacancy_id": None}, "vacancy_id", "missing_id", r"^缺少岗位编号$"),
-        ({"title": None}, "title", "missing_title", r"^既无岗位名称也无职业代码"),
+        ({"vacancy_id": None}, "vacancy_id", "missing_id", r"^第 3 行：缺少岗位编号$"),
+        ({"title": None}, "title", "missing_title", r"^第 3 行：既无岗位名称也无职业代码"),
         ({"title": None, "occupation_code": "123"}, "occupation_code", "unknown_occupation",
          r"「123」不在职业分类大典"),
-        ({"region": None}, "region", "missing_region", r"^缺少工作地点$"),
-        ({"region": "不存在的县"}, "region", "bad_region", r"^无法识别所在地区「不存在的县」"),
-        ({"openings": None}, "openings", "missing_openings", r"^缺少招聘人数$"),
+        ({"region": None}, "region", "missing_region", r"^第 3 行：缺少工作地点$"),
+        ({"region": "不存在的县"}, "region", "bad_region", r"^第 3 行：无法识别所在地区「不存在的县」"),
+        ({"openings": None}, "openings", "missing_openings", r"^第 3 行：缺少招聘人数$"),
         ({"openings": "0"}, "openings", "bad_openings", r"应为不小于 1 的整数"),
         ({"openings": "-3"}, "openings", "bad_openings", r"应为不小于 1 的整数"),
         ({"openings": "很多很多"}, "openings", "bad_openings", r"无法识别招聘人数「很多很多」"),
@@ -200,7 +200,9 @@ def test_duplicate_ids_keep_the_first_and_name_its_position():
     assert err["row"].to_list() == [2, 3]
     assert err["line"].to_list() == [4, 5]
     assert set(err["code"]) == {"duplicate_id"}
-    assert set(err["reason"]) == {"求职者编号重复：与第 2 行相同，只处理首次出现的那一行"}
+    assert err["reason"].to_list() == [
+        f"第 {n} 行：求职者编号重复：与第 2 行相同，只处理首次出现的那一行" for n in (4, 5)
+    ]
     assert err["value"].to_list() == ["a", "a"]
     assert p.seekers["row"].to_list() == [0, 1]
 

@@ -17,7 +17,7 @@ Examples
 >>> p.summary().rows()
 [('seekers', 2, 1, 1, 0), ('vacancies', 1, 1, 0, 0)]
 >>> p.rejected.select("table", "row", "line", "field", "code", "reason").rows()
-[('seekers', 1, 3, 'region', 'missing_region', '缺少所在地区')]
+[('seekers', 1, 3, 'region', 'missing_region', '第 3 行：缺少所在地区')]
 >>> p.vacancies.select("openings", "region_code").rows()
 [(3, '370115')]
 """

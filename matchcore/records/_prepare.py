@@ -443,7 +443,10 @@ class _Problems:
                 "field": pick(field),
                 "value": pick(value).str.slice(0, 200),
                 "code": pick(code),
-                "reason": pick(reason),
+                # the message names the line a person sees, so it reads on its own
+                "reason": pl.select(
+                    pl.lit("第 ") + (rows + 2).cast(pl.Utf8) + " 行：" + pl.lit(pick(reason))
+                ).to_series(),
                 "severity": pick(severity),
             },
             schema=REJECTED_SCHEMA,
@@ -1481,7 +1484,7 @@ def prepare(
     >>> p.rejected.select("row", "line", "field", "code").rows()
     [(1, 3, 'seeker_id', 'duplicate_id'), (2, 4, 'seeker_id', 'missing_id')]
     >>> p.rejected["reason"].to_list()
-    ['求职者编号重复：与第 2 行相同，只处理首次出现的那一行', '缺少求职者编号']
+    ['第 3 行：求职者编号重复：与第 2 行相同，只处理首次出现的那一行', '第 4 行：缺少求职者编号']
     >>> p.vacancies["advanced_manufacturing"].to_list()
     [True]
     """
