@@ -222,6 +222,7 @@ def match(
 
     seekers = records.as_polars(seekers, name="seekers", owner="match")
     vacancies = records.as_polars(vacancies, name="vacancies", owner="match")
+    vacancies = records.canonical_headers(vacancies, "vacancies")  # the audit reads raw text
     config = MatchConfig() if config is None else config
     if not isinstance(config, MatchConfig):
         raise InvalidParameter.of("config", "match", type(config).__name__, "a MatchConfig")

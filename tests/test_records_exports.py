@@ -352,3 +352,13 @@ def test_ages_in_chinese_numerals():
     p = prepare({"seeker_id": [], "desired_title": [], "region": []}, v)
     assert p.vacancies.select("age_min", "age_max").row(0) == (18, 45)
     assert p.rejected.height == 0
+
+
+def test_the_audit_reads_requirements_under_a_chinese_header():
+    s, _ = _tables()
+    v = pl.DataFrame(
+        {"岗位编号": ["v"], "职业代码": ["6-31-01-03"], "招聘人数": ["1"], "工作地点": ["济南"],
+         "岗位要求": ["限男性，35岁以下"]}
+    )  # fmt: skip
+    r = mc.match(s, v, progress=False)
+    assert r.audit.height > 0 and set(r.audit["vacancy_id"]) == {"v"}

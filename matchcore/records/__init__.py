@@ -45,6 +45,7 @@ from matchcore.records._prepare import (
     Prepared,
     TitleCoderLike,
     as_polars,
+    canonical_headers,
     prepare,
 )
 from matchcore.records._read import read
@@ -65,6 +66,7 @@ __all__ = [
     "TitleCoderLike",
     "as_polars",
     "canonical",
+    "canonical_headers",
     "industry_code",
     "is_advanced_manufacturing",
     "prepare",

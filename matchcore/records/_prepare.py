@@ -32,6 +32,7 @@ __all__ = [
     "Prepared",
     "TitleCoderLike",
     "as_polars",
+    "canonical_headers",
     "prepare",
 ]
 
@@ -1365,6 +1366,36 @@ def _from_pandas_by_column(frame: Any) -> pl.DataFrame:
         values = [None if m else str(v) for v, m in zip(col.tolist(), missing, strict=True)]
         columns.append(pl.Series(name, values, dtype=pl.Utf8))
     return pl.DataFrame(columns)
+
+
+def canonical_headers(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    """``frame`` with every header :data:`COLUMN_ALIASES` knows renamed to the column it feeds;
+    the other columns keep their names (and are still reported by :func:`prepare`).
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+    table : {"seekers", "vacancies"}
+
+    Returns
+    -------
+    polars.DataFrame
+        A new frame (the input is not changed).
+
+    Examples
+    --------
+    >>> import polars as pl, matchcore as mc
+    >>> v = pl.DataFrame({"岗位名称": ["电工"], "岗位要求": ["限男性"], "备注": ["x"]})
+    >>> mc.records.canonical_headers(v, "vacancies").columns
+    ['title', 'requirements', '备注']
+    """
+    from matchcore.records._columns import canonical
+
+    if table not in ("seekers", "vacancies"):
+        raise InvalidParameter.of("table", "canonical_headers", table, "'seekers' or 'vacancies'")
+    names = SEEKER_COLUMNS if table == "seekers" else VACANCY_COLUMNS
+    rename, _ = canonical(table, [str(c) for c in frame.columns], names)
+    return frame.rename({k: v for k, v in rename.items() if k != v})
 
 
 def _renamed(
