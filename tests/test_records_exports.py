@@ -71,6 +71,7 @@ def test_chinese_seeker_headers_are_read():
         ("seekers", "birthday", "birth_year"), ("seekers", "Birth Date", "birth_year"),
         ("vacancies", "薪资待遇（元/月）", "salary"), ("vacancies", "*招聘人数", "openings"),
         ("seekers", "Education_Level", "education"), ("seekers", "出生日期", "birth_year"),
+        ("vacancies", "单位名称", "employer_id"), ("seekers", "人员类型", "category"),
     ],
 )  # fmt: skip
 def test_near_miss_headers_map_to_the_column(table, header, column):
@@ -83,16 +84,18 @@ def test_an_unknown_column_is_reported_with_what_it_probably_meant():
     p = prepare(
         {
             "seeker_id": ["s1"], "desired_title": ["电工"], "region": ["济南"],
-            "educaton": ["本科"], "性别": ["男"], "备注": ["x"],
+            "educaton": ["本科"], "性别": ["男"], "备注": ["x"], "序号": ["1"],
         }
     )  # fmt: skip
     unused = p.rejected.filter(code="unused_column")
-    assert set(unused["field"]) == {"educaton", "性别", "备注"}
-    assert unused["row"].null_count() == unused["line"].null_count() == 3
+    assert set(unused["field"]) == {"educaton", "性别", "备注", "序号"}
+    assert unused["row"].null_count() == unused["line"].null_count() == 4
     assert (unused["severity"] == "warning").all()
     why = dict(unused.select("field", "reason").iter_rows())
     assert "education" in why["educaton"] and "文化程度" in why["educaton"]
     assert "受保护属性" in why["性别"]
+    assert "education" not in why["备注"]
+    assert "序号" in why["序号"] and "seeker_id" not in why["序号"]
     assert p.summary()["prepared"].to_list() == [1, 1]
 
 

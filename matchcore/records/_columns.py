@@ -144,7 +144,7 @@ COLUMN_ALIASES: dict[str, dict[str, str]] = {
     "seekers": {
         **dict.fromkeys(
             ["求职者编号", "求职者id", "人员编号", "个人编号", "登记编号", "求职登记编号",
-             "编号", "序号id", "id", "personid", "seekerid", "seeker"], "seeker_id"),
+             "编号", "id", "personid", "seekerid", "seeker"], "seeker_id"),
         **dict.fromkeys(
             ["人员类别", "人员类型", "人员身份", "身份类别", "就业群体", "重点群体", "群体类别",
              "重点群体类别", "人员分类", "类别", "group", "groups", "keygroup", "keygroups",
@@ -197,7 +197,8 @@ COLUMN_ALIASES: dict[str, dict[str, str]] = {
              "postingid", "vacancy"], "vacancy_id"),
         **dict.fromkeys(
             ["单位编号", "企业编号", "用人单位编号", "单位id", "企业id", "统一社会信用代码",
-             "companyid", "employer"], "employer_id"),
+             "companyid", "employer", "单位名称", "企业名称", "用人单位", "用人单位名称",
+             "公司名称", "招聘单位", "company", "companyname", "employername"], "employer_id"),
         **dict.fromkeys(
             ["岗位名称", "职位名称", "招聘岗位", "岗位", "职位", "招聘职位", "工种",
              "jobtitle", "position", "job", "post"], "title"),
@@ -258,6 +259,8 @@ _PERSONAL = (
     "姓名", "身份证", "证件号", "电话", "手机", "联系方式", "邮箱", "住址门牌", "联系人",
     "name", "phone", "mobile", "email", "idcard",
 )  # fmt: skip
+# Row numbers of the export itself.
+_ROW_NUMBERS = frozenset({"序号", "行号", "no", "index", "rowid", "rownumber", "序列号"})
 _BRACKETS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 _NOISE = re.compile(r"[\s_\-*#:：.·]+")
 
@@ -332,6 +335,8 @@ def _why_unused(
         target = lookup[key]
         source = next(c for c, t in rename.items() if t == target)
         return f"与列「{source}」同为{COLUMN_LABELS.get(target, target)}（{target}），只读取了「{source}」"
+    if key in _ROW_NUMBERS:
+        return "表格自身的序号，不用于匹配"
     if any(w in key for w in _PROTECTED):
         return "受保护属性，不用于匹配和筛选"
     if any(w in key for w in _PERSONAL):
