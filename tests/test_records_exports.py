@@ -365,3 +365,27 @@ def test_the_audit_reads_requirements_under_a_chinese_header():
     )  # fmt: skip
     r = mc.match(s, v, progress=False)
     assert r.audit.height > 0 and set(r.audit["vacancy_id"]) == {"v"}
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["2025届高校毕业生、退役军人", "长期失业人员", "其他", "火星人", "残疾人/低保", None,
+             "unemployed", "就业困难人员，脱贫劳动力", "graduate"]
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)  # fmt: skip
+def test_groups_read_once_per_distinct_value_equal_a_read_per_row(cells):
+    from matchcore.records import read_groups
+
+    n = len(cells)
+    p = prepare(
+        {"seeker_id": [str(i) for i in range(n)], "desired_title": ["电工"] * n,
+         "region": ["济南"] * n, "category": cells}
+    )  # fmt: skip
+    want = [None if c is None else read_groups(c) for c in cells]
+    assert p.seekers["groups"].to_list() == [None if w is None else list(w[0]) for w in want]
+    assert p.seekers["category"].to_list() == [None if w is None else w[1] for w in want]
