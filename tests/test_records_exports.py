@@ -389,3 +389,18 @@ def test_groups_read_once_per_distinct_value_equal_a_read_per_row(cells):
     want = [None if c is None else read_groups(c) for c in cells]
     assert p.seekers["groups"].to_list() == [None if w is None else list(w[0]) for w in want]
     assert p.seekers["category"].to_list() == [None if w is None else w[1] for w in want]
+
+
+def test_pandas_without_pyarrow_is_read_column_by_column():
+    pd = pytest.importorskip("pandas")
+    from matchcore.records._prepare import _from_pandas_by_column
+
+    df = pd.DataFrame(
+        {"seeker_id": ["a", "b"], "birth_year": [1990, None], "mixed": [1, "x"],
+         "region": ["济南", float("nan")]}
+    )  # fmt: skip
+    out = _from_pandas_by_column(df)
+    assert out["seeker_id"].to_list() == ["a", "b"]
+    assert out["birth_year"].to_list() == [1990.0, None]
+    assert out["mixed"].to_list() == ["1", "x"] and out["region"].to_list() == ["济南", None]
+    assert mc.records.as_polars(df)["mixed"].to_list() == ["1", "x"]  # mixed cells: same path
