@@ -34,10 +34,20 @@ def test_retired_names_and_codes_map_to_their_successor(text, code):
         ("济南高新技术产业开发区", "370100"), ("章丘经济开发区", "370114"),
         ("淄博高新区", "370300"), ("胶州经济技术开发区", "370281"), ("青岛高新区", "370200"),
         ("烟台经济技术开发区", "370600"), ("莱芜高新区", "370116"), ("雄安新区", "130600"),
+        ("青岛西海岸", "370211"), ("青岛市黄岛区（西海岸新区）", "370211"),
     ],
 )  # fmt: skip
 def test_functional_zones_read_as_the_district_or_city(text, code):
     assert region(text, within="370000") == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("济南市（原莱芜市）钢城区", "370117"), ("原莱芜市", "370116"), ("市中区（济南）", "370103"),
+     ("市中区(枣庄市)", "370402"), ("（济南）", "370100"), ("历下区（原）", "370102")],
+)  # fmt: skip
+def test_brackets_and_former_names(text, code):
+    assert region(text) == code
 
 
 def test_a_bare_zone_word_names_no_place():

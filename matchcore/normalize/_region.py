@@ -505,6 +505,29 @@ def region(text: object, *, within: str | None = None) -> str | None:
     idx = _index()
     if len(s) > 200:
         raise InvalidValue("region", text, _EXPECTED + " (at most 200 characters)")
+    unbracketed = _BRACKETED_RE.sub("", s)
+    if unbracketed != s:  # 济南市（原莱芜市）钢城区, 青岛市黄岛区（西海岸新区）, 市中区（济南）
+        inner = "".join(m.group()[1:-1] for m in _BRACKETED_RE.finditer(s))
+        found = None
+        try:
+            found = region(unbracketed or inner, within=within)
+        except AmbiguousRegion:
+            try:  # the bracket names where: 市中区（济南）
+                context = region(inner, within=within)
+                found = region(unbracketed, within=context) if context else None
+            except InvalidValue:
+                found = None
+        except InvalidValue:
+            found = None
+        if found is not None:
+            return found
+    if s[0] in "原旧" and len(s) > 2:  # 原莱芜市: the place that was
+        try:
+            found = region(s[1:], within=within)
+        except InvalidValue:
+            found = None
+        if found is not None:
+            return found
     direct = idx.full.get(s) or idx.short.get(s)
     cands = direct or _segment(idx, s, False) or _segment(idx, s, True)
     if not cands:
@@ -515,6 +538,7 @@ def region(text: object, *, within: str | None = None) -> str | None:
     return _resolve(idx, cands, w, text)
 
 
+_BRACKETED_RE = re.compile(r"[（(\[【][^）)\]】]*[）)\]】]")
 # Functional zones (开发区, 高新区, 新区 ...) are not divisions: a zone the reviewed table does not
 # name reads as the place its name starts with (章丘经济开发区 -> 章丘区, 淄博高新区 -> 淄博市).
 _ZONE_RE = re.compile(
