@@ -188,10 +188,14 @@ def _cn_numerals(s: str) -> str:
         s = _CN_VAGUE_RE.sub(r"\1\3-\2\3", s)
     if _CN_NUM_RE.search(s):
         s = _CN_NUM_RE.sub(repl, s)
-    s = _HALF_YEAR_RE.sub(r"\1.5年", s)  # 一年半 -> 1年0.5 -> 1.5年
-    s = _WAN_TAIL_RE.sub(lambda m: str(int(m.group(1)) * 10_000 + int(m.group(2))), s)
-    # 1万5 -> 1.5万, 3千5 -> 3.5千
-    return _TAIL_DIGIT_RE.sub(r"\1.\3\2", s)
+    # (each sub only where it can apply: a template sub costs a template parse per call)
+    if "年0.5" in s:
+        s = _HALF_YEAR_RE.sub(r"\1.5年", s)  # 一年半 -> 1年0.5 -> 1.5年
+    if "万" in s:
+        s = _WAN_TAIL_RE.sub(lambda m: str(int(m.group(1)) * 10_000 + int(m.group(2))), s)
+    if "万" in s or "千" in s or "w" in s:  # 1万5 -> 1.5万, 3千5 -> 3.5千
+        s = _TAIL_DIGIT_RE.sub(r"\1.\3\2", s)
+    return s
 
 
 _TAIL_DIGIT_RE = re.compile(r"(\d+)([万千w])(\d)(?![\d.])")
