@@ -296,8 +296,9 @@ class MatchConfig:
         at once (education, pay, experience) falls under it; on the development set it removes
         no pair that the occupation floor and the hard constraints leave.
     max_commute_km : float or None, default 50
-        A posting farther than this from the seeker's county seat (straight line between county
-        seats, ``division_centroids``) is not work the seeker can take, unless it offers housing
+        A posting farther than this from the seeker's county seat (by road, estimated as 1.25
+        times the straight line between county seats, ``division_centroids``) is not work the
+        seeker can take, unless it offers housing
         (包住, 宿舍 in its title or requirements) or lies in a region the seeker named as willing.
         Where either county is unknown the limit does not apply. None switches it off.
     min_experience_share : float, default 0.5

@@ -306,8 +306,8 @@ def neutralize_cell(value: Any) -> Any:
 
     Examples
     --------
-    >>> neutralize_cell('=HYPERLINK("http://x")'), neutralize_cell("济南市"), neutralize_cell(-3)
-    ('\'=HYPERLINK("http://x")', '济南市', -3)
+    >>> neutralize_cell("=1+1"), neutralize_cell("济南市"), neutralize_cell(-3)
+    ("'=1+1", '济南市', -3)
     """
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value

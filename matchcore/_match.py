@@ -26,12 +26,15 @@ __all__ = ["UNMATCHED_REASONS", "match"]
 
 log = logging.getLogger(__name__)
 
-#: Why a seeker ends in ``MatchResult.unmatched``.
-UNMATCHED_REASONS = {
-    "rejected": "rejected: no usable {field} (see rejected)",
-    "age": "outside the legal working age",
-    "no_candidate": "no candidate in reach: no vacancy in the seeker's regions passes the hard constraints",
-    "out_competed": "out-competed: every candidate vacancy was filled by higher-scoring seekers",
+#: Why a seeker ends in ``MatchResult.unmatched``: stable code -> the Chinese message of the
+#: ``reason`` column (``rejected`` names the field: see ``MatchResult.rejected`` for the detail).
+UNMATCHED_REASONS: dict[str, str] = {
+    "rejected": "记录无法使用：{field}缺失或无法识别（详见 rejected 表）",
+    "duplicate_id": "求职者编号重复：只处理该编号首次出现的那一行（详见 rejected 表）",
+    "age": "不在法定劳动年龄内",
+    "no_candidate": "可达范围内没有岗位：所在及意向地区内没有满足硬性条件的岗位",
+    "no_suitable": "可达范围内没有适合该求职者的岗位（职业、专业或岗位要求不符）",
+    "out_competed": "竞争未中：可匹配的岗位均已由得分更高的求职者填满",
 }
 
 
@@ -108,8 +111,8 @@ def _edge_positions(csr: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
 
 
 def match(
-    seekers: pl.DataFrame,
-    vacancies: pl.DataFrame,
+    seekers: Any,
+    vacancies: Any,
     config: MatchConfig | None = None,
     executor: Executor | None = None,
     *,
@@ -123,10 +126,63 @@ def match(
     solves the capacitated assignment (each seeker at most once, each vacancy at most its
     openings) and builds ranked, congestion-aware recommendations with a reason per pair.
 
+    Input columns (headers may also be Chinese or near-miss names such as 岗位名称, 招聘人数,
+    文化程度, 出生年月, birthday: ``matchcore.records.COLUMN_ALIASES``; every other column is
+    reported in ``rejected`` with code ``unused_column`` and the column it probably meant).
+    Required columns are marked *; of the pairs marked +, one is required.
+
+    Seekers, one row a person:
+
+    ==================== ==================================================================
+    seeker_id *          unique id; a repeated id: the first row holds it, later rows are
+                         rejected (``duplicate_id``)
+    region *             where they live: name, path or GB/T 2260 code, current or retired
+                         (历下区, 山东省济南市历下区, 370102, 文登市, 青岛西海岸新区)
+    desired_title +      job wanted, free text, several separated by 、,，/;  (求职意向)
+    desired_occupation + CSCO 2022 code (6-31-01-03 or 6310103)
+    category             key groups 重点群体, several separated by 、,，/;: 登记失业人员,
+                         高校毕业生 (2025届高校毕业生), 就业困难人员, 退役军人, 长期失业人员,
+                         农村转移劳动力, 脱贫劳动力, 残疾人 ... or unemployed/graduate/other
+    willing_regions      places they would work, or 全省, 本市, 本县, 不限
+    education            小学 ... 博士, 大学专科, 中等专业学校, GB/T 4658 codes (21, 31)
+    major                free text
+    graduation_year      2025, 2025届, 2025-07
+    expected_salary      free text or a number: 5000-7000元/月, 三千五, 年薪十二万, 面议
+    experience_years     3年, 一年半, 应届生
+    skill_level          职业技能等级: 初级工/五级 ... 高级技师/一级
+    professional_title   职称: 初级, 中级, 副高级, 正高级, 工程师 ...
+    birth_year           1990, 1990-05, 19900512, 出生年月 (the legal working age is checked)
+    registered_at        a date
+    ==================== ==================================================================
+
+    Vacancies, one row a posting:
+
+    ==================== ==================================================================
+    vacancy_id *         unique id (duplicates as for seekers)
+    openings *           招聘人数: 3, 3人, 三名, 3-5人 (the low end); 若干/不限/多名 keep the
+                         posting with ``matchcore.records.DEFAULT_OPENINGS`` and a warning
+    region *             where the work is (工作地点), as for seekers; functional zones
+                         (济南高新区) read as the district or city that administers them
+    title +              free text (岗位名称), cut to ``MAX_TITLE_CHARS`` with a warning
+    occupation_code +    CSCO 2022 code
+    employer_id          id of the employer
+    education_min        学历要求, as education
+    salary               薪资待遇, free text; or numeric salary_min / salary_max (CNY a month)
+    experience_min       工作经验要求
+    skill_level_min, professional_title_min
+    age_min, age_max     whole years; or age_range (年龄要求: 18-45岁)
+    industry_code        GB/T 4754-2017 (C3660); advanced_manufacturing derived when absent
+    internship           是/否 (就业见习岗位); session (专场招聘); posted_at, expires_at
+    requirements, description   free text, audited for discriminatory requirements
+    ==================== ==================================================================
+
+    The full list with Chinese names and examples is in the repository's ``README.md``
+    ("Input columns"); the prepared columns and their dtypes in ``docs/stages.md``.
+
     Parameters
     ----------
-    seekers, vacancies : polars.DataFrame
-        Raw tables with the columns of ``ARCHITECTURE.md`` (see :func:`matchcore.records.prepare`).
+    seekers, vacancies : polars.DataFrame, polars.LazyFrame, pandas.DataFrame or pyarrow.Table
+        Raw tables with the columns above (see :func:`matchcore.records.prepare`).
     config : MatchConfig, optional
         Weights, constraints and sizes (defaults to ``MatchConfig()``).
     executor : concurrent.futures.Executor, optional
@@ -140,8 +196,13 @@ def match(
     Returns
     -------
     MatchResult
-        Every input seeker is in ``assignments`` or ``unmatched`` (with the reason), every input
-        row of either table is kept or in ``rejected``. Same input and config, same output.
+        Every input row has one place: a seeker row is in ``assignments`` or ``unmatched``
+        (``seeker_id``, ``code``, ``reason`` in Chinese, ``row``, ``line``; codes in
+        ``UNMATCHED_REASONS``), and each id in exactly one of them: a repeated id's later rows
+        are unmatched with ``seeker_id`` null and code ``duplicate_id`` (their id is in
+        ``rejected``); a vacancy row is kept or in ``rejected`` (``table``, ``row``, ``line``,
+        ``id``, ``field``, ``value``, ``code``, ``reason``, ``severity``). ``line`` is the line
+        a person sees in the file (the header is line 1). Same input and config, same output.
 
     Examples
     --------
@@ -151,11 +212,17 @@ def match(
     >>> s = result.summary()
     >>> result.assignments.height + result.unmatched.height == s["seekers_in"] == 400
     True
+    >>> ids = result.unmatched["seeker_id"].drop_nulls()
+    >>> ids.is_unique().all() and not ids.is_in(result.assignments["seeker_id"].implode()).any()
+    True
     >>> int(result.recommendations["rank"].max()) <= 5
     True
     """
     from matchcore import assign, records, scoring
 
+    seekers = records.as_polars(seekers, name="seekers", owner="match")
+    vacancies = records.as_polars(vacancies, name="vacancies", owner="match")
+    vacancies = records.canonical_headers(vacancies, "vacancies")  # the audit reads raw text
     config = MatchConfig() if config is None else config
     if not isinstance(config, MatchConfig):
         raise InvalidParameter.of("config", "match", type(config).__name__, "a MatchConfig")
@@ -301,33 +368,51 @@ def _assignments_and_unmatched(
     degree = np.diff(cand.scores.indptr)
     excluded = np.zeros(ps.height, dtype=bool)
     excluded[np.asarray(cand.excluded, dtype=np.int64)] = True
-    reason = np.where(
-        excluded[left],
-        UNMATCHED_REASONS["age"],
-        np.where(
-            degree[left] == 0, UNMATCHED_REASONS["no_candidate"], UNMATCHED_REASONS["out_competed"]
-        ),
+    code = np.where(
+        excluded[left], "age", np.where(degree[left] == 0, "no_candidate", "out_competed")
     )
     kept = pl.DataFrame(
         {
             "seeker_id": ps["seeker_id"].gather(left),
+            "code": pl.Series(code, dtype=pl.Utf8),
             "row": ps["row"].gather(left).cast(pl.UInt32),
-            "reason": pl.Series(reason, dtype=pl.Utf8),
         }
-    )
+    ).with_columns(reason=pl.col("code").replace_strict(UNMATCHED_REASONS, return_dtype=pl.Utf8))
+    # A rejected row is unmatched with the first field that failed. A later row of a repeated
+    # id is unmatched with code duplicate_id and seeker_id null: the id belongs to the row that
+    # holds it, so each id is in exactly one of assignments and unmatched, and every input row
+    # still has its place (the id of the repeat is in ``rejected``).
+    errors = rejected.filter((pl.col("table") == "seekers") & (pl.col("severity") == "error"))
+    duplicates = errors.filter(pl.col("code") == "duplicate_id")["row"]
     errors = (
-        rejected.filter((pl.col("table") == "seekers") & (pl.col("severity") == "error"))
-        .sort("row")
+        errors.sort("row")
         .group_by("row", maintain_order=True)
-        .agg(pl.col("id").first(), pl.col("field").first(), pl.col("reason").first())
+        .agg(pl.col("id").first(), pl.col("field").first())
+        .with_columns(dup=pl.col("row").is_in(duplicates.implode()))
     )
+    from matchcore.records import COLUMN_LABELS
+
+    head, tail = UNMATCHED_REASONS["rejected"].split("{field}")
     dropped = errors.select(
-        pl.col("id").alias("seeker_id"),
+        pl.when(~pl.col("dup")).then(pl.col("id")).alias("seeker_id"),
+        pl.when(pl.col("dup"))
+        .then(pl.lit("duplicate_id"))
+        .otherwise(pl.lit("rejected"))
+        .alias("code"),
         pl.col("row").cast(pl.UInt32),
-        pl.format("rejected: no usable {} (see rejected)", pl.col("field")).alias("reason"),
+        pl.when(pl.col("dup"))
+        .then(pl.lit(UNMATCHED_REASONS["duplicate_id"]))
+        .otherwise(
+            pl.lit(head)
+            + pl.col("field").replace_strict(COLUMN_LABELS, default=pl.col("field"))
+            + pl.lit(tail)
+        )
+        .alias("reason"),
     )
-    unmatched = pl.concat([kept, dropped], how="vertical_relaxed").sort("row")
-    return assignments, unmatched.select("seeker_id", "reason", "row")
+    unmatched = pl.concat([kept, dropped.select(kept.columns)], how="vertical_relaxed").sort("row")
+    return assignments, unmatched.select(
+        "seeker_id", "code", "reason", "row", (pl.col("row") + 2).alias("line")
+    )
 
 
 def _audit(pv: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:

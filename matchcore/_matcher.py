@@ -390,10 +390,12 @@ class Matcher:
             dups = new.filter(dup).select(
                 pl.lit("vacancies").alias("table"),
                 "row",
+                "line",
                 pl.col("vacancy_id").alias("id"),
                 pl.lit("vacancy_id").alias("field"),
                 pl.col("vacancy_id").alias("value"),
-                pl.lit("duplicate vacancy_id: already in the index").alias("reason"),
+                pl.lit("duplicate_id").alias("code"),
+                pl.lit("岗位编号重复：索引中已有此岗位").alias("reason"),
                 pl.lit("error").alias("severity"),
             )
             rejected = pl.concat([prepared.rejected, dups], how="vertical_relaxed")

@@ -24,10 +24,13 @@ class MatchResult:
         ``seeker_id, vacancy_id, score``: each seeker at most once, each vacancy at most its
         openings.
     unmatched : polars.DataFrame
-        ``seeker_id, reason`` for every prepared seeker not in ``assignments``.
+        ``seeker_id, code, reason, row, line`` for every input seeker row not in
+        ``assignments`` (``code`` a key of ``matchcore._match.UNMATCHED_REASONS``, ``reason``
+        its Chinese message; ``line`` the line in the file, the header being line 1).
     rejected : polars.DataFrame
-        ``table, row, id, field, value, reason, severity``: input rows rejected (``error``) and
-        fields emptied in kept rows (``warning``).
+        ``table, row, line, id, field, value, code, reason, severity``: input rows rejected
+        (``error``), fields emptied in kept rows and unused columns (``warning``); ``code`` is
+        one of ``matchcore.records.REJECTED_CODES``, ``reason`` Chinese.
     audit : polars.DataFrame
         ``vacancy_id, row, category, words``: postings that state discriminatory requirements.
         They are reported, never used for scoring or filtering.

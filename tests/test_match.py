@@ -31,13 +31,21 @@ def test_every_seeker_is_assigned_or_unmatched_with_a_reason(province, result):
         ]
     )
     assert sorted(rows.to_list()) == list(range(seekers.height))
-    assert set(result.unmatched["reason"].unique().to_list()) <= set(
-        UNMATCHED_REASONS.values()
-    ) | set(r for r in result.unmatched["reason"].to_list() if r.startswith("rejected: "))
+    # each id in one place: never both assigned and unmatched, never twice unmatched
+    ids = result.unmatched["seeker_id"].drop_nulls()
+    assert ids.n_unique() == ids.len()
+    assert not set(ids) & set(result.assignments["seeker_id"])
+    dups = result.unmatched.filter(code="duplicate_id")
+    assert dups.height > 0 and dups["seeker_id"].null_count() == dups.height
+    assert set(result.unmatched["code"]) <= set(UNMATCHED_REASONS)
+    messages = result.unmatched.filter(pl.col("code") != "rejected")
+    assert all(UNMATCHED_REASONS[c] == r for c, r in messages.select("code", "reason").iter_rows())
+    assert (result.unmatched["line"] == result.unmatched["row"] + 2).all()
     rejected_seekers = result.rejected.filter(
         (pl.col("table") == "seekers") & (pl.col("severity") == "error")
     )["row"].n_unique()
-    assert result.unmatched["reason"].str.starts_with("rejected: ").sum() == rejected_seekers
+    assert result.unmatched["code"].is_in(["rejected", "duplicate_id"]).sum() == rejected_seekers
+    assert result.unmatched.filter(code="rejected")["reason"].str.contains("rejected 表").all()
     assert rejected_seekers > 0  # the synthetic province carries defective rows
 
 

@@ -77,7 +77,7 @@ def test_add_rejects_ids_already_indexed(tables):
     _, vacancies = tables
     matcher = mc.Matcher().fit(vacancies.slice(0, 100))
     rejected = matcher.add(vacancies.slice(0, 3))
-    dup = rejected.filter(pl.col("reason").str.contains("already in the index"))
+    dup = rejected.filter(pl.col("code") == "duplicate_id")
     assert (
         dup.height
         == matcher.vacancies_.filter(

@@ -184,14 +184,24 @@ def test_major_counts_for_graduates_not_for_a_stated_wish():
         "major": "机械设计制造及其自动化",
         "occupation_code": "4-01-02-01",
     }
-    s = seekers_df([grad])
-    worker = seekers_df([{**grad, "category": "unemployed"}])
-    no_major = seekers_df([{**grad, "major": None}])
+    near = {**grad, "occupation_code": "2-02-07-02"}  # 机械制造工程: a wish in the same line
+    no_wish = {**grad, "occupation_code": None}
+    s = seekers_df(
+        [{**grad, "seeker_id": "g1"}, {**near, "seeker_id": "g2"}, {**no_wish, "seeker_id": "g3"}]
+    )
+    worker = seekers_df([{**near, "category": "unemployed"}])
+    no_major = seekers_df([{**near, "major": None}])
     v = vacancies_df([{"occupation_code": design, "title_core": "机械设计"}])
     off = mc.MatchConfig(min_occupation=0.0, min_score=0.0)
-    assert candidates(s, v).components["occupation"][0] == pytest.approx(0.85)
-    assert candidates(worker, v, off).components["occupation"][0] == 0.0
-    assert candidates(no_major, v, off).components["occupation"][0] == 0.0
+    occ = candidates(s, v, off).to_frame(reasons=False)
+    by = dict(zip(occ["seeker_id"], occ["occupation"]))
+    ids = ["g1", "g2", "g3"]
+    # a major confirms a wish in its own line of work (or stands for a seeker with none); it
+    # does not open another line: the graduate who wants sales is not sent to design by it
+    assert by[ids[1]] == pytest.approx(0.85) and by[ids[2]] == pytest.approx(0.85)
+    assert by.get(ids[0], 0.0) == 0.0
+    assert candidates(worker, v, off).components["occupation"][0] == pytest.approx(0.4)
+    assert candidates(no_major, v, off).components["occupation"][0] == pytest.approx(0.4)
     # under the default floor the unrelated pairs are not candidates at all
     assert candidates(worker, v).scores.nnz == 0
 

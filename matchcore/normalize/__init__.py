@@ -19,11 +19,19 @@ from matchcore.normalize._licences import DRIVING_CLASSES, covers, driving_class
 from matchcore.normalize._region import city_of, province_of, region, region_name, region_path
 from matchcore.normalize._series import parse
 from matchcore.normalize._text import CleanTitle, clean_title, normalize_text
-from matchcore.normalize._wishes import ANY_WORK, PRODUCTION_WORK, generic_wish, wishes
+from matchcore.normalize._wishes import (
+    ANY_WORK,
+    FIELD_WORK,
+    PRODUCTION_WORK,
+    generic_wish,
+    names_a_field,
+    wishes,
+)
 
 __all__: list[str] = [
     "ANY_WORK",
     "DRIVING_CLASSES",
+    "FIELD_WORK",
     "PRODUCTION_WORK",
     "AuditFinding",
     "CleanTitle",
@@ -42,6 +50,7 @@ __all__: list[str] = [
     "education",
     "experience",
     "generic_wish",
+    "names_a_field",
     "normalize_text",
     "parse",
     "professional_title",

@@ -56,6 +56,21 @@ _ANY = frozenset(
         "nan",
         "n/a",
         "na",
+        "#n/a",
+        "\\n",  # \N, the usual database export of NULL
+        "(null)",
+        "<null>",
+        "nil",
+        "—",
+        "——",
+        "－",
+        "–",
+        "_",
+        "空",
+        "(空)",
+        "（空）",
+        "未填写",
+        "未填",
     }
 )
 _SPACES_RE = re.compile(r"\s+")
@@ -77,31 +92,85 @@ def _text(value: object, field: str, expected: str) -> str | None:
 # Chinese numerals
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-_CN_DIGITS.update({"七": 7, "八": 8, "九": 9})
-_CN_NUM_RE = re.compile(r"[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?|半")
+_CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+_CN_DIGITS.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "幺": 1})
+# 大写 (financial) digits, as on receipts and some payroll exports
+_CN_DIGITS.update({"壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6})
+_CN_DIGITS.update({"柒": 7, "捌": 8, "玖": 9, "零": 0})
+_CN_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+_CN_TENS = {"廿": 20, "卅": 30}
+_CN_DIGIT_CHARS = "".join(_CN_DIGITS)
+_CN_ALL = _CN_DIGIT_CHARS + "".join(_CN_SMALL) + "".join(_CN_BIG) + "".join(_CN_TENS)
+# A numeral: a run of digit and unit characters that holds at least one digit or 十 (a lone
+# 千 or 万, as in 上万 or 万元, is a unit for the salary parser, not a number), with an optional
+# decimal part after 点.
+_CN_NUM_RE = re.compile(
+    f"[{_CN_ALL}]*[{_CN_DIGIT_CHARS}十拾廿卅][{_CN_ALL}]*(?:点[{_CN_DIGIT_CHARS}]+)?|半"
+)
 
 
 def _cn_int(s: str) -> int | None:
-    if "十" not in s and "百" not in s:  # a digit string: 二零二六
+    """The integer a Chinese numeral writes, or None when it is not well formed.
+
+    Reads positional digit strings (二零二六 = 2026), unit forms with 零 (一千零五十 = 1050,
+    一万零五百 = 10500), 万 and 亿 sections (十五万 = 150000, 一亿二千万), 大写 digits (壹仟伍佰)
+    and the colloquial trailing digit that stands for the next lower unit (三千五 = 3500,
+    一万二 = 12000, 两百五 = 250; but 一千零五 = 1005).
+    """
+    if not any(ch in _CN_SMALL or ch in _CN_BIG or ch in _CN_TENS for ch in s):
+        if not all(ch in _CN_DIGITS for ch in s):
+            return None
         return int("".join(str(_CN_DIGITS[ch]) for ch in s))
-    total, current = 0, 0
+    total = 0  # whole 亿 sections
+    wan = 0  # whole 万 sections below the last 亿
+    section = 0  # below 万
+    current: int | None = None  # a digit waiting for its unit
+    last_unit = 0  # the unit the last digit took (for 三千五)
+    zero = False  # a 零 since the last unit: the trailing digit is units (一千零五)
     for ch in s:
         if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
+            d = _CN_DIGITS[ch]
+            if current is not None and current != 0 and d != 0:
+                return None  # two digits in a row (三五千 is a vague range, not a number)
+            if d == 0:
+                zero = True
+                current = None
+            else:
+                current = d
+        elif ch in _CN_TENS:
+            if current is not None:
+                return None
+            section += _CN_TENS[ch]
+            last_unit, zero = 10, False
+        elif ch in _CN_SMALL:
+            unit = _CN_SMALL[ch]
+            if current is None and unit != 10:
+                return None  # 千 without its digit
+            section += (1 if current is None else current) * unit
+            current, last_unit, zero = None, unit, False
         else:
-            return None
-    return total + current
+            unit = _CN_BIG[ch]
+            part = section + (current or 0)
+            if part == 0 and unit == 10_000 and not wan and not total:
+                return None
+            if unit == 10_000:
+                wan += part * unit
+            else:
+                total = (total + wan + part) * unit
+                wan = 0
+            section, current, last_unit, zero = 0, None, unit, False
+    if current is not None:
+        # a trailing digit right after a unit stands for the next lower unit (三千五, 一万二)
+        section += current * (last_unit // 10 if last_unit >= 10 and not zero else 1)
+    return total + wan + section
 
 
 def _cn_numerals(s: str) -> str:
-    """Replace Chinese numerals by Arabic ones: 三千 -> 3千, 一年半 -> 1年0.5, 十五 -> 15."""
+    """Replace Chinese numerals by Arabic ones: 三千五 -> 3500, 一年半 -> 1年0.5, 十五 -> 15.
+
+    Also 1万5 -> 1.5万, 3千5 -> 3.5千 and 1万5000 -> 15000, the mixed forms people type.
+    """
 
     def repl(m: re.Match[str]) -> str:
         t = m.group()
@@ -115,13 +184,29 @@ def _cn_numerals(s: str) -> str:
             return f"{n}." + "".join(str(_CN_DIGITS[c]) for c in frac)
         return str(n)
 
+    if _CN_VAGUE_RE.search(s):  # 三五千 -> 三千-五千, 七八千 -> 七千-八千
+        s = _CN_VAGUE_RE.sub(r"\1\3-\2\3", s)
     if _CN_NUM_RE.search(s):
         s = _CN_NUM_RE.sub(repl, s)
-    # 1万5 -> 1.5万, 3千5 -> 3.5千
-    return _TAIL_DIGIT_RE.sub(r"\1.\3\2", s)
+    # (each sub only where it can apply: a template sub costs a template parse per call)
+    if "年0.5" in s:
+        s = _HALF_YEAR_RE.sub(r"\1.5年", s)  # 一年半 -> 1年0.5 -> 1.5年
+    if "万" in s:
+        s = _WAN_TAIL_RE.sub(lambda m: str(int(m.group(1)) * 10_000 + int(m.group(2))), s)
+    if "万" in s or "千" in s or "w" in s:  # 1万5 -> 1.5万, 3千5 -> 3.5千
+        s = _TAIL_DIGIT_RE.sub(r"\1.\3\2", s)
+    return s
 
 
 _TAIL_DIGIT_RE = re.compile(r"(\d+)([万千w])(\d)(?![\d.])")
+_HALF_YEAR_RE = re.compile(r"(\d+)年0\.5")
+# two neighbouring digits before a unit: a vague range (两三千, 三五千, 七八千, 一两万)
+_CN_VAGUE_RE = re.compile(
+    r"(?<![十百千万亿零一二两三四五六七八九])"
+    r"(一(?=两|二)|两(?=三)|二(?=三)|三(?=四|五)|四(?=五)|五(?=六)|六(?=七)|七(?=八)|八(?=九))"
+    r"([二两三四五六七八九])([十百千万])"
+)
+_WAN_TAIL_RE = re.compile(r"(?<![\d.])(\d+)万(\d{3,4})(?![\d.])")
 
 
 # --------------------------------------------------------------------------------------------
@@ -204,46 +289,139 @@ _EDUCATION_LABELS = {
     Education.MASTER: "硕士",
     Education.DOCTOR: "博士",
 }
+_E = Education
+# Words of each level, as posting sites, registration systems and student-status systems (学籍,
+# 学信网, GB/T 4658 学历代码 names) write them. Longest match first, so 大学专科 is one word
+# (专科), not 大学 (本科) touching 专科, and 中等专科 is 中专, not 专科.
 _EDUCATION_WORDS = {
-    "博士后": Education.DOCTOR,
-    "博士": Education.DOCTOR,
-    "phd": Education.DOCTOR,
-    "doctor": Education.DOCTOR,
-    "硕士": Education.MASTER,
-    "研究生": Education.MASTER,
-    "master": Education.MASTER,
-    "mba": Education.MASTER,
-    "emba": Education.MASTER,
-    "本科": Education.BACHELOR,
-    "学士": Education.BACHELOR,
-    "大学": Education.BACHELOR,
-    "bachelor": Education.BACHELOR,
-    "大专": Education.ASSOCIATE,
-    "专科": Education.ASSOCIATE,
-    "高职": Education.ASSOCIATE,
-    "高专": Education.ASSOCIATE,
-    "associate": Education.ASSOCIATE,
-    "高中": Education.SENIOR_SECONDARY,
-    "中专": Education.SENIOR_SECONDARY,
-    "中技": Education.SENIOR_SECONDARY,
-    "技校": Education.SENIOR_SECONDARY,
-    "技工学校": Education.SENIOR_SECONDARY,
-    "职高": Education.SENIOR_SECONDARY,
-    "职中": Education.SENIOR_SECONDARY,
-    "中职": Education.SENIOR_SECONDARY,
-    "中师": Education.SENIOR_SECONDARY,
-    "初中": Education.JUNIOR_SECONDARY,
-    "小学": Education.PRIMARY,
-    "无学历": Education.NONE,
-    "文盲": Education.NONE,
-    "未上学": Education.NONE,
-    "未受教育": Education.NONE,
-    "半文盲": Education.NONE,
+    **dict.fromkeys(
+        ["博士后", "博士", "博士研究生", "博士学位", "phd", "doctor", "doctorate"], _E.DOCTOR
+    ),
+    **dict.fromkeys(
+        ["硕士", "研究生", "硕士研究生", "研究生班", "硕士学位", "master", "mba", "emba", "mpa"],
+        _E.MASTER,
+    ),
+    **dict.fromkeys(
+        [
+            "本科",
+            "学士",
+            "大学",
+            "大学本科",
+            "普通本科",
+            "本科学历",
+            "专升本",
+            "学士学位",
+            "bachelor",
+            "university",
+            "undergraduate",
+        ],
+        _E.BACHELOR,
+    ),
+    **dict.fromkeys(
+        [
+            "大专",
+            "专科",
+            "高职",
+            "高专",
+            "大学专科",
+            "高等专科",
+            "高等专科学校",
+            "高等职业",
+            "高等职业学校",
+            "高等职业教育",
+            "职业技术学院",
+            "职业学院",
+            "电大",
+            "夜大",
+            "广播电视大学",
+            "高职高专",
+            "职业大学",
+            "专科学校",
+            "associate",
+            "juniorcollege",
+        ],
+        _E.ASSOCIATE,
+    ),
+    **dict.fromkeys(
+        [
+            "高中",
+            "普通高中",
+            "高级中学",
+            "完全中学",
+            "职业高中",
+            "职专",
+            "职业中专",
+            "普高",
+            "技师学院",
+            "职高",
+            "中专",
+            "中等专科",
+            "中等专业学校",
+            "中等专业",
+            "中等技术学校",
+            "中等职业学校",
+            "中等职业教育",
+            "中职",
+            "中技",
+            "技校",
+            "技工学校",
+            "技工院校",
+            "技工",
+            "中师",
+            "中等师范",
+            "高中阶段",
+            "highschool",
+            "seniorhigh",
+            "secondary",
+        ],
+        _E.SENIOR_SECONDARY,
+    ),
+    **dict.fromkeys(
+        ["初中", "初级中学", "中学", "初级中等", "juniorhigh", "middleschool"],
+        _E.JUNIOR_SECONDARY,
+    ),
+    **dict.fromkeys(["小学", "完全小学", "初级小学", "primary", "primaryschool"], _E.PRIMARY),
+    **dict.fromkeys(
+        [
+            "无学历",
+            "文盲",
+            "半文盲",
+            "未上学",
+            "未受教育",
+            "未上过学",
+            "不识字",
+            "扫盲班",
+            "小学以下",
+            "学前",
+        ],
+        _E.NONE,
+    ),
+}
+# GB/T 4658-2006 学历代码, as registration systems export them (the first digit is the stage:
+# 11-13 博士, 14-19 硕士/研究生班, 2x 本科, 3x 专科, 4x 中专, 5x 技校, 6x 高中, 7x 初中, 8x 小学).
+_GB4658 = {"2": _E.BACHELOR, "3": _E.ASSOCIATE, "4": _E.SENIOR_SECONDARY}
+_GB4658.update({"5": _E.SENIOR_SECONDARY, "6": _E.SENIOR_SECONDARY, "7": _E.JUNIOR_SECONDARY})
+_GB4658.update({"8": _E.PRIMARY})
+# 肄业 (left without finishing) and 结业 (finished without the diploma): the level below
+# holds, as that is the last one completed (本科肄业 holds 高中, 硕士结业 holds 本科).
+_UNFINISHED_RE = re.compile(r"肄业|结业|未毕业|辍学|没毕业|在读|在校|就读")
+# "专科以下" (not 及以下): below the level named.
+_BELOW_RE = re.compile(r"(?<!及)(?<!或)以下|不到|未达")
+_BELOW = {
+    _E.DOCTOR: _E.MASTER,
+    _E.MASTER: _E.BACHELOR,
+    _E.BACHELOR: _E.SENIOR_SECONDARY,
+    _E.ASSOCIATE: _E.SENIOR_SECONDARY,
+    _E.SENIOR_SECONDARY: _E.JUNIOR_SECONDARY,
+    _E.JUNIOR_SECONDARY: _E.PRIMARY,
+    _E.PRIMARY: _E.NONE,
+    _E.NONE: _E.NONE,
 }
 _EDUCATION_RE = _alt(_EDUCATION_WORDS)
 _EDUCATION_ANY = frozenset({"学历不限", "不限学历", "学历无要求", "无学历要求", "学历要求不限"})
 _EDUCATION_EXPECTED = (
-    "an education level such as 小学, 初中, 高中, 中专, 大专, 本科, 硕士, 博士 (or 不限)"
+    "an education level such as 小学, 初中, 高中, 中专, 大专, 本科, 硕士, 博士 (or 不限), "
+    "or a GB/T 4658 code such as 21 or 31"
 )
 
 
@@ -284,11 +462,28 @@ def education(text: object) -> Education | None:
     number = _enum_from_number(Education, text, s)
     if number is not None:
         return Education(number)
+    code = _gb4658(text, s)
+    if code is not None:
+        return code
     if isinstance(text, int | float):
         raise InvalidValue("education", text, _EDUCATION_EXPECTED + " or a level 0-7")
-    return Education(
+    level = Education(
         _level_of("education", text, s, _EDUCATION_WORDS, _EDUCATION_RE, _EDUCATION_EXPECTED)
     )
+    return _BELOW[level] if _UNFINISHED_RE.search(s) or _BELOW_RE.search(s) else level
+
+
+def _gb4658(text: object, s: str) -> Education | None:
+    """A two-digit GB/T 4658 学历代码 (10-89), else None."""
+    if isinstance(text, float) and text.is_integer():
+        s = str(int(text))
+    elif isinstance(text, bool) or not isinstance(text, str | int):
+        return None
+    if len(s) != 2 or not s.isdigit() or s[0] in "09":
+        return None
+    if s[0] == "1":
+        return _E.DOCTOR if s in ("11", "12", "13") else _E.MASTER
+    return _GB4658[s[0]]
 
 
 class SkillLevel(IntEnum):
@@ -615,6 +810,11 @@ _PERIOD_RES = [
     ("week", re.compile(r"周薪|/周|每周|per ?week|/w(?:eek)?\b")),
 ]
 _PAYS_RE = re.compile(r"[·*x×]?\s*(\d{2})\s*薪")
+# Pay stated without an amount: negotiable, piece-rate, commission only.
+_NO_AMOUNT_RE = re.compile(r"面议|面谈|协商|商议|商定|计件|按件|提成|绩效|看能力|按能力|待遇从优")
+# Words whose 一 is no amount (一般三千五 is 3500, not 1).
+_NOT_NUMBERS_RE = re.compile(r"一般|一线|一起|一样|一直|一定|统一|唯一|万一|之一|一流|一致")
+_BENEFITS_RE = re.compile(r"[五六七]险[一二两]金")  # 五险一金 is no amount
 _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
 _AMOUNT = r"(\d+(?:\.\d+)?)(k|w|千|万|元|块)?"
 _RANGE_RE = re.compile(_AMOUNT + r"(?:元|块)?(?:/月)?\s*(?:-|~|～|至|到|—|–|_)+\s*" + _AMOUNT)
@@ -669,9 +869,9 @@ def salary(text: object) -> SalaryRange | None:
         period = "month"
         pays = 12
     else:
-        if "面议" in s and not any(ch.isdigit() for ch in s):
-            return None
-        s = _cn_numerals(_THOUSANDS_RE.sub("", s))
+        if _NO_AMOUNT_RE.search(s) and not any(ch.isdigit() or ch in _CN_DIGITS for ch in s):
+            return None  # 面议, 计件就行, 按提成: pay stated without an amount
+        s = _cn_numerals(_NOT_NUMBERS_RE.sub("", _BENEFITS_RE.sub("", _THOUSANDS_RE.sub("", s))))
         s = s.replace("过万", "10000以上").replace("上万", "10000以上")
         pays_m = _PAYS_RE.search(s)
         pays = int(pays_m.group(1)) if pays_m else 12
@@ -723,6 +923,8 @@ _SEP = r"\s*(?:-|~|～|至|到|—|–)\s*"
 _EXP_ZERO = frozenset(
     {"应届生", "应届", "应届毕业生", "无经验", "没有经验", "0", "0年", "零经验", "在校生", "应往届"}
 )
+#: what a seeker's record says for "no experience" (无 elsewhere means "not stated")
+_EXP_NONE = frozenset({"无", "没有", "暂无", "无工作经验", "无相关经验", "没有工作经验"})
 _EXP_ANY = frozenset(
     {"经验不限", "不限经验", "无需经验", "不需要经验", "无经验要求", "经验无要求", "不要求经验"}
     | {"有无经验均可", "有无经验皆可", "可无经验", "接受无经验", "应届生或有经验"}
@@ -756,7 +958,11 @@ def experience(text: object) -> tuple[float, float | None] | None:
     >>> from matchcore.normalize import experience
     >>> experience("3-5年"), experience("一年以上"), experience("应届生"), experience("经验不限")
     ((3.0, 5.0), (1.0, None), (0.0, 0.0), None)
+    >>> experience("无")  # in an experience field 无 means none, not "not stated"
+    (0.0, 0.0)
     """
+    if isinstance(text, str) and text.strip() in _EXP_NONE:
+        return (0.0, 0.0)  # 无 in an experience field is an answer: none (read before the nulls)
     s = _text(text, "experience", _EXP_EXPECTED)
     if s is None:
         return None

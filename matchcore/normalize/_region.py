@@ -16,6 +16,14 @@ their place; both are still in force and are kept as current codes. Two Shandong
 fixed by hand because the name changed along with the code: 莱芜市 (371200) and its 莱城区
 (371202) both read as 济南市莱芜区 (370116), the district that took the old city's name and seat
 when 莱芜市 merged into 济南市 in 2019 (its 钢城区 maps by name to 370117).
+
+Beyond that edition, ``divisions_history.csv`` (every code and name of the Ministry's lists,
+1980-2019) maps each retired pair to its successor (文登市 371081 -> 文登区, 陵县 -> 陵城区,
+威海市文登市 -> 文登区, 莱芜市钢城区 -> 钢城区), and the reviewed ``division_merges.csv`` covers
+merges no name rule finds (胶南市 -> 黄岛区) and functional zones (青岛西海岸新区 -> 黄岛区,
+济南高新区 -> 济南市). A zone the table does not name reads as the place its name starts with
+(章丘经济开发区 -> 章丘区). Every retired Shandong county-level code and name maps to a current
+code; elsewhere a code no rule maps falls back to its city, as legacy codes do.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ import csv
 import functools
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -199,6 +207,7 @@ def _index() -> _Index:
             add(full, row["full_name"], code)
         add(short, row["short_name"], code)
         add(short, _short_name(row["name"]), code)
+    _add_history(name, depth, short_of, retired, full, short, add)
     keys = list(full) + list(short)
     return _Index(
         name=name,
@@ -212,6 +221,147 @@ def _index() -> _Index:
         wide=frozenset(wide),
         max_len=max(len(k) for k in keys),
     )
+
+
+def _merges() -> list[dict[str, str]]:
+    """The reviewed table of merges, renames and functional zones (``division_merges.csv``)."""
+    return _read("division_merges.csv")
+
+
+def _successor(
+    code: str,
+    nm: str,
+    name: dict[str, str],
+    short_of: dict[str, str],
+    retired: dict[str, str],
+    by_province: dict[str, list[str]],
+) -> str | None:
+    """The current code that took over a historical (code, name) pair, or None."""
+    stem = _short_name(nm)
+    # the province's current codes whose name starts with the first character (same stem or
+    # same start both do): a short list instead of the whole province
+    province = by_province.get(code[:2] + nm[:1], [])
+    county_level = code[4:] != "00"
+    head = nm[:-1] if len(nm) == 2 else stem
+    same = [c for c in province if short_of[c] == stem and (c[4:] != "00") == county_level]
+    starts = [
+        c
+        for c in province
+        if name[c].startswith(head) and c not in same and (c[4:] != "00") == county_level
+    ]
+    for group in (same, starts):
+        local = [c for c in group if c[:4] == code[:4]]
+        if local or (len(group) == 1 and nm not in _GENERIC):
+            return min(local or group)
+    if code in name:  # renamed in place (苍山县 -> 兰陵县 kept 371324)
+        return code
+    if code in retired:
+        return retired[code]
+    return None
+
+
+def _add_history(
+    name: dict[str, str],
+    depth: dict[str, int],
+    short_of: dict[str, str],
+    retired: dict[str, str],
+    full: dict[str, set[str]],
+    short: dict[str, set[str]],
+    add: Callable[[dict[str, set[str]], str, str], None],
+) -> None:
+    """Index the names and codes of ``divisions_history.csv`` and the reviewed merges table.
+
+    Every (code, name) pair the Ministry's lists carried from 1980 to 2019 maps to its current
+    successor: the reviewed table first (merges such as 胶南市 into 黄岛区, functional zones
+    such as 青岛西海岸新区), then a current division of the same short name or one that starts
+    with it (文登市 -> 文登区, 陵县 -> 陵城区) in the same city or, if unique, the province,
+    then the same code under a new name. A name is added only where no current or legacy
+    division already holds it, so history never makes a current name ambiguous. The names of
+    a county under each name its city carried are added as paths (莱芜市钢城区 -> 370117).
+    """
+    by_province: dict[str, list[str]] = {}  # province + first character of the name -> codes
+    for code, nm in name.items():
+        for first in dict.fromkeys((nm[:1], short_of[code][:1])):
+            by_province.setdefault(code[:2] + first, []).append(code)
+    reviewed_code: dict[str, str] = {}
+    reviewed_name: dict[tuple[str, str], str] = {}  # (province, name) -> successor
+    for row in _merges():
+        if row["successor"] not in name:
+            continue
+        if row["code"]:
+            reviewed_code[row["code"]] = row["successor"]
+        else:
+            reviewed_name[(row["successor"][:2], row["name"])] = row["successor"]
+            add(full, row["name"], row["successor"])  # zones and names by name alone
+    history = _read("divisions_history.csv")
+    names_of: dict[str, set[str]] = {}
+    for row in history:
+        names_of.setdefault(row["code"], set()).add(row["name"])
+    found: dict[tuple[str, str], str] = {}
+    for row in history:
+        code, nm = row["code"], row["name"]
+        if code in name and name[code] == nm:
+            continue
+        target = reviewed_code.get(code) or reviewed_name.get((code[:2], nm))
+        if target is None:
+            target = _successor(code, nm, name, short_of, retired, by_province)
+        if target is None:  # a county-level city that became a prefecture city (烟台市 372101)
+            same = [c for c in full.get(nm, ()) if c[:2] == code[:2]]
+            target = same[0] if len(same) == 1 else None
+        if target is None:
+            continue
+        found[(code, nm)] = target
+        if code not in name and (code not in retired or code in reviewed_code):
+            retired[code] = target
+    by_name: dict[tuple[str, str], set[str]] = {}
+    for (code, nm), target in found.items():
+        by_name.setdefault((code[:2], nm), set()).add(target)
+    for row in history:  # a code no rule maps, under a name another code of it maps (苍山县)
+        code, nm = row["code"], row["name"]
+        if (code, nm) not in found and code not in name:
+            known = by_name.get((code[:2], nm), set())
+            if len(known) == 1:
+                found[(code, nm)] = next(iter(known))
+                retired.setdefault(code, next(iter(known)))
+    for row in history:  # else the city or province the code lay in (as for legacy codes)
+        code = row["code"]
+        if code not in name and code not in retired:
+            for guess in (code[:4] + "00", code[:2] + "0000"):
+                if guess in name:
+                    retired[code] = guess
+                    break
+    taken_full = set(full)
+    taken_short = set(short)
+    for (code, nm), target in found.items():
+        if nm not in taken_full:
+            add(full, nm, target)
+        stem = _short_name(nm)
+        if stem != nm and stem not in taken_short and stem not in taken_full and len(stem) >= 2:
+            add(short, stem, target)
+        # a county under each name its city carried, where its successor lies outside that
+        # city now (莱芜市钢城区, 莱芜钢城 -> 济南市钢城区) or its name is another's (济宁市市中区);
+        # other paths segment as usual
+        moved = code[:4] + "00" not in name or target[:4] != code[:4] or nm in taken_full
+        if code[4:] != "00" and moved:
+            cities = names_of.get(code[:4] + "00", set()) | {name.get(code[:4] + "00", "")}
+            counties = {nm, stem} if len(stem) >= 2 else {nm}
+            for city in cities - {""}:
+                for c in {city, _short_name(city)}:
+                    for county in counties:
+                        if c + county not in taken_full:
+                            add(full, c + county, target)
+    for code, target in reviewed_code.items():  # a reviewed retired code overrides the guess
+        if code not in name:
+            retired[code] = target
+    current = set(name.values())
+    for (code, nm), target in found.items():
+        if nm in current:  # never move a name that a current division carries
+            continue
+        # a legacy name that fell back to its city, where history or the table knows better
+        held = full.get(nm, set())
+        to_city = bool(held) and all(c[4:] == "00" for c in held) and code[4:] != "00"
+        if code in reviewed_code or (to_city and target[4:] != "00" and target[:4] == code[:4]):
+            full[nm] = {target}
 
 
 def _prepare(text: str) -> str:
@@ -355,11 +505,64 @@ def region(text: object, *, within: str | None = None) -> str | None:
     idx = _index()
     if len(s) > 200:
         raise InvalidValue("region", text, _EXPECTED + " (at most 200 characters)")
+    unbracketed = _BRACKETED_RE.sub("", s)
+    if unbracketed != s:  # 济南市（原莱芜市）钢城区, 青岛市黄岛区（西海岸新区）, 市中区（济南）
+        inner = "".join(m.group()[1:-1] for m in _BRACKETED_RE.finditer(s))
+        found = None
+        try:
+            found = region(unbracketed or inner, within=within)
+        except AmbiguousRegion:
+            try:  # the bracket names where: 市中区（济南）
+                context = region(inner, within=within)
+                found = region(unbracketed, within=context) if context else None
+            except InvalidValue:
+                found = None
+        except InvalidValue:
+            found = None
+        if found is not None:
+            return found
+    if s[0] in "原旧" and len(s) > 2:  # 原莱芜市: the place that was
+        try:
+            found = region(s[1:], within=within)
+        except InvalidValue:
+            found = None
+        if found is not None:
+            return found
     direct = idx.full.get(s) or idx.short.get(s)
     cands = direct or _segment(idx, s, False) or _segment(idx, s, True)
     if not cands:
+        zone = _zone(s, w)
+        if zone is not None:
+            return zone
         raise InvalidValue("region", text, _EXPECTED)
     return _resolve(idx, cands, w, text)
+
+
+_BRACKETED_RE = re.compile(r"[（(\[【][^）)\]】]*[）)\]】]")
+# Functional zones (开发区, 高新区, 新区 ...) are not divisions: a zone the reviewed table does not
+# name reads as the place its name starts with (章丘经济开发区 -> 章丘区, 淄博高新区 -> 淄博市).
+_ZONE_RE = re.compile(
+    r"(?:国家级|省级)?(?:高新技术产业开发区|高新技术产业园区|高新技术开发区|高新区|"
+    r"经济技术开发区|经济开发区|经开区|技术开发区|开发区|综合保税区|保税港区|保税区|新区|"
+    r"工业园区|工业园|产业园区|产业园|园区|旅游度假区|度假区|试验区|示范区|起步区|管委会|"
+    r"管理区)"
+)
+
+
+def _zone(s: str, within: str | None) -> str | None:
+    """The place a functional zone's name starts with (the longest prefix that reads)."""
+    m = _ZONE_RE.search(s)
+    if m is None or m.start() < 2:
+        return None
+    head = s[: m.start()]
+    for end in range(len(head), 1, -1):
+        try:
+            found = region(head[:end], within=within)
+        except InvalidValue:
+            continue
+        if found is not None:
+            return found
+    return None
 
 
 def _current(code: object) -> str:

@@ -14,12 +14,14 @@ from functools import lru_cache
 
 from matchcore.normalize._text import clean_title
 
-__all__ = ["ANY_WORK", "PRODUCTION_WORK", "generic_wish", "wishes"]
+__all__ = ["ANY_WORK", "FIELD_WORK", "PRODUCTION_WORK", "generic_wish", "names_a_field", "wishes"]
 
 #: A broad wish for any entry-level job (不限, 都行, 打零工 ...).
 ANY_WORK = "*"
 #: A broad wish for entry-level production work (普工, 流水线, 进厂 ...): the production major group.
 PRODUCTION_WORK = "6-00-00-00"
+#: A wish for a field rather than a job (计算机相关, 财务类): the seeker's major says which jobs.
+FIELD_WORK = "~"
 
 #: the most wishes read from one record
 MAX_WISHES = 4
@@ -75,6 +77,23 @@ def generic_wish(part: str | None) -> str | None:
     if _ANY.match(p) or _ANY_WITHIN.search(p):
         return ANY_WORK
     return None
+
+
+_FIELD = re.compile(r"(相关|类|方面|之类|专业对口)(的)?(工作|岗位|职位)?(都行|都可以|均可|也行)?$")
+
+
+def names_a_field(text: str | None) -> bool:
+    """Whether a desired title asks for a field rather than a job (计算机相关, 财务类工作).
+
+    Examples
+    --------
+    >>> names_a_field("计算机相关"), names_a_field("软件/IT相关"), names_a_field("电工")
+    (True, True, False)
+    """
+    if not text:
+        return False
+    raw = re.sub(r"[（(\[【][^）)\]】]*[）)\]】]", "", str(text))
+    return any(_FIELD.search(p.strip()) for p in _SPLIT.split(raw) if p.strip())
 
 
 @lru_cache(maxsize=65536)

@@ -2,7 +2,9 @@
 
 :func:`read` reads the files a service exports (CSV in UTF-8 or GBK/GB18030, Parquet, Excel);
 :func:`prepare` validates and types the raw tables and returns a :class:`Prepared` with the
-rows it kept and one ``rejected`` row per problem.
+rows it kept and one ``rejected`` row per problem (a stable ``code`` beside a Chinese
+``reason``). Headers may be Chinese or near-miss names (:data:`COLUMN_ALIASES`, read by
+:func:`canonical`); seekers' key groups (:data:`KEY_GROUPS`) are read by :func:`read_groups`.
 
 Examples
 --------
@@ -14,12 +16,19 @@ Examples
 >>> p = mc.records.prepare(seekers, vacancies)
 >>> p.summary().rows()
 [('seekers', 2, 1, 1, 0), ('vacancies', 1, 1, 0, 0)]
->>> p.rejected.select("table", "row", "field", "reason").rows()
-[('seekers', 1, 'region', 'no region')]
+>>> p.rejected.select("table", "row", "line", "field", "code", "reason").rows()
+[('seekers', 1, 3, 'region', 'missing_region', '第 3 行：缺少所在地区')]
 >>> p.vacancies.select("openings", "region_code").rows()
 [(3, '370115')]
 """
 
+from matchcore.records._columns import (
+    COLUMN_ALIASES,
+    COLUMN_LABELS,
+    KEY_GROUPS,
+    canonical,
+    read_groups,
+)
 from matchcore.records._industry import (
     ADVANCED_MANUFACTURING_PREFIXES,
     HIGH_TECH_PREFIXES,
@@ -28,24 +37,39 @@ from matchcore.records._industry import (
     is_advanced_manufacturing,
 )
 from matchcore.records._prepare import (
+    DEFAULT_OPENINGS,
+    MAX_TITLE_CHARS,
+    REJECTED_CODES,
     SEEKER_COLUMNS,
     VACANCY_COLUMNS,
     Prepared,
     TitleCoderLike,
+    as_polars,
+    canonical_headers,
     prepare,
 )
 from matchcore.records._read import read
 
 __all__ = [
     "ADVANCED_MANUFACTURING_PREFIXES",
+    "COLUMN_ALIASES",
+    "COLUMN_LABELS",
+    "DEFAULT_OPENINGS",
     "HIGH_TECH_PREFIXES",
+    "KEY_GROUPS",
+    "MAX_TITLE_CHARS",
+    "REJECTED_CODES",
     "SEEKER_COLUMNS",
     "SHANDONG_ADVANCED_PREFIXES",
     "VACANCY_COLUMNS",
     "Prepared",
     "TitleCoderLike",
+    "as_polars",
+    "canonical",
+    "canonical_headers",
     "industry_code",
     "is_advanced_manufacturing",
     "prepare",
     "read",
+    "read_groups",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -23,10 +24,15 @@ from matchcore._progress import Progress
 from matchcore.records._industry import industry_code, is_advanced_manufacturing
 
 __all__ = [
+    "DEFAULT_OPENINGS",
+    "MAX_TITLE_CHARS",
+    "REJECTED_CODES",
     "SEEKER_COLUMNS",
     "VACANCY_COLUMNS",
     "Prepared",
     "TitleCoderLike",
+    "as_polars",
+    "canonical_headers",
     "prepare",
 ]
 
@@ -42,7 +48,8 @@ SEEKER_COLUMNS: tuple[str, ...] = (
 VACANCY_COLUMNS: tuple[str, ...] = (
     "vacancy_id", "employer_id", "title", "occupation_code", "openings", "region",
     "education_min", "salary", "salary_min", "salary_max", "experience_min", "skill_level_min",
-    "professional_title_min", "age_min", "age_max", "industry_code", "advanced_manufacturing",
+    "professional_title_min", "age_min", "age_max", "age_range", "industry_code",
+    "advanced_manufacturing",
     "internship", "session", "posted_at", "expires_at", "requirements", "description",
 )  # fmt: skip
 
@@ -54,23 +61,46 @@ _REQUIRED = {
 REJECTED_SCHEMA = {
     "table": pl.Utf8,
     "row": pl.UInt32,
+    "line": pl.UInt32,
     "id": pl.Utf8,
     "field": pl.Utf8,
     "value": pl.Utf8,
+    "code": pl.Utf8,
     "reason": pl.Utf8,
     "severity": pl.Utf8,
 }
+#: Stable codes of ``rejected`` rows -> what each means (the ``reason`` column says it in Chinese
+#: for the row at hand). ``error`` codes reject the row; the others keep it with a warning.
+REJECTED_CODES: dict[str, str] = {
+    "missing_id": "缺少编号（error）",
+    "duplicate_id": "编号重复：保留首次出现的行，之后的行不予处理（error）",
+    "missing_title": "既无岗位/求职意向名称，也无职业代码（error）",
+    "unknown_occupation": "职业代码不在职业分类大典（2022）中（无名称时 error，否则 warning）",
+    "missing_region": "缺少地区（error）",
+    "bad_region": "无法识别的地区（error）",
+    "ambiguous_region": "地名对应多个地方（error）",
+    "missing_openings": "缺少招聘人数（error）",
+    "bad_openings": "无法识别的招聘人数（error）",
+    "openings_unstated": "招聘人数为若干、不限等，按默认人数处理（warning）",
+    "bad_value": "可选字段无法识别，按空值处理（warning）",
+    "crossed_ages": "最高年龄低于最低年龄，两者均不使用（warning）",
+    "unknown_group": "无法识别的人员类别，其余类别照常读取（warning）",
+    "title_too_long": "名称过长，只使用前面部分（warning）",
+    "unused_column": "未使用的列（warning，整表一行，row 为空）",
+}
+#: Openings of a posting that states 若干, 不限, 多名 ...: kept with this many and a warning.
+DEFAULT_OPENINGS = 1
+#: Titles longer than this are cut to it (with a warning) before coding and in messages.
+MAX_TITLE_CHARS = 100
+#: Values are quoted in Chinese reasons up to this many characters.
+_QUOTE_CHARS = 50
+# Spellings of NULL that exports write, read as empty in every column.
+_NULLS = ["\\N", "NULL", "null", "Null", "None", "none", "NaN", "nan", "N/A", "n/a", "#N/A",
+          "NA", "-", "--", "—", "——", "－", "/", "(null)", "<null>", "nil"]  # fmt: skip
 
-_CATEGORY = {
-    "unemployed": "unemployed", "登记失业": "unemployed", "登记失业人员": "unemployed",
-    "失业": "unemployed", "失业人员": "unemployed", "城镇登记失业人员": "unemployed",
-    "graduate": "graduate", "未就业高校毕业生": "graduate", "高校毕业生": "graduate",
-    "毕业生": "graduate", "离校未就业高校毕业生": "graduate", "应届毕业生": "graduate",
-    "other": "other", "其他": "other", "其它": "other",
-}  # fmt: skip
-_TRUE = {"是", "true", "t", "1", "y", "yes", "有", "√", "见习", "1.0"}
+_TRUE = {"是", "true", "t", "1", "y", "yes", "有", "√", "见习", "1.0", "是的", "对"}
 _FALSE = {"否", "false", "f", "0", "n", "no", "无", "非", "×", "0.0"}
-_YEAR_RE = r"^((?:19|20)\d\d)(?:\.0|[年届./\-].*)?$"
+_YEAR_RE = r"^((?:19|20)\d\d)(?:\.0|(?:0[1-9]|1[0-2])(?:[0-3]\d)?|[年届./\-].*)?$"
 _SPLIT_RE = r"[、,，/;；|\s]+"
 
 
@@ -174,7 +204,9 @@ def _as_text(s: pl.Series) -> pl.Series:
             t = pl.Series([None if v is None else str(v) for v in s.to_list()], dtype=pl.Utf8)
     t = t.str.strip_chars()
     return pl.select(
-        pl.when(pl.lit(t).str.len_chars() == 0).then(None).otherwise(pl.lit(t))
+        pl.when((pl.lit(t).str.len_chars() == 0) | pl.lit(t).is_in(_NULLS))
+        .then(None)
+        .otherwise(pl.lit(t))
     ).to_series()
 
 
@@ -234,6 +266,12 @@ def _year_exprs(field: str, low: int, high: int) -> tuple[pl.Expr, ...]:
 
 def _int_in(values: pl.Series, field: str, low: int, high: int) -> pl.DataFrame:
     """Whole numbers such as ``3``, ``3.0``, ``3人``, ``18岁`` in [low, high]."""
+    if values.str.contains(r"[零〇一二两三四五六七八九十百]").any():  # 十八岁
+        from matchcore.normalize._fields import _cn_numerals
+
+        values = pl.Series(
+            [None if v is None else _cn_numerals(v) for v in values.to_list()], dtype=pl.Utf8
+        )
     text = (
         values.str.normalize("NFKC").str.strip_chars().str.replace_all(r"(\d),(\d{3})", "${1}${2}")
     )
@@ -305,27 +343,65 @@ def _occupation(values: pl.Series) -> pl.DataFrame:
 _OCC_SCHEMA = {"value": pl.Utf8, "reason": pl.Utf8}
 
 
-def _category(values: pl.Series) -> pl.DataFrame:
-    return pl.DataFrame({"v": values}).select(*_category_exprs())  # one query
+_EXPECTED_ZH = {
+    "category": "重点群体名称，如 登记失业人员、高校毕业生、就业困难人员、退役军人",
+    "education": "小学、初中、高中、中专、大专、本科、硕士、博士或不限",
+    "education_min": "小学、初中、高中、中专、大专、本科、硕士、博士或不限",
+    "expected_salary": "如 5000-8000元/月、8千-1.2万、年薪20万、200元/天或面议",
+    "salary": "如 5000-8000元/月、8千-1.2万、年薪20万、200元/天或面议",
+    "salary_min": "以元/月计的正数",
+    "salary_max": "以元/月计的正数",
+    "experience_years": "如 3年、3-5年、一年以上、应届生或不限",
+    "experience_min": "如 3年、3-5年、一年以上、应届生或不限",
+    "skill_level": "如 初级工、中级工、高级工、技师、高级技师或不限",
+    "skill_level_min": "如 初级工、中级工、高级工、技师、高级技师或不限",
+    "professional_title": "如 初级、中级、副高级、正高级，或 助理工程师、工程师、高级工程师",
+    "professional_title_min": "如 初级、中级、副高级、正高级，或 助理工程师、工程师、高级工程师",
+    "graduation_year": "1950 至 2040 年之间的年份，如 2025、2025届",
+    "birth_year": "1920 至 2020 年之间的年份或日期，如 1990、1990-05、19900512",
+    "registered_at": "日期，如 2026-03-01、2026年3月1日",
+    "posted_at": "日期，如 2026-03-01、2026年3月1日",
+    "expires_at": "日期，如 2026-03-01、2026年3月1日",
+    "age_min": "14 至 80 之间的整数",
+    "age_max": "14 至 80 之间的整数",
+    "age_range": "如 18-45岁、45岁以下、18周岁以上或不限",
+    "willing_regions": "省、市、县区名称（如 济南、历下区），或 全省、本市、本县、不限",
+    "region": "省、市、县区名称（如 济南、历下区）、完整地址或 6 位行政区划代码",
+    "advanced_manufacturing": "是或否",
+    "internship": "是或否",
+    "industry_code": "GB/T 4754-2017 行业代码，如 3660 或 C3660",
+    "openings": "不小于 1 的整数，如 3、3人、三名",
+    "occupation_code": "职业分类大典（2022）代码，如 6-31-01-03 或 6310103",
+    "desired_occupation": "职业分类大典（2022）代码，如 6-31-01-03 或 6310103",
+}
 
 
-@functools.lru_cache(maxsize=1)
-def _category_exprs() -> tuple[pl.Expr, ...]:
-    v = pl.col("v")
-    key = v.str.normalize("NFKC").str.strip_chars().str.to_lowercase()
-    value = key.replace_strict(_CATEGORY, default=None, return_dtype=pl.Utf8)
-    bad = value.is_null() & v.is_not_null()
-    return (
-        value.alias("value"),
-        pl.when(bad)
-        .then(
-            pl.lit("cannot read category from '")
-            + v
-            + "': expected unemployed (登记失业), graduate (未就业高校毕业生) or other"
-        )
-        .otherwise(None)
-        .alias("reason"),
-    )
+def _label(field: str) -> str:
+    from matchcore.records._columns import COLUMN_LABELS
+
+    return COLUMN_LABELS.get(field, field)
+
+
+def _quote(values: pl.Series) -> pl.Series:
+    """Values as quoted in a reason: at most ``_QUOTE_CHARS`` characters."""
+    v = pl.lit(values.cast(pl.Utf8))
+    return pl.select(
+        pl.when(v.str.len_chars() > _QUOTE_CHARS)
+        .then(v.str.slice(0, _QUOTE_CHARS) + "…")
+        .otherwise(v)
+    ).to_series()
+
+
+def _unreadable(field: str, values: pl.Series, then: str = "，已按空值处理") -> pl.Series:
+    """``无法识别<字段>「<值>」<then>：应为 ...`` for each value."""
+    expected = _EXPECTED_ZH.get(field, "")
+    if expected.startswith("如 "):
+        tail = f"{then}：应写作 {expected[2:]} 等"
+    else:
+        tail = f"{then}：应为{expected}" if expected else then
+    return pl.select(
+        pl.lit(f"无法识别{_label(field)}「") + pl.lit(_quote(values)) + pl.lit(f"」{tail}")
+    ).to_series()
 
 
 class _Problems:
@@ -344,7 +420,10 @@ class _Problems:
         value: pl.Series | None,
         reason: pl.Series | str,
         severity: str,
+        code: str,
     ) -> None:
+        """One row per true entry of ``mask``; ``reason`` is Chinese, ``code`` one of
+        :data:`REJECTED_CODES`."""
         if not mask.any():  # nulls count as False
             return
         idx = mask.fill_null(False).arg_true()
@@ -355,19 +434,35 @@ class _Problems:
                 return x.gather(idx).cast(pl.Utf8)
             return pl.repeat(x, k, eager=True, dtype=pl.Utf8)
 
+        rows = self.rows.gather(idx)
         frame = pl.DataFrame(
             {
                 "table": pick(self.table),
-                "row": self.rows.gather(idx),
+                "row": rows,
+                "line": rows + 2,
                 "id": self.ids.gather(idx),
                 "field": pick(field),
-                "value": pick(value),
-                "reason": pick(reason),
+                "value": pick(value).str.slice(0, 200),
+                "code": pick(code),
+                # the message names the line a person sees, so it reads on its own
+                "reason": pl.select(
+                    pl.lit("第 ") + (rows + 2).cast(pl.Utf8) + " 行：" + pl.lit(pick(reason))
+                ).to_series(),
                 "severity": pick(severity),
             },
             schema=REJECTED_SCHEMA,
         )
         self.parts.append(frame)
+
+    def add_table(self, column: str, reason: str, code: str) -> None:
+        """A warning about the whole table (``row``, ``line`` and ``id`` empty)."""
+        self.parts.append(
+            pl.DataFrame(
+                [(self.table, None, None, None, column, None, code, reason, "warning")],
+                schema=REJECTED_SCHEMA,
+                orient="row",
+            )
+        )
 
     def error_mask(self) -> pl.Series:
         n = self.rows.len()
@@ -384,7 +479,9 @@ class _Problems:
         keep_rows = self.rows.filter(kept)
         out = pl.concat(self.parts)
         return out.filter(
-            (pl.col("severity") == "error") | pl.col("row").is_in(keep_rows.implode())
+            (pl.col("severity") == "error")
+            | pl.col("row").is_null()
+            | pl.col("row").is_in(keep_rows.implode())
         )
 
 
@@ -400,7 +497,7 @@ def _optional(
         out.drop_in_place("reason")
         return out
     bad = parsed["reason"].is_not_null()
-    problems.add(bad, column, raw, parsed["reason"], "warning")
+    problems.add(bad, column, raw, _unreadable(column, raw), "warning", "bad_value")
     return parsed.drop("reason").with_columns(
         pl.when(pl.lit(bad)).then(None).otherwise(pl.col(c)).alias(c)
         for c in parsed.columns
@@ -448,7 +545,8 @@ def _text_exprs(names: tuple[str, ...]) -> tuple[pl.Expr, ...]:
     exprs = []
     for name in names:
         t = pl.col(name).cast(pl.Utf8).str.strip_chars()
-        exprs.append(pl.when(t.str.len_chars() == 0).then(None).otherwise(t).alias(name))
+        empty = (t.str.len_chars() == 0) | t.is_in(_NULLS)
+        exprs.append(pl.when(empty).then(None).otherwise(t).alias(name))
     return tuple(exprs)
 
 
@@ -480,8 +578,34 @@ def _region_and_city(
     parsed = _parse(raw, "region", within=within)
     value, reason = parsed["value"], parsed["reason"]
     if required:
-        problems.add(value.is_null() & reason.is_null(), "region", raw, "no region", "error")
-        problems.add(reason.is_not_null(), "region", raw, reason, "error")
+        missing = f"缺少{_label('region') if problems.table == 'seekers' else '工作地点'}"
+        problems.add(
+            value.is_null() & reason.is_null(), "region", raw, missing, "error", "missing_region"
+        )
+        ambiguous = reason.str.contains("unambiguous place").fill_null(False)
+        places = reason.str.extract(r"places \((.*)\): pass", 1).fill_null("")
+        problems.add(
+            ambiguous,
+            "region",
+            raw,
+            pl.select(
+                pl.lit("地名「")
+                + pl.lit(_quote(raw))
+                + "」对应多个地方（"
+                + pl.lit(places)
+                + "），请写明所属城市，如 济南市市中区"
+            ).to_series(),
+            "error",
+            "ambiguous_region",
+        )
+        problems.add(
+            reason.is_not_null() & ~ambiguous,
+            "region",
+            raw,
+            _unreadable("region", raw, then=""),
+            "error",
+            "bad_region",
+        )
     city = _by_distinct(
         value,
         lambda u: pl.DataFrame(
@@ -491,7 +615,31 @@ def _region_and_city(
     return value.rename("region_code"), city.rename("city_code")
 
 
-def _willing(problems: _Problems, raw: pl.Series, within: str) -> pl.Series:
+# Willing-region words that name no place but one relative to the seeker or the service.
+_WILLING_WORDS = {
+    **dict.fromkeys(["全省", "省内", "本省", "全省范围", "省内均可", "省内各地"], "province"),
+    **dict.fromkeys(
+        ["不限", "均可", "全国", "都可以", "都行", "服从分配", "不限地区", "地区不限", "任意",
+         "无要求", "不限区域", "any"], "any"),
+    **dict.fromkeys(["本市", "市内", "全市", "本地", "当地", "本市内", "市区"], "city"),
+    **dict.fromkeys(
+        ["本县", "本区", "县内", "区内", "本县区", "本区县", "就近", "附近", "本县内", "本区内"],
+        "county"),
+}  # fmt: skip
+
+
+_WILLING_LOOSE_RE = "(全省|省内|本省|本市|市内|全市|本县|本区|县内|区内|不限|均可|全国|服从分配)"
+
+
+def _willing(
+    problems: _Problems,
+    raw: pl.Series,
+    within: str,
+    region_code: pl.Series,
+    city_code: pl.Series,
+) -> pl.Series:
+    """Willing regions as current codes. 全省/省内 read as the province of ``within``, 不限 as
+    ``within`` itself (the service's area), 本市 as the seeker's city, 本县/本区 as their county."""
     n = raw.len()
     if raw.null_count() == n:  # none given: all null, no query
         return pl.Series("willing_region_codes", [None] * n, dtype=pl.List(pl.Utf8))
@@ -504,7 +652,31 @@ def _willing(problems: _Problems, raw: pl.Series, within: str) -> pl.Series:
         .collect()
     )
     parsed = _parse(parts["w"], "region", within=within)
-    parts = parts.with_columns(code=parsed["value"], reason=parsed["reason"])
+    kind = parts["w"].str.to_lowercase().replace_strict(_WILLING_WORDS, default=None)
+    # a phrase that reads as no place but holds one of the words (全省范围内, 本市各区均可)
+    loose = pl.select(
+        pl.when(pl.lit(parsed["reason"]).is_not_null() & pl.lit(kind).is_null()).then(
+            pl.lit(parts["w"]).str.extract(_WILLING_LOOSE_RE, 1)
+        )
+    ).to_series()
+    kind = kind.fill_null(loose.replace_strict(_WILLING_WORDS, default=None))
+    at = pl.Series(parts["i"].cast(pl.UInt32))
+    parts = parts.with_columns(
+        code=pl.select(
+            pl.when(pl.lit(kind) == "province")
+            .then(pl.lit(within[:2] + "0000"))
+            .when(pl.lit(kind) == "any")
+            .then(pl.lit(within))
+            .when(pl.lit(kind) == "city")
+            .then(pl.lit(city_code.gather(at)))
+            .when(pl.lit(kind) == "county")
+            .then(pl.lit(region_code.gather(at)))
+            .otherwise(pl.lit(parsed["value"]))
+        ).to_series(),
+        reason=pl.select(
+            pl.when(pl.lit(kind).is_null()).then(pl.lit(parsed["reason"]))
+        ).to_series(),
+    )
     bad = parts.filter(pl.col("reason").is_not_null())
     if bad.height:
         mask = np.zeros(n, dtype=bool)
@@ -515,12 +687,14 @@ def _willing(problems: _Problems, raw: pl.Series, within: str) -> pl.Series:
         mask[idx] = True
         reason[idx] = first["reason"].to_list()
         value[idx] = first["w"].to_list()
+        values = pl.Series(value.tolist(), dtype=pl.Utf8)
         problems.add(
             pl.Series(mask),
             "willing_regions",
-            pl.Series(value.tolist(), dtype=pl.Utf8),
-            pl.Series(reason.tolist(), dtype=pl.Utf8),
+            values,
+            _unreadable("willing_regions", values, then="，其余地区照常读取"),
             "warning",
+            "bad_value",
         )
     lists = (
         parts.lazy()
@@ -537,13 +711,105 @@ def _willing(problems: _Problems, raw: pl.Series, within: str) -> pl.Series:
     return out.rename("willing_region_codes")
 
 
+_OPENINGS_UNSTATED_RE = re.compile(
+    r"^(?:若干|不限|多|数|几|不定|待定|面议|大量|长期|常年|人数不限|招满为止|n)[名人个位]?"
+)
+_OPENINGS_RE = re.compile(
+    r"^(\d+)(?:\.0+)?\s*(?:[-~～至到—]\s*\d+)?\s*(?:人|名|个|位)?"
+    r"(?:以上|左右|以内|以下|上下|及以上)?$"
+)
+
+
+def _openings(values: pl.Series) -> pl.DataFrame:
+    """Openings: ``value`` (a whole number >= 1; the low end of 3-5人), ``unstated`` (若干, 不限,
+    多名: ``DEFAULT_OPENINGS``) and ``bad``. Chinese numerals read (三名, 十人)."""
+    from matchcore.normalize._fields import _cn_numerals
+
+    out: list[tuple[int | None, bool, bool]] = []
+    for v in values.to_list():
+        text = unicodedata.normalize("NFKC", str(v)).strip().lower().replace(",", "")
+        if _OPENINGS_UNSTATED_RE.match(text):
+            out.append((DEFAULT_OPENINGS, True, False))
+            continue
+        m = _OPENINGS_RE.match(_cn_numerals(text))
+        n = int(m.group(1)) if m else 0
+        ok = 1 <= n <= 1_000_000
+        out.append((n if ok else None, False, not ok))
+    return pl.DataFrame(
+        out, schema={"value": pl.Int64, "unstated": pl.Boolean, "bad": pl.Boolean}, orient="row"
+    )
+
+
+def _cap_titles(problems: _Problems, titles: pl.Series, field: str) -> pl.Series:
+    """Titles cut to ``MAX_TITLE_CHARS`` (a warning each): a title of 10,000 characters is
+    coded by its start, not by what its tail repeats."""
+    long = (titles.str.len_chars() > MAX_TITLE_CHARS).fill_null(False)
+    if not long.any():
+        return titles
+    problems.add(
+        long,
+        field,
+        titles,
+        f"{_label(field)}超过 {MAX_TITLE_CHARS} 个字，只使用前 {MAX_TITLE_CHARS} 个字",
+        "warning",
+        "title_too_long",
+    )
+    return pl.select(
+        pl.when(pl.lit(long))
+        .then(pl.lit(titles).str.slice(0, MAX_TITLE_CHARS))
+        .otherwise(pl.lit(titles))
+    ).to_series()
+
+
+def _groups(problems: _Problems, raw: pl.Series) -> pl.DataFrame:
+    """``groups`` (key groups, List(Utf8)), ``category`` (unemployed/graduate/other) and the
+    ``graduation_year`` a "2025届高校毕业生" names, from the category column; each distinct cell
+    read once. Parts that name no group get one warning; the others are kept."""
+    from matchcore.records._columns import read_groups
+
+    def run(u: pl.Series) -> pl.DataFrame:
+        done = [read_groups(v) for v in u.to_list()]
+        return pl.DataFrame(
+            {
+                "groups": [list(d[0]) for d in done],
+                "category": [d[1] for d in done],
+                "graduation_year": [d[2] for d in done],
+                "unknown": ["、".join(d[3]) or None for d in done],
+            },
+            schema={
+                "groups": pl.List(pl.Utf8),
+                "category": pl.Utf8,
+                "graduation_year": pl.Int16,
+                "unknown": pl.Utf8,
+            },
+        )
+
+    out = _by_distinct(raw, run)
+    unknown = out["unknown"]
+    if unknown.null_count() < unknown.len():
+        problems.add(
+            unknown.is_not_null(),
+            "category",
+            raw,
+            pl.select(
+                pl.lit("无法识别的人员类别「")
+                + pl.lit(_quote(unknown))
+                + "」，其余类别照常读取：应为"
+                + _EXPECTED_ZH["category"]
+            ).to_series(),
+            "warning",
+            "unknown_group",
+        )
+    return out
+
+
 def _rows(frame: pl.DataFrame) -> pl.Series:
     return pl.Series("row", np.arange(frame.height, dtype=np.uint32), dtype=pl.UInt32)
 
 
 def _check_ids(problems: _Problems, id_col: str) -> None:
     ids, rows = problems.ids, problems.rows
-    problems.add(ids.is_null(), id_col, None, f"no {id_col}", "error")
+    problems.add(ids.is_null(), id_col, None, f"缺少{_label(id_col)}", "error", "missing_id")
     if ids.n_unique() == ids.len():  # no id repeats (nulls count as one value)
         return
     first = (
@@ -557,9 +823,12 @@ def _check_ids(problems: _Problems, id_col: str) -> None:
         id_col,
         ids,
         pl.select(
-            pl.lit(f"duplicate {id_col}: first at row ") + pl.lit(first).cast(pl.Utf8)
+            pl.lit(f"{_label(id_col)}重复：与第 ")
+            + (pl.lit(first) + 2).cast(pl.Utf8)
+            + " 行相同，只处理首次出现的那一行"
         ).to_series(),
         "error",
+        "duplicate_id",
     )
 
 
@@ -578,11 +847,23 @@ def _occupation_from(
         no_title & code_raw.is_null(),
         title_col,
         None,
-        f"no {title_col} and no {code_col}: one of them is needed to match",
+        f"既无{_label(title_col)}也无{_label(code_col)}：匹配至少需要其中之一",
         "error",
+        "missing_title",
     )
-    problems.add(no_title & reason.is_not_null(), code_col, code_raw, reason, "error")
-    problems.add(~no_title & reason.is_not_null(), code_col, code_raw, reason, "warning")
+    nearest = reason.str.extract(r"nearest codes: (.*)$", 1)
+    why = pl.select(
+        pl.lit(f"{_label(code_col)}「")
+        + pl.lit(_quote(code_raw))
+        + "」不在职业分类大典（2022）中"
+        + pl.when(pl.lit(nearest).is_not_null())
+        .then(pl.lit("；最接近的代码：") + pl.lit(nearest))
+        .otherwise(pl.lit(""))
+    ).to_series()
+    bad = reason.is_not_null()
+    problems.add(no_title & bad, code_col, code_raw, why, "error", "unknown_occupation")
+    used = pl.select(pl.lit(why) + f"，已按{_label(title_col)}编码").to_series()
+    problems.add(~no_title & bad, code_col, code_raw, used, "warning", "unknown_occupation")
     return code
 
 
@@ -671,7 +952,7 @@ def _with_wishes(table: pl.DataFrame, coded: dict[str, str | None]) -> pl.DataFr
     nor a code wishes for any entry-level work. A title none of whose wishes can be placed gives
     an empty list: nothing is proposed, and the seeker is left for a caseworker.
     """
-    from matchcore.normalize import ANY_WORK, generic_wish, wishes
+    from matchcore.normalize import ANY_WORK, FIELD_WORK, generic_wish, names_a_field, wishes
 
     titles = table["desired_title"].unique(maintain_order=True).to_list()
     parts = {t: wishes(t) for t in titles if t is not None}
@@ -699,6 +980,8 @@ def _with_wishes(table: pl.DataFrame, coded: dict[str, str | None]) -> pl.DataFr
             c = generic_wish(p) or kind(coded.get(p))
             if c is not None and c not in found:
                 found.append(c)
+        if names_a_field(title):
+            found.append(FIELD_WORK)  # the major says which jobs of the field
         out.append(found if found or title is not None else [ANY_WORK])
     return table.with_columns(pl.Series("occupation_codes", out, dtype=pl.List(pl.Utf8)))
 
@@ -722,12 +1005,14 @@ def _seekers(
     )
     region_code, city_code = _region_and_city(problems, col["region"], within, required=True)
     bar.update()
+    groups = _groups(problems, col["category"])
+    title = _cap_titles(problems, title, "desired_title")
     out: dict[str, pl.Series] = {
         "row": rows,
+        "line": rows + 2,
         "seeker_id": ids,
-        "category": _optional(
-            problems, col["category"], "category", _by_distinct(col["category"], _category)
-        )["value"],
+        "category": groups["category"],
+        "groups": groups["groups"],
         "desired_title": title,
         "title_core": _clean_titles(title)["title_core"],
         "occupation_code": code,
@@ -738,7 +1023,9 @@ def _seekers(
         "driving_class": _driving(title),
         "region_code": region_code,
         "city_code": city_code,
-        "willing_region_codes": _willing(problems, col["willing_regions"], within),
+        "willing_region_codes": _willing(
+            problems, col["willing_regions"], within, region_code, city_code
+        ),
     }
     bar.update()
     out["education"] = _optional(
@@ -750,7 +1037,7 @@ def _seekers(
         col["graduation_year"],
         "graduation_year",
         _year(col["graduation_year"], "graduation_year", 1950, 2040),
-    )["value"]
+    )["value"].fill_null(groups["graduation_year"])
     salary = _optional(
         problems,
         col["expected_salary"],
@@ -821,13 +1108,7 @@ def _salary_columns(problems: _Problems, col: dict[str, pl.Series]) -> tuple[pl.
     )
     for raw, num, name in ((lo_raw, lo_n, "salary_min"), (hi_raw, hi_n, "salary_max")):
         bad = raw.is_not_null() & (num.is_null() | (num <= 0).fill_null(False))
-        problems.add(
-            bad,
-            name,
-            raw,
-            f"cannot read {name}: expected a positive amount in CNY a month",
-            "warning",
-        )
+        problems.add(bad, name, raw, _unreadable(name, raw), "warning", "bad_value")
     lo_n = pl.select(pl.when(pl.lit(lo_n) > 0).then(pl.lit(lo_n))).to_series()
     hi_n = pl.select(pl.when(pl.lit(hi_n) > 0).then(pl.lit(hi_n))).to_series()
     numeric = lo_n.is_not_null() | hi_n.is_not_null()
@@ -894,19 +1175,36 @@ def _vacancies(
     title = col["title"]
     code = _occupation_from(problems, title, col["occupation_code"], "title", "occupation_code")
     region_code, city_code = _region_and_city(problems, col["region"], within, required=True)
-    openings = _int_in(col["openings"], "openings", 1, 1_000_000)
-    problems.add(col["openings"].is_null(), "openings", None, "no openings", "error")
+    openings = _by_distinct(col["openings"], _openings)
     problems.add(
-        openings["reason"].is_not_null(),
+        col["openings"].is_null(), "openings", None, "缺少招聘人数", "error", "missing_openings"
+    )
+    problems.add(
+        openings["bad"].fill_null(False),
         "openings",
         col["openings"],
-        openings["reason"],
+        _unreadable("openings", col["openings"], then=""),
         "error",
+        "bad_openings",
+    )
+    problems.add(
+        openings["unstated"].fill_null(False),
+        "openings",
+        col["openings"],
+        pl.select(
+            pl.lit("招聘人数为「")
+            + pl.lit(_quote(col["openings"]))
+            + f"」，未写明具体人数，按 {DEFAULT_OPENINGS} 人处理"
+        ).to_series(),
+        "warning",
+        "openings_unstated",
     )
     bar.update()
+    title = _cap_titles(problems, title, "title")
     cleaned = _clean_titles(title)
     out: dict[str, pl.Series] = {
         "row": rows,
+        "line": rows + 2,
         "vacancy_id": ids,
         "employer_id": col["employer_id"],
         "title": title,
@@ -954,9 +1252,20 @@ def _vacancies(
         "age_max",
         _by_distinct(col["age_max"], lambda u: _int_in(u, "age_max", 14, 80)),
     )["value"]
+    if col["age_range"].null_count() < col["age_range"].len():  # 年龄要求: 18-45岁
+        ages = _optional(
+            problems, col["age_range"], "age_range", _parse(col["age_range"], "age_range")
+        )
+        age_min = age_min.fill_null(ages["min"].cast(pl.Int64, strict=False))
+        age_max = age_max.fill_null(ages["max"].cast(pl.Int64, strict=False))
     crossed = (age_min > age_max).fill_null(False)
     problems.add(
-        crossed, "age_max", col["age_max"], "age_max is below age_min: both ignored", "warning"
+        crossed,
+        "age_max",
+        col["age_max"],
+        "最高年龄低于最低年龄，两者均不使用",
+        "warning",
+        "crossed_ages",
     )
     out["age_min"] = (
         pl.select(pl.when(~pl.lit(crossed)).then(pl.lit(age_min))).to_series().cast(pl.Int16)
@@ -969,8 +1278,9 @@ def _vacancies(
         industry.is_null() & col["industry_code"].is_not_null(),
         "industry_code",
         col["industry_code"],
-        "cannot read industry_code: expected a GB/T 4754-2017 code such as 3660 or C3660",
+        _unreadable("industry_code", col["industry_code"]),
         "warning",
+        "bad_value",
     )
     out["industry_code"] = industry
     given = _optional(
@@ -1014,7 +1324,8 @@ def _vacancies(
 
 
 _SEEKER_DTYPES = {
-    "row": pl.UInt32, "seeker_id": pl.Utf8, "category": pl.Utf8, "desired_title": pl.Utf8,
+    "row": pl.UInt32, "line": pl.UInt32, "seeker_id": pl.Utf8, "category": pl.Utf8,
+    "groups": pl.List(pl.Utf8), "desired_title": pl.Utf8,
     "title_core": pl.Utf8, "occupation_code": pl.Utf8, "occupation_confidence": pl.Float64,
     "occupation_codes": pl.List(pl.Utf8), "driving_class": pl.Utf8,
     "region_code": pl.Utf8, "city_code": pl.Utf8, "willing_region_codes": pl.List(pl.Utf8),
@@ -1024,7 +1335,8 @@ _SEEKER_DTYPES = {
     "registered_at": pl.Date,
 }  # fmt: skip
 _VACANCY_DTYPES = {
-    "row": pl.UInt32, "vacancy_id": pl.Utf8, "employer_id": pl.Utf8, "title": pl.Utf8,
+    "row": pl.UInt32, "line": pl.UInt32, "vacancy_id": pl.Utf8, "employer_id": pl.Utf8,
+    "title": pl.Utf8,
     "title_core": pl.Utf8, "occupation_code": pl.Utf8, "occupation_confidence": pl.Float64,
     "openings": pl.Int32, "region_code": pl.Utf8, "city_code": pl.Utf8,
     "education_min": pl.Int8, "salary_min": pl.Float64, "salary_max": pl.Float64,
@@ -1078,6 +1390,116 @@ def _finish(
     )
 
 
+def as_polars(table: Any, *, name: str = "table", owner: str = "as_polars") -> pl.DataFrame:
+    """A polars DataFrame of a polars DataFrame or LazyFrame, a pandas DataFrame or a pyarrow
+    Table (or RecordBatch); converted at the edge, without making pandas or pyarrow needed.
+
+    Parameters
+    ----------
+    table : polars.DataFrame, polars.LazyFrame, pandas.DataFrame or pyarrow.Table
+    name, owner : str
+        The parameter and the function named in the error.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``table`` itself when it already is one (not copied).
+
+    Raises
+    ------
+    InvalidParameter
+        Any other type.
+
+    Examples
+    --------
+    >>> import polars as pl, matchcore as mc
+    >>> mc.records.as_polars(pl.LazyFrame({"a": [1]})).shape
+    (1, 1)
+    """
+    if isinstance(table, pl.DataFrame):
+        return table
+    if isinstance(table, pl.LazyFrame):
+        return table.collect()
+    module = type(table).__module__.split(".")[0]
+    kind = type(table).__name__
+    if module == "pandas" and kind == "DataFrame":
+        frame = table.copy()  # pandas column labels may be ints or a MultiIndex
+        frame.columns = [str(c) for c in frame.columns]
+        try:
+            return pl.from_pandas(frame, nan_to_null=True)
+        except (ImportError, TypeError, ValueError, pl.exceptions.PolarsError):
+            return _from_pandas_by_column(frame)  # no pyarrow, or mixed object columns
+    if module == "pyarrow" and kind in ("Table", "RecordBatch"):
+        out = pl.from_arrow(table)
+        if isinstance(out, pl.DataFrame):
+            return out
+    raise InvalidParameter.of(
+        name,
+        owner,
+        kind,
+        "a polars DataFrame or LazyFrame, a pandas DataFrame or a pyarrow Table",
+    )
+
+
+def _from_pandas_by_column(frame: Any) -> pl.DataFrame:
+    """A pandas frame column by column: numpy numbers, booleans and datetimes as they are,
+    anything else as text (missing cells null); needs neither pyarrow nor a common type."""
+    columns = []
+    for name in frame.columns:
+        col = frame[name]
+        kind = getattr(col.dtype, "kind", "O")
+        if kind in "biufM" and type(col.dtype).__module__.startswith("numpy"):
+            columns.append(pl.Series(name, col.to_numpy(), nan_to_null=True))
+            continue
+        missing = col.isna().tolist()
+        values = [None if m else str(v) for v, m in zip(col.tolist(), missing, strict=True)]
+        columns.append(pl.Series(name, values, dtype=pl.Utf8))
+    return pl.DataFrame(columns)
+
+
+def canonical_headers(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    """``frame`` with every header :data:`COLUMN_ALIASES` knows renamed to the column it feeds;
+    the other columns keep their names (and are still reported by :func:`prepare`).
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+    table : {"seekers", "vacancies"}
+
+    Returns
+    -------
+    polars.DataFrame
+        A new frame (the input is not changed).
+
+    Examples
+    --------
+    >>> import polars as pl, matchcore as mc
+    >>> v = pl.DataFrame({"岗位名称": ["电工"], "岗位要求": ["限男性"], "备注": ["x"]})
+    >>> mc.records.canonical_headers(v, "vacancies").columns
+    ['title', 'requirements', '备注']
+    """
+    from matchcore.records._columns import canonical
+
+    if table not in ("seekers", "vacancies"):
+        raise InvalidParameter.of("table", "canonical_headers", table, "'seekers' or 'vacancies'")
+    names = SEEKER_COLUMNS if table == "seekers" else VACANCY_COLUMNS
+    rename, _ = canonical(table, [str(c) for c in frame.columns], names)
+    return frame.rename({k: v for k, v in rename.items() if k != v})
+
+
+def _renamed(
+    frame: pl.DataFrame, table: str, names: tuple[str, ...]
+) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
+    """``frame`` with the columns prepare reads under their own names (aliases resolved), and
+    the columns it leaves unused with why."""
+    from matchcore.records._columns import canonical
+
+    rename, unused = canonical(table, [str(c) for c in frame.columns], names)
+    if all(k == v for k, v in rename.items()) and not unused:
+        return frame, unused
+    return frame.select([pl.col(k).alias(v) for k, v in rename.items()]), unused
+
+
 def _check_within(within: object) -> str:
     text = str(within).strip() if isinstance(within, str | int) else ""
     if not re.fullmatch(r"\d{2}(?:\d{4})?", text):
@@ -1088,8 +1510,8 @@ def _check_within(within: object) -> str:
 
 
 def prepare(
-    seekers: pl.DataFrame,
-    vacancies: pl.DataFrame,
+    seekers: Any,
+    vacancies: Any,
     *,
     within: str = "370000",
     coder: TitleCoderLike | None = None,
@@ -1098,15 +1520,29 @@ def prepare(
     """Validate and type raw seeker and vacancy tables for matching.
 
     Every input row ends in exactly one place: the prepared table or ``rejected``. A row is
-    rejected (``severity == "error"``, one row per problem) when it lacks what matching needs:
+    rejected (``severity == "error"``, one row per problem, a ``code`` of
+    :data:`REJECTED_CODES` beside a Chinese ``reason`` that names the line and the value) when
+    it lacks what matching needs:
 
-    * an id (``seeker_id`` / ``vacancy_id``); of duplicate ids the first row holds the id (it is
-      kept unless it has a problem of its own) and each later one is rejected with the
-      position of the first;
+    * an id (``seeker_id`` / ``vacancy_id``; ``missing_id``); of duplicate ids the first row
+      holds the id (it is kept unless it has a problem of its own) and each later one is
+      rejected (``duplicate_id``) with the line of the first;
     * for a seeker, a ``desired_title`` or a known ``desired_occupation``, and a readable
       ``region``;
     * for a vacancy, a ``title`` or a known ``occupation_code``, a readable ``region`` and
-      ``openings``, a whole number >= 1.
+      ``openings``, a whole number >= 1 (3人, 三名, 3-5人 read as 3); 若干, 不限, 多名 keep the
+      posting with :data:`DEFAULT_OPENINGS` and an ``openings_unstated`` warning.
+
+    Headers are matched to the columns read through :data:`COLUMN_ALIASES` (岗位名称 is
+    ``title``, birthday is ``birth_year``); each input column not read gets one table-level
+    warning (``unused_column``, ``row``/``line``/``id`` null) naming what it probably meant,
+    and a log warning. ``\\N``, ``NULL``, ``N/A``, ``-``, ``—`` are empty in every column.
+    Titles longer than :data:`MAX_TITLE_CHARS` are cut, with a ``title_too_long`` warning.
+    The seekers' ``category`` cell lists key groups (``groups``, List(Utf8), of
+    :data:`KEY_GROUPS`; ``category`` graduate/unemployed/other derived from them; a
+    "2025届高校毕业生" fills an empty ``graduation_year``). ``willing_regions`` reads 全省/省内
+    as the province of ``within``, 不限 as ``within``, 本市 as the seeker's city and 本县/本区 as
+    their county. A vacancy's ``age_range`` (年龄要求, 18-45岁) fills empty ``age_min``/``age_max``.
 
     A kept row whose optional field cannot be read (education, salary, dates, years, skill level,
     professional title, category, willing regions, ages, industry code, flags, an unknown code
@@ -1126,8 +1562,8 @@ def prepare(
 
     Parameters
     ----------
-    seekers, vacancies : polars.DataFrame
-        Raw tables (see ``SEEKER_COLUMNS`` / ``VACANCY_COLUMNS``). Required columns: seekers
+    seekers, vacancies : polars.DataFrame, polars.LazyFrame, pandas.DataFrame or pyarrow.Table
+        Raw tables (see ``SEEKER_COLUMNS`` / ``VACANCY_COLUMNS`` and the README's column table). Required columns: seekers
         ``seeker_id``, ``region`` and one of ``desired_title``/``desired_occupation``; vacancies
         ``vacancy_id``, ``openings``, ``region`` and one of ``title``/``occupation_code``. Absent
         optional columns are read as empty; columns of any dtype are accepted.
@@ -1143,14 +1579,16 @@ def prepare(
     -------
     Prepared
         ``seekers``, ``vacancies`` (columns and dtypes as in ``docs/stages.md``) and
-        ``rejected`` (``table``, ``row``, ``id``, ``field``, ``value``, ``reason``, ``severity``).
+        ``rejected`` (``table``, ``row``, ``line``, ``id``, ``field``, ``value``, ``code``,
+        ``reason``, ``severity``). ``line`` is ``row + 2``, the line in the file.
 
     Raises
     ------
     MissingColumns
         A table lacks required columns (all of them are listed, with the columns received).
     InvalidParameter
-        ``seekers``/``vacancies`` are not polars DataFrames, or ``within`` is not a code.
+        ``seekers``/``vacancies`` are not tables of a kind :func:`as_polars` converts, or
+        ``within`` is not a code.
 
     Examples
     --------
@@ -1163,21 +1601,24 @@ def prepare(
     >>> p = mc.records.prepare(s, v)
     >>> p.seekers.select("seeker_id", "occupation_code", "region_code", "education").rows()
     [('s1', '6-31-01-03', '370102', 4)]
-    >>> p.rejected.select("row", "field", "reason").rows()
-    [(1, 'seeker_id', 'duplicate seeker_id: first at row 0'), (2, 'seeker_id', 'no seeker_id')]
+    >>> p.rejected.select("row", "line", "field", "code").rows()
+    [(1, 3, 'seeker_id', 'duplicate_id'), (2, 4, 'seeker_id', 'missing_id')]
+    >>> p.rejected["reason"].to_list()
+    ['第 3 行：求职者编号重复：与第 2 行相同，只处理首次出现的那一行', '第 4 行：缺少求职者编号']
     >>> p.vacancies["advanced_manufacturing"].to_list()
     [True]
     """
-    for name, frame in (("seekers", seekers), ("vacancies", vacancies)):
-        if not isinstance(frame, pl.DataFrame):
-            raise InvalidParameter.of(name, "prepare", type(frame).__name__, "a polars DataFrame")
+    raw_s = as_polars(seekers, name="seekers", owner="prepare")
+    raw_v = as_polars(vacancies, name="vacancies", owner="prepare")
     area = _check_within(within)
+    seekers, s_unused = _renamed(raw_s, "seekers", SEEKER_COLUMNS)
+    vacancies, v_unused = _renamed(raw_v, "vacancies", VACANCY_COLUMNS)
     missing = {
         t: _missing_columns(t, f) for t, f in (("seekers", seekers), ("vacancies", vacancies))
     }
     errors = [
         MissingColumns(t, m, list(f.columns))
-        for (t, m), f in zip(missing.items(), (seekers, vacancies), strict=True)
+        for (t, m), f in zip(missing.items(), (raw_s, raw_v), strict=True)
         if m
     ]
     if errors:
@@ -1196,6 +1637,10 @@ def prepare(
             if vacancies.height
             else _empty("vacancies", _VACANCY_DTYPES)
         )
+        for problems, unused in ((s_problems, s_unused), (v_problems, v_unused)):
+            for column, why in unused:
+                problems.add_table(column, f"未使用的列「{column}」：{why}", "unused_column")
+                log.warning("%s: column %r is not used: %s", problems.table, column, why)
         s_bad = s_problems.error_mask()
         v_bad = v_problems.error_mask()
         # code the titles of kept rows only, both tables at once (each distinct title once)
@@ -1236,6 +1681,6 @@ def prepare(
             rejected = rejected.sort(["table", "row", "severity", "field"], maintain_order=True)
     log.info(
         "prepared %d of %d seekers and %d of %d vacancies; %d problems",
-        s_out.height, seekers.height, v_out.height, vacancies.height, rejected.height,
+        s_out.height, raw_s.height, v_out.height, raw_v.height, rejected.height,
     )  # fmt: skip
     return Prepared(s_out, v_out, rejected)

@@ -196,6 +196,11 @@ def _coords(county: NDArray[np.int32]) -> NDArray[np.float32]:
     return table.reshape(-1, 2)[inv.ravel()]
 
 
+#: road distance over straight-line distance between county seats (a common detour factor for
+#: road networks); the commuting limit ``max_commute_km`` is read as a distance by road
+CIRCUITY = 1.25
+
+
 def distance_km(a: NDArray[np.float32], b: NDArray[np.float32]) -> NDArray[np.float32]:
     """Great-circle distance in km between broadcastable (..., 2) longitude/latitude arrays.
 
@@ -399,7 +404,9 @@ def seeker_features(df: pl.DataFrame, config: MatchConfig, as_of: dt.date | None
     wish, wish_sets = _wishes(df, t.null)
     # a major speaks for a graduate, or for someone whose wish names no particular job; an
     # experienced worker's stated wish says more than what they once studied
-    generic = np.asarray(np.isin(wish_sets, [t.ids["6-00-00-00"], t.null + 1]).any(axis=1))
+    generic = np.asarray(
+        np.isin(wish_sets, [t.ids["6-00-00-00"], t.null + 1, t.null + 2]).any(axis=1)
+    )
     graduate = np.asarray(category == "graduate")
     major = np.where(graduate | generic[wish], major, 0)
     title, titles = _titles(df["title_core"])

@@ -68,6 +68,7 @@ from matchcore.scoring._components import (
     salary_score,
 )
 from matchcore.scoring._features import (
+    CIRCUITY,
     Features,
     _coords,
     code_table,
@@ -328,7 +329,8 @@ class _Engine:
                 hit = rel[self.sf.major_sets[:, :, None], b.code_u[None, None, :]] >= WITHIN_MINOR
                 mt = np.where(hit.any(axis=1), F32(MAJOR_FIT), F32(0))
                 object.__setattr__(b, "major_table", mt)  # cached on the (private) block
-            out = np.maximum(out, mt[major])
+            allowed = related_table().major_allowed(ws, b.code_u.astype(np.int64))
+            out = np.maximum(out, np.where(allowed, mt[major], F32(0)))
         return out.astype(F32)
 
     def scores(self, s_rows: NDArray[np.int64], b: _Block) -> tuple[NDArray[np.float32], _Parts]:
@@ -398,7 +400,7 @@ class _Engine:
             return np.ones((len(s_rows), len(b.reg_county)), dtype=bool)
         s = self.sf.arrays
         d = distance_km(s["xy"][s_rows][:, None, :], _coords(b.reg_county)[None, :, :])
-        near = ~(d > F32(limit))  # NaN (unknown) passes
+        near = ~(d * F32(CIRCUITY) > F32(limit))  # NaN (unknown) passes
         # a county named as willing, or a willing city other than home
         wc, wy = s["w_county"][s_rows][:, None, :], s["w_city"][s_rows][:, None, :]
         willing = np.any(b.reg_county[None, :, None] == wc, axis=-1) | (

@@ -15,9 +15,9 @@ import numpy as np
 import polars as pl
 
 from matchcore._config import MatchConfig
-from matchcore.normalize import ANY_WORK, PRODUCTION_WORK, covers
+from matchcore.normalize import ANY_WORK, FIELD_WORK, PRODUCTION_WORK, covers
 from matchcore.occupations import load
-from matchcore.scoring._features import _seats, distance_km
+from matchcore.scoring._features import CIRCUITY, _seats, distance_km
 from matchcore.scoring._related import MAJOR_FIT, WITHIN_MINOR, major_codes, relatedness
 
 __all__ = ["reference_candidates", "reference_components"]
@@ -61,12 +61,15 @@ def reference_components(
     wishes = s.get("occupation_codes")
     if wishes is None:
         wishes = [s["occupation_code"]] if s["occupation_code"] is not None else []
-    broad = {ANY_WORK, PRODUCTION_WORK}
+    broad = {ANY_WORK, PRODUCTION_WORK, FIELD_WORK}
     if vc is not None and vc in tax:
         for wish in wishes:
             occ = max(occ, relatedness(wish, vc))
         # the major counts for graduates and for seekers whose wish names no particular job
-        if s["category"] == "graduate" or any(w in broad for w in wishes):
+        specific = [w for w in wishes if w not in broad and w in tax]
+        named = {w.split("-")[0] + "-" + w.split("-")[1] for w in specific}
+        confirms = not specific or any(w in broad for w in wishes) or vc[:4] in named
+        if (s["category"] == "graduate" or any(w in broad for w in wishes)) and confirms:
             for m in major_codes(s.get("major")):
                 if relatedness(m, vc) >= WITHIN_MINOR:
                     occ = max(occ, MAJOR_FIT)
@@ -180,7 +183,8 @@ def reference_components(
         a, b = seats.get(s_county), seats.get(v_county)
         willing = v_county in w_county or (v_city in w_city and v_city != s_city)
         known = a is not None and b is not None
-        if known and not willing and float(distance_km(np.array(a), np.array(b))) > limit:
+        road = CIRCUITY * float(distance_km(np.array(a), np.array(b))) if known else 0.0
+        if known and not willing and road > limit:
             ok = False
     if config.vacancy_age_limits and not math.isnan(age):
         if v["age_min"] is not None and age < v["age_min"]:

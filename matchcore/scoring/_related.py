@@ -47,7 +47,7 @@ from importlib import resources
 import numpy as np
 from numpy.typing import NDArray
 
-from matchcore.normalize import ANY_WORK, PRODUCTION_WORK
+from matchcore.normalize import ANY_WORK, FIELD_WORK, PRODUCTION_WORK
 from matchcore.scoring._codes import code_table
 
 __all__ = [
@@ -186,6 +186,40 @@ class RelatedTable:
     rel: NDArray[np.float32]
     groups: NDArray[np.int64]
     any_work: int
+    medium: NDArray[np.int64]
+
+    def major_allowed(
+        self, wish_rows: NDArray[np.int32], codes: NDArray[np.int64]
+    ) -> NDArray[np.bool_]:
+        """Where a major may count: ``(len(wish_rows), len(codes))``.
+
+        A major confirms a wish; it does not open another line of work. For a seeker who names
+        specific jobs it counts only in the medium groups of those jobs (a design graduate who
+        wants design work is not proposed the assembly line his major also lists); for a broad
+        wish (普工, 不限) or none, everywhere.
+        """
+        med_w = self.medium[wish_rows]  # (P, W); -1 for null and broad wishes
+        med_c = self.medium[np.asarray(codes, dtype=np.int64)]
+        same = (med_w[:, :, None] == med_c[None, None, :]).any(axis=1)
+        return np.asarray(same | self._open(wish_rows)[:, None])
+
+    def major_allowed_pairs(
+        self, wish_rows: NDArray[np.int32], codes: NDArray[np.int64]
+    ) -> NDArray[np.bool_]:
+        """:meth:`major_allowed` of pairs: row ``i`` of ``wish_rows`` with ``codes[i]``."""
+        med_w = self.medium[wish_rows]
+        med_c = self.medium[np.asarray(codes, dtype=np.int64)]
+        return np.asarray((med_w == med_c[:, None]).any(axis=1) | self._open(wish_rows))
+
+    def _open(self, wish_rows: NDArray[np.int32]) -> NDArray[np.bool_]:
+        """Rows whose wishes leave the major free: a broad wish, or no specific one."""
+        specific = (self.medium[wish_rows] >= 0).any(axis=1)
+        broad = np.isin(wish_rows, [self.any_work, self.any_work + 1, self.production_work])
+        return np.asarray(~specific | broad.any(axis=1))
+
+    @property
+    def production_work(self) -> int:
+        return int(code_table().ids[PRODUCTION_WORK])
 
 
 def _under(pref: list[str], prefix: str) -> NDArray[np.bool_]:
@@ -214,7 +248,7 @@ def related_table() -> RelatedTable:
         [[int(x) for x in c.split("-")] for c in codes], dtype=np.int64
     )  # (n, 4) segment numbers
     depth = np.array([len(_prefix(c).split("-")) for c in codes], dtype=np.int64)
-    rel = np.zeros((n + 2, n + 1), dtype=np.float32)
+    rel = np.zeros((n + 3, n + 1), dtype=np.float32)  # rows: codes, null, ANY_WORK, FIELD_WORK
     # a within b's prefix: the first depth[b] segments agree
     agree = np.ones((n, n), dtype=np.int64) * 4
     eq = seg[:, None, :] == seg[None, :, :]  # (n, n, 4)
@@ -248,6 +282,7 @@ def related_table() -> RelatedTable:
     prod, serv = _entry_masks(codes)
     pw = ct.ids[PRODUCTION_WORK]
     rel[pw, :n] = np.where(prod, PRODUCTION_ENTRY, np.where(serv, PRODUCTION_TO_SERVICE, 0.0))
+    rel[pw, pw] = SAME  # a 普工 posting for a 普工 wish
     rel[n + 1, :n] = np.where(prod | serv, ANY_ENTRY, 0.0)
     group = np.zeros(n + 1, dtype=np.int64)
     group[:n] = seg[:, 0]
@@ -255,7 +290,11 @@ def related_table() -> RelatedTable:
     onehot[np.arange(n), group[:n]] = 1.0
     reach = ((rel > 0).astype(np.float32) @ onehot) > 0  # (rows, groups)
     groups = (reach.astype(np.int64) << np.arange(10, dtype=np.int64)).sum(axis=1)
-    return RelatedTable(rel, groups, n + 1)
+    # a field wish relates to nothing itself: the seeker's major decides, so meet its groups
+    medium = np.full(n + 3, -1, dtype=np.int64)
+    medium[:n] = seg[:, 0] * 100 + seg[:, 1]
+    medium[ct.ids[PRODUCTION_WORK]] = -1  # a broad wish names no line of work
+    return RelatedTable(rel, groups, n + 1, medium)
 
 
 def wish_id(code: str | None) -> int:
@@ -263,6 +302,8 @@ def wish_id(code: str | None) -> int:
     ct = code_table()
     if code == ANY_WORK:
         return ct.null + 1
+    if code == FIELD_WORK:
+        return ct.null + 2
     return ct.ids.get(code, ct.null) if code is not None else ct.null
 
 
@@ -328,13 +369,14 @@ def occupation_kind(
     ws = wish_sets[np.asarray(wish, dtype=np.int64)]  # (n, W)
     vo = np.asarray(v_occ, dtype=np.int64)
     rel = rt.rel[ws, vo[:, None]]  # (n, W)
-    broad = (ws == ct.ids[PRODUCTION_WORK]) | (ws == rt.any_work)
+    broad = (ws == ct.ids[PRODUCTION_WORK]) | (ws == rt.any_work) | (ws == rt.any_work + 1)
     specific = np.where(broad, 0, rel).max(axis=1) if len(vo) else np.zeros(0)
     generic = np.where(broad, rel, 0).max(axis=1) if len(vo) else np.zeros(0)
     which = np.where((ws == rt.any_work) & (rel == generic[:, None]) & broad, 1, 0).max(axis=1)
     ms = major_sets[np.asarray(major, dtype=np.int64)]
+    allowed = rt.major_allowed_pairs(ws, vo)
     mfit = (
-        np.where((rt.rel[ms, vo[:, None]] >= WITHIN_MINOR).any(axis=1), MAJOR_FIT, 0.0)
+        np.where((rt.rel[ms, vo[:, None]] >= WITHIN_MINOR).any(axis=1) & allowed, MAJOR_FIT, 0.0)
         if len(vo)
         else np.zeros(0)
     )

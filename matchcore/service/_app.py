@@ -145,7 +145,8 @@ class Rejected(BaseModel):
     row: int
     id: str | None
     field: str
-    reason: str
+    code: str | None = Field(None, description="stable machine code of the problem")
+    reason: str = Field(description="the problem, in Chinese")
     severity: str
 
 
@@ -407,4 +408,5 @@ def _rejected(df: Any) -> list[dict[str, Any]]:
     """Rejected rows without the values received (the caller has them; logs never do)."""
     if df.height == 0:
         return []
-    return df.select("table", "row", "id", "field", "reason", "severity").to_dicts()
+    cols = [c for c in ("table", "row", "id", "field", "code", "reason", "severity") if c in df]
+    return df.select(cols).to_dicts()
