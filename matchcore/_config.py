@@ -156,6 +156,12 @@ def _check_price(cfg: MatchConfig) -> None:
         raise _bad("congestion_price", v, "a float in [0, inf)")
 
 
+def _check_keep_margin(cfg: MatchConfig) -> None:
+    v = cfg.keep_margin
+    if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v < math.inf:
+        raise _bad("keep_margin", v, "a float in [0, inf) (score units)")
+
+
 def _check_assign_candidates(cfg: MatchConfig) -> None:
     if cfg.assign_candidates is not None:
         _check_int("assign_candidates", cfg.assign_candidates, 1)
@@ -179,6 +185,7 @@ _VALIDATORS: dict[str, Callable[[MatchConfig], None]] = {
     "congestion_price": _check_price,
     "assign_candidates": _check_assign_candidates,
     "auction_eps": _check_eps,
+    "keep_margin": _check_keep_margin,
 }
 
 
@@ -241,6 +248,12 @@ class MatchConfig:
         lists are a softer objective than placements, and at province scale that halves their
         time for about half a percent of the priced objective (both results carry a certified
         bound, see :meth:`MatchResult.summary`).
+    keep_margin : float, default 0.05
+        Day to day (``match(..., previous=...)``): the stability bonus, in score units, that a
+        still-valid previous placement or recommendation pair adds to its benefit in the
+        optimisation. A previous pair is given up only for an alternative whose total score is
+        more than ``keep_margin`` higher per previous pair it breaks; reported scores stay the
+        true ones. 0 keeps nothing on purpose; no effect without ``previous``.
 
     Examples
     --------
@@ -273,6 +286,7 @@ class MatchConfig:
     congestion_price: float = 0.1
     assign_candidates: int | None = None
     auction_eps: float = 0.02
+    keep_margin: float = 0.05
 
     def assignment_method(self, n_pairs: int) -> str:
         """The solver ``assignment`` resolves to for ``n_pairs`` candidate pairs.

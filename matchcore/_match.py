@@ -115,6 +115,8 @@ def match(
     *,
     coder: Any = None,
     progress: bool | None = None,
+    previous: Any = None,
+    outcomes: Any = None,
 ) -> MatchResult:
     """Run the whole job on raw seeker and vacancy tables.
 
@@ -136,6 +138,13 @@ def match(
         A fitted title coder (a default :class:`~matchcore.normalize.TitleCoder` otherwise).
     progress : bool, optional
         Show progress bars (default: when standard error is a terminal).
+    previous : MatchResult or mapping of tables, optional
+        Yesterday's result, or its ``assignments`` / ``recommendations`` tables read back: the
+        pairs still valid are kept unless something beats them by ``config.keep_margin``, and
+        ``MatchResult.changes`` says what changed and why (see ``matchcore/_daily.py``).
+    outcomes : polars.DataFrame, optional
+        ``seeker_id, vacancy_id, outcome`` (``hired``, ``declined`` or ``no_show``): hired
+        seekers leave the run, hires take openings, declined pairs are not proposed again.
 
     Returns
     -------
@@ -179,9 +188,15 @@ def match(
         capacity = pv["openings"].to_numpy().astype(np.int64)
         graph = _best_per_row(cand.scores, config.assign_candidates)
         method = config.assignment_method(graph.nnz)
+        day = None  # day to day: matchcore/_daily.py
+        if previous is not None or outcomes is not None:
+            from matchcore._daily import plan_day
+
+            day = plan_day(previous, outcomes, graph, capacity, ps, pv, config.keep_margin)
+            graph, capacity = day.graph, day.capacity
         with _stage("assign", timings, bar, peaks):
             solved = assign.solve(
-                graph,
+                graph if day is None else day.assign_graph,
                 capacity,
                 method=method,  # type: ignore[arg-type]  # validated by MatchConfig
                 eps=config.auction_eps,
@@ -190,7 +205,7 @@ def match(
             )
         with _stage("recommend", timings, bar, peaks):
             rec = assign.recommend(
-                graph,
+                graph if day is None else day.rec_graph,
                 capacity,
                 k=config.top_k,
                 congestion=config.congestion,  # type: ignore[arg-type]  # validated by MatchConfig
@@ -204,6 +219,7 @@ def match(
                 executor=executor,
                 progress=progress,
             )
+            rec = rec if day is None else day.unbias(rec)
         with _stage("explain", timings, bar, peaks):
             recommendations = _recommendations(cand, rec, ps, pv)
             if spill is not None:
@@ -213,12 +229,16 @@ def match(
                 solved.vacancy_of, cand, ps, pv, prepared.rejected
             )
             audit = _audit(pv, vacancies)
+            if day is not None:
+                unmatched, changes = day.finish(assignments, unmatched, recommendations)
     stats = {
         "candidates": dict(cand.stats),
         "assignment": solved.stats(),
         "recommendations": {**rec.summary(), "upper_bound": rec.upper_bound},
         "peak_rss_gib": peaks,
     }
+    if day is not None:
+        stats["daily"] = day.stats
     return MatchResult(
         recommendations=recommendations,
         assignments=assignments,
@@ -231,6 +251,7 @@ def match(
         timings=timings,
         stats=stats,
         n_input={"seekers": seekers.height, "vacancies": vacancies.height},
+        **({} if day is None else {"changes": changes}),
     )
 
 
