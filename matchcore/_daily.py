@@ -193,6 +193,8 @@ def _find(csr: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
 
     Rows or columns of -1 are not stored. Columns are sorted within a row (binary search)."""
     out = np.full(rows.shape[0], -1, dtype=np.int64)
+    if csr.indices.shape[0] == 0:
+        return out
     ok = (rows >= 0) & (cols >= 0)
     r, c = rows[ok], cols[ok]
     indptr = np.asarray(csr.indptr, dtype=np.int64)
@@ -201,11 +203,11 @@ def _find(csr: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     active = np.flatnonzero(lo < hi)
     while active.size:
         mid = (lo[active] + hi[active]) // 2
-        right = csr.indices[np.minimum(mid, max(n_idx - 1, 0))] < c[active]
+        right = csr.indices[np.minimum(mid, n_idx - 1)] < c[active]
         lo[active] = np.where(right, mid + 1, lo[active])
         hi[active] = np.where(right, hi[active], mid)
         active = active[lo[active] < hi[active]]
-    hit = (lo < indptr[r + 1]) & (csr.indices[np.minimum(lo, max(n_idx - 1, 0))] == c)
+    hit = (lo < indptr[r + 1]) & (csr.indices[np.minimum(lo, n_idx - 1)] == c)
     out[np.flatnonzero(ok)[hit]] = lo[hit]
     return out
 
