@@ -248,7 +248,7 @@ class MatchConfig:
         lists are a softer objective than placements, and at province scale that halves their
         time for about half a percent of the priced objective (both results carry a certified
         bound, see :meth:`MatchResult.summary`).
-    keep_margin : float, default 0.05
+    keep_margin : float, default 0.1
         Day to day (``match(..., previous=...)``): the stability bonus, in score units, that a
         still-valid previous placement or recommendation pair adds to its benefit in the
         optimisation. A previous pair is given up only for an alternative whose total score is
@@ -286,7 +286,7 @@ class MatchConfig:
     congestion_price: float = 0.1
     assign_candidates: int | None = None
     auction_eps: float = 0.02
-    keep_margin: float = 0.05
+    keep_margin: float = 0.1
 
     def assignment_method(self, n_pairs: int) -> str:
         """The solver ``assignment`` resolves to for ``n_pairs`` candidate pairs.
