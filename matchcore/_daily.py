@@ -60,7 +60,7 @@ import polars as pl
 
 from matchcore._errors import InvalidParameter, MissingColumns
 
-__all__ = ["CHANGE_CODES", "HIRED_REASON", "OUTCOMES", "Day", "plan_day"]
+__all__ = ["CHANGE_CODES", "HIRED_REASON", "OUTCOMES", "Day", "plan_day", "prices_table"]
 
 #: outcome values an outcomes table may hold
 OUTCOMES = ("hired", "declined", "no_show")
@@ -100,6 +100,20 @@ CHANGES_SCHEMA = {
 _OWNER = "match"
 
 
+PRICES_SCHEMA = {"vacancy_id": pl.Utf8, "price": pl.Float64}
+
+
+def prices_table(solved: Any, pv: pl.DataFrame) -> pl.DataFrame:
+    """``vacancy_id, price``: the assignment auction's final price of each vacancy (no rows
+    when another method solved), for the next day's warm start."""
+    if getattr(solved, "prices", None) is None:
+        return pl.DataFrame(schema=PRICES_SCHEMA)
+    return pl.DataFrame(
+        {"vacancy_id": pv["vacancy_id"], "price": np.asarray(solved.prices, dtype=np.float64)},
+        schema=PRICES_SCHEMA,
+    )
+
+
 def empty_changes() -> pl.DataFrame:
     """The ``changes`` table of a run without ``previous``: no rows, the same columns."""
     return pl.DataFrame(schema=CHANGES_SCHEMA)
@@ -118,8 +132,9 @@ def _frame(value: Any, name: str, required: tuple[str, ...]) -> pl.DataFrame:
     missing = [c for c in required if c not in value.columns]
     if missing:
         raise MissingColumns(name, missing, value.columns)
-    out = value.with_columns(pl.col(c).cast(pl.Utf8) for c in ("seeker_id", "vacancy_id"))
-    for c in ("seeker_id", "vacancy_id"):
+    ids = [c for c in ("seeker_id", "vacancy_id") if c in required]
+    out = value.with_columns(pl.col(c).cast(pl.Utf8) for c in ids)
+    for c in ids:
         nulls = out[c].is_null()
         if nulls.any():
             row = int(nulls.arg_true()[0])
@@ -129,11 +144,12 @@ def _frame(value: Any, name: str, required: tuple[str, ...]) -> pl.DataFrame:
     return out
 
 
-def previous_tables(previous: Any) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The previous run's placements and recommendation pairs as ``seeker_id, vacancy_id``.
+def previous_tables(previous: Any) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The previous run's placements and recommendation pairs as ``seeker_id, vacancy_id``, and
+    its auction prices as ``vacancy_id, price`` (no rows when unknown).
 
     ``previous`` is a :class:`~matchcore.MatchResult` or a mapping with ``assignments`` and/or
-    ``recommendations`` (as read back from a database).
+    ``recommendations`` and optionally ``prices`` (as read back from a database).
     """
     from matchcore._result import MatchResult
 
@@ -145,9 +161,10 @@ def previous_tables(previous: Any) -> tuple[pl.DataFrame, pl.DataFrame]:
         tables: dict[str, Any] = {
             "assignments": previous.assignments,
             "recommendations": previous.recommendations,
+            "prices": previous.prices,
         }
     elif isinstance(previous, Mapping):
-        unknown = [k for k in previous if k not in ("assignments", "recommendations")]
+        unknown = [k for k in previous if k not in ("assignments", "recommendations", "prices")]
         if unknown or not previous:
             raise InvalidParameter.of("previous", _OWNER, sorted(map(str, previous)), expected)
         tables = dict(previous)
@@ -161,7 +178,25 @@ def previous_tables(previous: Any) -> tuple[pl.DataFrame, pl.DataFrame]:
             continue
         f = _frame(t, f"previous[{name!r}]", ("seeker_id", "vacancy_id"))
         out.append(f.select("seeker_id", "vacancy_id").unique(maintain_order=True))
-    return out[0], out[1]
+    prices = pl.DataFrame(schema=PRICES_SCHEMA)
+    if tables.get("prices") is not None:
+        p = tables["prices"]
+        p = p if isinstance(p, pl.DataFrame) else _frame(p, "previous['prices']", ())
+        missing = [c for c in ("vacancy_id", "price") if c not in p.columns]
+        if missing:
+            raise MissingColumns("previous['prices']", missing, p.columns)
+        prices = p.select(pl.col("vacancy_id").cast(pl.Utf8), pl.col("price").cast(pl.Float64))
+        bad = prices["price"].is_null() | ~prices["price"].is_finite() | (prices["price"] < 0)
+        if bad.any():
+            row = int(bad.arg_true()[0])
+            raise InvalidParameter.of(
+                f"previous['prices']['price'] (row {row})",
+                _OWNER,
+                prices["price"][row],
+                "a finite price >= 0",
+            )
+        prices = prices.unique("vacancy_id", keep="first", maintain_order=True)
+    return out[0], out[1], prices
 
 
 def outcomes_table(outcomes: Any) -> pl.DataFrame:
@@ -238,6 +273,7 @@ class Day:
     seeker_ids: pl.Series
     vacancy_ids: pl.Series
     stats: dict[str, Any] = field(default_factory=dict)
+    warm_start: tuple[np.ndarray, np.ndarray] | None = None
 
     def unbias(self, rec: Any) -> Any:
         """``rec`` (a :class:`~matchcore.assign.Recommendations` solved on ``rec_graph``) with
@@ -379,7 +415,10 @@ def plan_day(
     the still-valid previous pairs. Nothing passed in is modified.
     """
     empty = pl.DataFrame(schema={"seeker_id": pl.Utf8, "vacancy_id": pl.Utf8})
-    prev_a, prev_r = (empty, empty) if previous is None else previous_tables(previous)
+    prev_p = pl.DataFrame(schema=PRICES_SCHEMA)
+    prev_a, prev_r = empty, empty
+    if previous is not None:
+        prev_a, prev_r, prev_p = previous_tables(previous)
     out = None if outcomes is None else outcomes_table(outcomes)
     seeker_ids, vacancy_ids = ps["seeker_id"], pv["vacancy_id"]
     capacity = np.asarray(capacity, dtype=np.int64).copy()
@@ -441,8 +480,18 @@ def plan_day(
         vacancy_ids=vacancy_ids,
         stats=stats,
     )
-    _, _, a_pos = day.prev_valid("assignment")
+    a_rows, a_cols, a_pos = day.prev_valid("assignment")
     _, _, r_pos = day.prev_valid("recommendation")
+    warm = None
+    if prev_p.height:
+        # the auction starts from yesterday's placements at yesterday's prices (0 for new
+        # postings); a row placed twice in a bad table starts from its first pair
+        seed = np.full(graph.shape[0], -1, dtype=np.int64)
+        seed[a_rows[::-1]] = a_cols[::-1]
+        cols = _positions(prev_p["vacancy_id"], vacancy_ids)
+        price = np.zeros(vacancy_ids.len())
+        price[cols[cols >= 0]] = prev_p["price"].to_numpy()[cols >= 0]
+        warm = (seed, price)
     stats.update(
         {
             "keep_margin": float(margin),
@@ -454,4 +503,5 @@ def plan_day(
         day,
         assign_graph=_with_bonus(graph, np.unique(a_pos), margin),
         rec_graph=_with_bonus(graph, np.unique(r_pos), margin),
+        warm_start=warm,
     )

@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from matchcore._config import RECOMMEND_EPS_FACTOR, MatchConfig
+from matchcore._daily import prices_table
 from matchcore._errors import InvalidParameter
 from matchcore._memory import trim_heap
 from matchcore._progress import Progress
@@ -202,6 +203,7 @@ def match(
                 eps=config.auction_eps,
                 executor=executor,
                 progress=progress,
+                warm_start=None if day is None else day.warm_start,
             )
         with _stage("recommend", timings, bar, peaks):
             rec = assign.recommend(
@@ -251,6 +253,7 @@ def match(
         timings=timings,
         stats=stats,
         n_input={"seekers": seekers.height, "vacancies": vacancies.height},
+        prices=prices_table(solved, pv),
         **({} if day is None else {"changes": changes}),
     )
 

@@ -53,6 +53,10 @@ class MatchResult:
         and what became of it (``kept``, ``new``, ``dropped_filled``, ``dropped_withdrawn``,
         ``dropped_seeker_left``, ``dropped_declined``, ``dropped_ineligible``,
         ``replaced_better``), with a stable code and a Chinese reason. Empty otherwise.
+    prices : polars.DataFrame
+        ``vacancy_id, price``: the assignment auction's final price of each vacancy, from which
+        the next day's ``match(..., previous=...)`` warm-starts (no rows when the assignment
+        was solved by another method).
     """
 
     recommendations: pl.DataFrame
@@ -67,6 +71,9 @@ class MatchResult:
     stats: dict[str, Any] = field(default_factory=dict)
     n_input: dict[str, int] = field(default_factory=dict)
     changes: pl.DataFrame = field(default_factory=lambda: _empty_changes())
+    prices: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"vacancy_id": pl.Utf8, "price": pl.Float64})
+    )
 
     def summary(self) -> dict[str, Any]:
         """Headline figures: counts, fill rate, accounting of every input row, stage times.
@@ -155,6 +162,7 @@ class MatchResult:
 
         folder = Path(folder)
         out = {}
-        for name in ("recommendations", "assignments", "unmatched", "rejected", "audit", "changes"):
+        tables = ("recommendations", "assignments", "unmatched", "rejected", "audit", "changes")
+        for name in (*tables, "prices"):
             out[name] = write_table(getattr(self, name), folder / f"{name}.{fmt}")
         return out
