@@ -454,3 +454,45 @@ def test_outcome_labels_feed_fit_weights():
         mc.scoring.outcome_labels(recs, out, unknown="drop it")
     with pytest.raises(mc.MissingColumns, match="occupation"):
         mc.scoring.outcome_labels(recs.drop("occupation"), out)
+
+
+# -- warm start ------------------------------------------------------------------------------------
+def test_warm_start_in_a_daily_run(day1_tables, day2_tables):
+    cfg = mc.MatchConfig(assignment="auction")
+    d1 = mc.match(*day1_tables, config=cfg, progress=False)
+    assert d1.prices.height == d1.vacancies.height
+    assert (d1.prices["price"] >= 0).all() and d1.prices["price"].max() > 0
+    warm = mc.match(*day2_tables, config=cfg, previous=d1, progress=False)
+    cold = mc.match(
+        *day2_tables,
+        config=cfg,
+        previous={"assignments": d1.assignments, "recommendations": d1.recommendations},
+        progress=False,
+    )
+    for r in (warm, cold):
+        assert r.assignments["seeker_id"].is_unique().all()
+        load = r.assignments.group_by("vacancy_id").len().join(r.vacancies, on="vacancy_id")
+        assert (load["len"] <= load["openings"]).all()
+        gap = r.summary()["certified_gap"]
+        assert gap is not None and 0 <= gap < 0.02
+    # both within n x eps of the same optimum (bonus included), so close to each other
+    n = warm.seekers.height
+    total = [r.stats["assignment"]["total_score"] for r in (warm, cold)]
+    assert abs(total[0] - total[1]) <= n * cfg.auction_eps
+    # prices read back from a database: the same run
+    tables = {
+        "assignments": d1.assignments,
+        "recommendations": d1.recommendations,
+        "prices": d1.prices.to_dicts(),
+    }
+    again = mc.match(*day2_tables, config=cfg, previous=tables, progress=False)
+    assert again.assignments.equals(warm.assignments)
+
+
+def test_bad_prices_are_refused(tiny):
+    seekers, vacancies, _ = tiny
+    prices = pl.DataFrame({"vacancy_id": ["V1", "V2"], "price": [0.1, -1.0]})
+    with pytest.raises(mc.InvalidParameter, match=r"previous\['prices'\]\['price'\] \(row 1\)"):
+        mc.match(seekers, vacancies, previous={"prices": prices}, progress=False)
+    with pytest.raises(mc.MissingColumns, match="price"):
+        mc.match(seekers, vacancies, previous={"prices": prices.drop("price")}, progress=False)
