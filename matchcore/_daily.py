@@ -36,16 +36,19 @@ Chinese ``reason`` a caseworker reads (:data:`CHANGE_CODES`).
 
 Warm start
 ----------
-Not done: the auction is not started from yesterday's prices. The certificate itself would stay
-valid (:func:`matchcore.assign._auction.dual_bound` holds for any non-negative prices), but the
-auction's ``n x eps`` guarantee needs every vacancy with a free opening at the end to have price
-0, and a vacancy warm-started at a positive price that ends with a free opening breaks that (its
-copies are counted at that price in the bound too, loosening it). In this kernel a column's price
-is derived from the copies it holds (a free copy prices it at its reserve, 0), so a sound warm
-start would seed the held copies with yesterday's placements and release every seeded seeker
-that is not within ``eps`` of its best choice at the seeded prices; that needs the kernel, the
-shard planner and ``solve`` to carry a starting state, and is left for later (see
-``/work/notes``). The stability bonus is what keeps the lists steady.
+When the assignment is solved by the auction and ``previous`` carries prices
+(``MatchResult.prices``, or a ``prices`` table read back), the auction starts from yesterday's
+still-valid placements, each holding its vacancy at yesterday's price of that vacancy (0 for new
+postings). Is that safe for the certificate? The bound itself always is: weak duality holds for
+any non-negative prices (:func:`matchcore.assign._auction.dual_bound`). What a careless warm
+start breaks is the ``n x eps`` guarantee: a seed that is not within ``eps`` of its best choice
+at the starting prices never re-bids. So :meth:`matchcore.assign._auction._Market.seed` checks
+every seed against the prices the seeds produce, lowers the bid of each seed out of slackness
+to what it would bid now (or releases it), and repeats until all comply; a vacancy with a free
+opening is priced 0 by construction, as in a cold start. The result carries the same guarantee
+and a valid certificate. Measured: it saves bids, not time (see ``/work/notes/issue-17-daily.md``):
+the auction's time goes to the long tail of rounds among near-tied seekers, which a warm start
+does not shorten. The recommendations' auction (several places a seeker) is not warm-started.
 """
 
 from __future__ import annotations
