@@ -180,7 +180,7 @@ def previous_tables(previous: Any) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataF
             out.append(pl.DataFrame(schema={"seeker_id": pl.Utf8, "vacancy_id": pl.Utf8}))
             continue
         f = _frame(t, f"previous[{name!r}]", ("seeker_id", "vacancy_id"))
-        out.append(f.select("seeker_id", "vacancy_id").unique(maintain_order=True))
+        out.append(f.select("seeker_id", "vacancy_id").unique(maintain_order=name == "assignments"))
     prices = pl.DataFrame(schema=PRICES_SCHEMA)
     if tables.get("prices") is not None:
         p = tables["prices"]
@@ -504,7 +504,8 @@ def plan_day(
     )
     return dataclasses.replace(
         day,
-        assign_graph=_with_bonus(graph, np.unique(a_pos), margin),
-        rec_graph=_with_bonus(graph, np.unique(r_pos), margin),
+        # (previous pairs are distinct, so are their positions: no np.unique, slow on 1e5 ints)
+        assign_graph=_with_bonus(graph, a_pos, margin),
+        rec_graph=_with_bonus(graph, r_pos, margin),
         warm_start=warm,
     )
