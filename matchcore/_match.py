@@ -140,9 +140,10 @@ def match(
     progress : bool, optional
         Show progress bars (default: when standard error is a terminal).
     previous : MatchResult or mapping of tables, optional
-        Yesterday's result, or its ``assignments`` / ``recommendations`` tables read back: the
-        pairs still valid are kept unless something beats them by ``config.keep_margin``, and
-        ``MatchResult.changes`` says what changed and why (see ``matchcore/_daily.py``).
+        Yesterday's result, or its ``assignments`` / ``recommendations`` (and ``prices``) tables
+        read back: the pairs still valid are kept unless something beats them by
+        ``config.keep_margin``, and ``MatchResult.changes`` says what changed and why (see
+        ``matchcore/_daily.py``).
     outcomes : polars.DataFrame, optional
         ``seeker_id, vacancy_id, outcome`` (``hired``, ``declined`` or ``no_show``): hired
         seekers leave the run, hires take openings, declined pairs are not proposed again.
@@ -163,6 +164,9 @@ def match(
     True
     >>> int(result.recommendations["rank"].max()) <= 5
     True
+    >>> again = mc.match(seekers, vacancies, previous=result, progress=False)
+    >>> again.changes.filter(again.changes["kind"] == "assignment")["status"].unique().to_list()
+    ['kept']
     """
     from matchcore import assign, records, scoring
 
