@@ -172,6 +172,12 @@ def _check_price(cfg: MatchConfig) -> None:
         raise _bad("congestion_price", v, "a float in [0, inf)")
 
 
+def _check_keep_margin(cfg: MatchConfig) -> None:
+    v = cfg.keep_margin
+    if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v < math.inf:
+        raise _bad("keep_margin", v, "a float in [0, inf) (score units)")
+
+
 def _check_assign_candidates(cfg: MatchConfig) -> None:
     if cfg.assign_candidates is not None:
         _check_int("assign_candidates", cfg.assign_candidates, 1)
@@ -216,6 +222,7 @@ _VALIDATORS: dict[str, Callable[[MatchConfig], None]] = {
     "max_commute_km": _check_commute,
     "include_flagged": _check_bool("include_flagged"),
     "min_experience_share": _check_unit("min_experience_share"),
+    "keep_margin": _check_keep_margin,
 }
 
 
@@ -310,6 +317,12 @@ class MatchConfig:
         Propose postings that the fair-hiring audit flagged (``audit`` non-empty). Off by default:
         they are held for review and listed in ``MatchResult.audit``; when on, their reason says
         that the posting is flagged.
+    keep_margin : float, default 0.1
+        Day to day (``match(..., previous=...)``): the stability bonus, in score units, that a
+        still-valid previous placement or recommendation pair adds to its benefit in the
+        optimisation. A previous pair is given up only for an alternative whose total score is
+        more than ``keep_margin`` higher per previous pair it breaks; reported scores stay the
+        true ones. 0 keeps nothing on purpose; no effect without ``previous``.
 
     Examples
     --------
@@ -347,6 +360,7 @@ class MatchConfig:
     max_commute_km: float | None = 50.0
     include_flagged: bool = False
     min_experience_share: float = 0.5
+    keep_margin: float = 0.1
 
     def assignment_method(self, n_pairs: int) -> str:
         """The solver ``assignment`` resolves to for ``n_pairs`` candidate pairs.

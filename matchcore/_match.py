@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from matchcore._config import RECOMMEND_EPS_FACTOR, MatchConfig
+from matchcore._daily import prices_table
 from matchcore._errors import InvalidParameter
 from matchcore._memory import trim_heap
 from matchcore._progress import Progress
@@ -118,6 +119,8 @@ def match(
     *,
     coder: Any = None,
     progress: bool | None = None,
+    previous: Any = None,
+    outcomes: Any = None,
 ) -> MatchResult:
     """Run the whole job on raw seeker and vacancy tables.
 
@@ -192,6 +195,14 @@ def match(
         A fitted title coder (a default :class:`~matchcore.normalize.TitleCoder` otherwise).
     progress : bool, optional
         Show progress bars (default: when standard error is a terminal).
+    previous : MatchResult or mapping of tables, optional
+        Yesterday's result, or its ``assignments`` / ``recommendations`` (and ``prices``) tables
+        read back: the pairs still valid are kept unless something beats them by
+        ``config.keep_margin``, and ``MatchResult.changes`` says what changed and why (see
+        ``matchcore/_daily.py``).
+    outcomes : polars.DataFrame, optional
+        ``seeker_id, vacancy_id, outcome`` (``hired``, ``declined`` or ``no_show``): hired
+        seekers leave the run, hires take openings, declined pairs are not proposed again.
 
     Returns
     -------
@@ -217,6 +228,9 @@ def match(
     True
     >>> int(result.recommendations["rank"].max()) <= 5
     True
+    >>> again = mc.match(seekers, vacancies, previous=result, progress=False)
+    >>> again.changes.filter(again.changes["kind"] == "assignment")["status"].unique().to_list()
+    ['kept']
     """
     from matchcore import assign, records, scoring
 
@@ -246,18 +260,25 @@ def match(
         capacity = pv["openings"].to_numpy().astype(np.int64)
         graph = _best_per_row(cand.scores, config.assign_candidates)
         method = config.assignment_method(graph.nnz)
+        day = None  # day to day: matchcore/_daily.py
+        if previous is not None or outcomes is not None:
+            from matchcore._daily import plan_day
+
+            day = plan_day(previous, outcomes, graph, capacity, ps, pv, config.keep_margin)
+            graph, capacity = day.graph, day.capacity
         with _stage("assign", timings, bar, peaks):
             solved = assign.solve(
-                graph,
+                graph if day is None else day.assign_graph,
                 capacity,
                 method=method,  # type: ignore[arg-type]  # validated by MatchConfig
                 eps=config.auction_eps,
                 executor=executor,
                 progress=progress,
+                warm_start=None if day is None else day.warm_start,
             )
         with _stage("recommend", timings, bar, peaks):
             rec = assign.recommend(
-                graph,
+                graph if day is None else day.rec_graph,
                 capacity,
                 k=config.top_k,
                 congestion=config.congestion,  # type: ignore[arg-type]  # validated by MatchConfig
@@ -271,6 +292,7 @@ def match(
                 executor=executor,
                 progress=progress,
             )
+            rec = rec if day is None else day.unbias(rec)
         with _stage("explain", timings, bar, peaks):
             recommendations = _recommendations(cand, rec, ps, pv)
             if spill is not None:
@@ -280,12 +302,16 @@ def match(
                 solved.vacancy_of, cand, ps, pv, prepared.rejected
             )
             audit = _audit(pv, vacancies)
+            if day is not None:
+                unmatched, changes = day.finish(assignments, unmatched, recommendations)
     stats = {
         "candidates": dict(cand.stats),
         "assignment": solved.stats(),
         "recommendations": {**rec.summary(), "upper_bound": rec.upper_bound},
         "peak_rss_gib": peaks,
     }
+    if day is not None:
+        stats["daily"] = day.stats
     return MatchResult(
         recommendations=recommendations,
         assignments=assignments,
@@ -298,6 +324,8 @@ def match(
         timings=timings,
         stats=stats,
         n_input={"seekers": seekers.height, "vacancies": vacancies.height},
+        prices=prices_table(solved, pv),
+        **({} if day is None else {"changes": changes}),
     )
 
 
@@ -368,9 +396,10 @@ def _assignments_and_unmatched(
     degree = np.diff(cand.scores.indptr)
     excluded = np.zeros(ps.height, dtype=bool)
     excluded[np.asarray(cand.excluded, dtype=np.int64)] = True
-    code = np.where(
-        excluded[left], "age", np.where(degree[left] == 0, "no_candidate", "out_competed")
-    )
+    # no candidate: none suitable among the postings in reach, or no posting in reach at all
+    reach = cand.in_reach if cand.in_reach is not None else np.zeros(ps.height, dtype=np.int64)
+    nothing = np.where(reach[left] > 0, "no_suitable", "no_candidate")
+    code = np.where(excluded[left], "age", np.where(degree[left] == 0, nothing, "out_competed"))
     kept = pl.DataFrame(
         {
             "seeker_id": ps["seeker_id"].gather(left),

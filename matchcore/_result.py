@@ -11,6 +11,12 @@ import polars as pl
 __all__ = ["MatchResult"]
 
 
+def _empty_changes() -> pl.DataFrame:
+    from matchcore._daily import empty_changes
+
+    return empty_changes()
+
+
 @dataclass(frozen=True)
 class MatchResult:
     """Everything a matching run produced.
@@ -42,6 +48,18 @@ class MatchResult:
         Seconds per stage.
     stats : dict
         Solver and candidate statistics.
+    n_input : dict of str to int
+        Rows of each input table.
+    changes : polars.DataFrame
+        ``kind, seeker_id, vacancy_id, status, code, reason``: with ``match(..., previous=...)``,
+        every placement (``kind="assignment"``) and recommendation pair of yesterday or today
+        and what became of it (``kept``, ``new``, ``dropped_filled``, ``dropped_withdrawn``,
+        ``dropped_seeker_left``, ``dropped_declined``, ``dropped_ineligible``,
+        ``replaced_better``), with a stable code and a Chinese reason. Empty otherwise.
+    prices : polars.DataFrame
+        ``vacancy_id, price``: the assignment auction's final price of each vacancy, from which
+        the next day's ``match(..., previous=...)`` warm-starts (no rows when the assignment
+        was solved by another method).
     """
 
     recommendations: pl.DataFrame
@@ -55,6 +73,10 @@ class MatchResult:
     timings: dict[str, float] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     n_input: dict[str, int] = field(default_factory=dict)
+    changes: pl.DataFrame = field(default_factory=lambda: _empty_changes())
+    prices: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"vacancy_id": pl.Utf8, "price": pl.Float64})
+    )
 
     def summary(self) -> dict[str, Any]:
         """Headline figures: counts, fill rate, accounting of every input row, stage times.
@@ -143,6 +165,7 @@ class MatchResult:
 
         folder = Path(folder)
         out = {}
-        for name in ("recommendations", "assignments", "unmatched", "rejected", "audit"):
+        tables = ("recommendations", "assignments", "unmatched", "rejected", "audit", "changes")
+        for name in (*tables, "prices"):
             out[name] = write_table(getattr(self, name), folder / f"{name}.{fmt}")
         return out

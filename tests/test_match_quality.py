@@ -171,7 +171,27 @@ def test_unrelated_work_is_never_proposed_and_reasons_stay_true():
     assert ("fork", "kinder") not in pairs and ("nurse", "cook") not in pairs
     # the nurse has nothing suitable: unmatched with that reason, not placed in unrelated work
     assert "nurse" not in r.assignments["seeker_id"].to_list()
-    assert "nurse" in r.unmatched["seeker_id"].to_list()
+    why = dict(r.unmatched.select("seeker_id", "code").iter_rows())
+    assert why["nurse"] == "no_suitable"
+    nurse = r.unmatched.filter(pl.col("seeker_id") == "nurse")["reason"][0]
+    assert "没有适合" in nurse
+
+
+def test_nothing_in_reach_is_told_apart_from_nothing_suitable():
+    seekers = pl.DataFrame(
+        {"seeker_id": ["far"], "desired_title": ["焊工"], "region": ["烟台市芝罘区"]}
+    )
+    vacancies = pl.DataFrame(
+        {
+            "vacancy_id": ["v"],
+            "employer_id": ["e"],
+            "title": ["焊工"],
+            "openings": [1],
+            "region": ["青岛市崂山区"],
+        }
+    )
+    r = mc.match(seekers, vacancies, progress=False)
+    assert r.unmatched["code"].to_list() == ["no_candidate"]
 
 
 def test_floors_off_give_the_unfloored_candidates():
@@ -264,10 +284,10 @@ def test_dev_set_figures(dev):
     f = mc.evaluate.caseworker_figures(r, j)
     # what a person achieves (the targets) is the aim; these bounds guard what landed
     # (before: 28.6 %, 67.1 %, 83.3 %, 0 of 9, 484)
-    assert f.false_fit_reasons <= 6
+    assert f.false_fit_reasons <= 5
     assert f.unsuitable_placements <= 0.03
     assert f.unsuitable_top3 <= 0.10
-    assert f.good_in_top3 >= 0.80
+    assert f.good_in_top3 >= 0.85
     assert f.left_unplaced >= 0.90
     # every input seeker is in exactly one place
     placed = set(r.assignments["seeker_id"])

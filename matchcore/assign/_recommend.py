@@ -288,7 +288,7 @@ def recommend(
         free = sp.csr_array((benefit, csr.indices, csr.indptr), shape=(n, m))
         del benefit
         del rows, fixed_r, fixed_c  # rebuilt below: not held while the solver runs
-        r, c, _, bound, _ = execute(
+        r, c, _, bound, _, _ = execute(
             free,
             "flow" if method == "exact" else "auction",
             row_cap,

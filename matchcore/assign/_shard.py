@@ -60,12 +60,17 @@ class Task:
     params: dict[str, Any] = field(default_factory=dict)
     aux: np.ndarray | None = None  # vacancy preferences for deferred acceptance
     col_steps: tuple[np.ndarray, np.ndarray] | None = None  # convex price steps per column
+    start: tuple[np.ndarray, np.ndarray] | None = None  # auction warm start: column, bid per row
 
 
-def run_task(task: Task) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Run one shard's kernel; return the chosen pairs as (local row, local column, score) and
-    the shard's certified upper bound on the optimum (NaN when the kernel gives none)."""
+def run_task(
+    task: Task,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray | None]:
+    """Run one shard's kernel; return the chosen pairs as (local row, local column, score),
+    the shard's certified upper bound on the optimum (NaN when the kernel gives none) and its
+    final column prices (the auction only, else None)."""
     bound = float("nan")
+    price = None
     if task.kernel == "flow":
         chosen = flow_bmatching(
             task.indptr,
@@ -88,12 +93,14 @@ def run_task(task: Task) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
             steps = (np.asarray(widths[0], dtype=np.int64), step_price, n_steps)
         args = (task.indptr, task.indices, task.data, task.row_cap, task.col_cap)
         threads = int(task.params.get("threads", 1))
-        chosen, price, _stats = auction_bmatching(*args, task.params["eps"], steps, threads)
+        chosen, price, _stats = auction_bmatching(
+            *args, task.params["eps"], steps, threads, task.start
+        )
         bound = dual_bound(*args, price, steps)
     else:  # pragma: no cover - internal misuse
         raise ValueError(f"unknown kernel {task.kernel!r}")
     rows = (np.searchsorted(task.indptr, chosen, side="right") - 1).astype(np.int32)
-    return rows, task.indices[chosen].astype(np.int32), task.data[chosen], bound
+    return rows, task.indices[chosen].astype(np.int32), task.data[chosen], bound, price
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,7 @@ def make_tasks(
     params: dict[str, Any],
     aux: sp.csr_array | None = None,
     col_steps: tuple[np.ndarray, np.ndarray] | None = None,
+    start: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Iterator[Task]:
     """Yield one :class:`Task` a shard, built lazily to keep the parent's memory low."""
     m = csr.shape[1]
@@ -189,7 +197,17 @@ def make_tasks(
             params,
             None if aux is None else aux[rows].data,
             None if col_steps is None else (col_steps[0][:, cols], col_steps[1]),
+            None if start is None else _local_start(start, rows, cmap),
         )
+
+
+def _local_start(
+    start: tuple[np.ndarray, np.ndarray], rows: np.ndarray, cmap: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A warm start (global column and bid per row) in a shard's local numbering."""
+    col = np.asarray(start[0])[rows]
+    local = np.where(col >= 0, cmap[np.maximum(col, 0)], -1)
+    return local.astype(np.int64), np.asarray(start[1], dtype=np.float64)[rows]
 
 
 def default_workers() -> int:
@@ -204,9 +222,10 @@ def run_tasks(
     *,
     progress: bool | None = None,
     desc: str = "shards",
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Run every task (in this process if ``executor`` is None) and return global chosen pairs
-    and the sum of the shards' upper bounds (NaN unless every shard gave one).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray | None]:
+    """Run every task (in this process if ``executor`` is None) and return global chosen pairs,
+    the sum of the shards' upper bounds (NaN unless every shard gave one) and the final column
+    prices by global column (auction only, else None; 0 for columns in no shard).
 
     At most ``2 x workers`` shards are in flight so the parent never holds every payload at once.
     """
@@ -214,13 +233,18 @@ def run_tasks(
     out_c: list[np.ndarray] = []
     out_v: list[np.ndarray] = []
     bounds: list[float] = []
+    prices: list[tuple[np.ndarray, np.ndarray]] = []
 
-    def collect(s: int, res: tuple[np.ndarray, np.ndarray, np.ndarray, float]) -> None:
-        lr, lc, v, bound = res
+    def collect(
+        s: int, res: tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray | None]
+    ) -> None:
+        lr, lc, v, bound, price = res
         out_r.append(plan.rows[s][lr])
         out_c.append(plan.cols[s][lc])
         out_v.append(v)
         bounds.append(bound)
+        if price is not None:
+            prices.append((plan.cols[s], price))
 
     with Progress(total=plan.n_shards, desc=desc, enabled=progress) as bar:
         if executor is None:
@@ -243,14 +267,20 @@ def run_tasks(
                     collect(pending.pop(f), f.result())
                     bar.update()
     bound = float(np.sum(bounds)) if bounds else 0.0
+    col_price = None
+    if prices:
+        m = 1 + max((int(c.max()) for c, _ in prices if c.size), default=-1)
+        col_price = np.zeros(m)
+        for c, p in prices:
+            col_price[c] = p
     if not out_r:
         e = np.empty(0, dtype=np.int64)
-        return e, e.copy(), np.empty(0), bound
+        return e, e.copy(), np.empty(0), bound, col_price
     r = np.concatenate(out_r).astype(np.int64)
     c = np.concatenate(out_c).astype(np.int64)
     v = np.concatenate(out_v)
     o = np.lexsort((c, r))
-    return r[o], c[o], v[o], bound
+    return r[o], c[o], v[o], bound, col_price
 
 
 def execute(
@@ -266,8 +296,10 @@ def execute(
     aux: sp.csr_array | None = None,
     col_steps: tuple[np.ndarray, np.ndarray] | None = None,
     desc: str = "shards",
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, ShardPlan]:
-    """Plan shards, pick the executor, run, and return (rows, cols, scores, bound, plan)."""
+    start: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, ShardPlan, np.ndarray | None]:
+    """Plan shards, pick the executor, run, and return (rows, cols, scores, bound, plan,
+    prices); ``prices`` has one entry a column (auction only, else None)."""
     serial = executor == "serial" or (executor is None and csr.nnz < SERIAL_NNZ)
     if n_shards is None:
         n_shards = 1 if serial else 4 * default_workers()
@@ -275,12 +307,17 @@ def execute(
     in_process = serial or isinstance(executor, str) or (plan.n_shards <= 1 and executor is None)
     # a kernel that can use threads (the auction) gets two in this process, one in a worker
     params = {**params, "threads": min(2, default_workers()) if in_process else 1}
-    tasks = make_tasks(csr, plan, kernel, row_cap, col_cap, params, aux, col_steps)
+    tasks = make_tasks(csr, plan, kernel, row_cap, col_cap, params, aux, col_steps, start)
     log.debug("%d shards from %d components", plan.n_shards, plan.n_components)
     if in_process or isinstance(executor, str):  # (a str executor is "serial": in process)
-        return (*run_tasks(tasks, plan, None, progress=progress, desc=desc), plan)
-    if executor is None:
+        out = run_tasks(tasks, plan, None, progress=progress, desc=desc)
+    elif executor is None:
         workers = min(default_workers(), plan.n_shards)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            return (*run_tasks(tasks, plan, pool, progress=progress, desc=desc), plan)
-    return (*run_tasks(tasks, plan, executor, progress=progress, desc=desc), plan)
+            out = run_tasks(tasks, plan, pool, progress=progress, desc=desc)
+    else:
+        out = run_tasks(tasks, plan, executor, progress=progress, desc=desc)
+    r, c, v, bound, price = out
+    if price is not None and price.size != csr.shape[1]:
+        price = np.r_[price, np.zeros(csr.shape[1] - price.size)]
+    return r, c, v, bound, plan, price

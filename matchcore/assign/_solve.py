@@ -51,6 +51,9 @@ class Assignment:
         ``"auction"`` only: a certified upper bound on the optimal total score (weak duality on
         the auction's final prices), so ``1 - total_score / upper_bound`` bounds how far the
         result can be from the optimum. None for the other methods.
+    prices : ndarray of float64, shape (n_vacancies,), or None
+        ``"auction"`` only: each vacancy's final price (what a warm start of the next day's
+        solve starts from, see ``warm_start``). Read-only. None for the other methods.
 
     Examples
     --------
@@ -69,6 +72,7 @@ class Assignment:
     seconds: float
     resolution: float
     upper_bound: float | None = None
+    prices: np.ndarray | None = None
 
     @property
     def n_assigned(self) -> int:
@@ -129,6 +133,7 @@ def solve(
     executor: Executor | Literal["serial"] | None = None,
     n_shards: int | None = None,
     progress: bool | None = None,
+    warm_start: tuple[Any, Any] | None = None,
 ) -> Assignment:
     """Assign seekers to vacancies: each seeker at most once, vacancy ``j`` at most ``capacity[j]``.
 
@@ -172,6 +177,13 @@ def solve(
         may.
     progress : bool, optional
         Show a progress bar over shards (default: when standard error is a terminal).
+    warm_start : (array of int, array of float), optional
+        ``"auction"`` only (ignored by the others): ``(vacancy_of, prices)``, a starting
+        vacancy per seeker (-1: none; shape (n_seekers,)) and a starting price per vacancy
+        (shape (n_vacancies,), >= 0), e.g. yesterday's assignment and
+        :attr:`Assignment.prices` mapped to today's rows and columns. Starting pairs that are
+        not stored, over capacity, or out of ``eps``-slackness at the starting prices are
+        released first, so the guarantee and the certificate are those of a cold start.
 
     Returns
     -------
@@ -227,7 +239,10 @@ def solve(
                 f"{aux.nnz} pairs or a different pattern instead."
             )
     kernel = {"exact": "flow", "auction": "auction"}.get(method, "stable")
-    rows, cols, vals, bound, plan = execute(
+    start = None
+    if warm_start is not None and method == "auction":
+        start = _check_warm_start(warm_start, n, m, owner)
+    rows, cols, vals, bound, plan, prices = execute(
         csr,
         kernel,
         np.ones(n, dtype=np.int64),
@@ -238,6 +253,7 @@ def solve(
         progress=progress,
         aux=aux,
         desc=f"solve ({method})",
+        start=start,
     )
     vacancy_of = np.full(n, -1, dtype=np.int64)
     vacancy_of[rows] = cols
@@ -260,4 +276,23 @@ def solve(
         seconds=seconds,
         resolution=float(resolution) if method == "exact" else 0.0,
         upper_bound=bound if method == "auction" else None,
+        prices=None if prices is None else _frozen(prices),
     )
+
+
+def _check_warm_start(warm_start: Any, n: int, m: int, owner: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(vacancy_of, prices)`` checked; returns the starting column and bid of every row."""
+    expected = f"a pair (vacancy_of of {n} ints in [-1, {m}), prices of {m} finite floats >= 0)"
+    try:
+        col = np.asarray(warm_start[0])
+        price = np.asarray(warm_start[1], dtype=np.float64)
+        ok = len(warm_start) == 2 and col.shape == (n,) and price.shape == (m,)
+        ok = ok and np.issubdtype(col.dtype, np.integer)
+    except (TypeError, ValueError, IndexError):
+        ok = False
+    if not ok or not (((col >= -1) & (col < m)).all() and np.isfinite(price).all()):
+        raise InvalidParameter.of("warm_start", owner, type(warm_start).__name__, expected)
+    if (price < 0).any():
+        raise InvalidParameter.of("warm_start", owner, "a negative price", expected)
+    col = col.astype(np.int64)
+    return col, np.where(col >= 0, price[np.maximum(col, 0)] if m else 0.0, 0.0)

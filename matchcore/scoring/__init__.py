@@ -6,7 +6,8 @@ hard constraints as a :class:`Candidates` result (a ``scipy.sparse.csr_array`` o
 one array per component of :data:`COMPONENTS`), exactly equal to a brute-force scan of all pairs
 without ever forming the full matrix (see :mod:`matchcore.scoring._index` for the design).
 ``Candidates.to_frame()`` gives the table with a Chinese ``reason`` per pair, and
-:func:`fit_weights` learns the weights of :class:`matchcore.MatchConfig` from past hires.
+:func:`fit_weights` learns the weights of :class:`matchcore.MatchConfig` from past hires
+(:func:`outcome_labels` turns recorded outcomes into its input).
 
 Examples
 --------
@@ -35,6 +36,7 @@ from matchcore.scoring._components import (
     trainee_eligible,
 )
 from matchcore.scoring._index import Candidates, VacancyIndex, candidates
+from matchcore.scoring._outcomes import outcome_labels
 from matchcore.scoring._related import major_codes, relatedness
 from matchcore.scoring._weights import fit_weights
 
@@ -51,6 +53,7 @@ __all__ = [
     "fit_weights",
     "level_score",
     "major_codes",
+    "outcome_labels",
     "priority_score",
     "region_allowed",
     "region_score",

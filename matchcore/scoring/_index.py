@@ -576,6 +576,7 @@ class Candidates:
     excluded: NDArray[np.int64]
     stats: dict[str, Any] = field(default_factory=dict)
     _context: Any = field(default=None, repr=False, compare=False)
+    in_reach: NDArray[np.int64] | None = field(default=None, repr=False, compare=False)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -1058,7 +1059,19 @@ class VacancyIndex:
             engine.pairs_scored,
             n_fallback,
         )
-        return Candidates(scores, comps, k, excluded, stats, _context=(self, sf))
+        return Candidates(
+            scores, comps, k, excluded, stats, _context=(self, sf), in_reach=self._in_reach(sf)
+        )
+
+    def _in_reach(self, sf: Features) -> NDArray[np.int64]:
+        """Postings in each seeker's cities (the region constraint alone, before suitability)."""
+        sizes = np.array(
+            [len(self._rows(c, None)) for c in range(len(self.cities_) + 1)] + [0], dtype=np.int64
+        )
+        reach = np.zeros(sf.n, dtype=np.int64)
+        for col in self._seeker_cities(sf):
+            reach += sizes[np.where(col >= 0, col, len(sizes) - 1)]
+        return reach
 
     def _assemble(
         self, sf: Features, kept: _Kept
