@@ -452,3 +452,22 @@ def test_code_titles_header_only_exits_4(tmp_path):
     assert proc.returncode == 4, proc.stderr
     assert "[MC501" in proc.stderr
     assert pl.read_csv(tmp_path / "h_coded.csv").height == 0
+
+
+def test_unused_columns_are_named_on_the_command_line(tmp_path):
+    s, v = mc.synth.province(60, 20, seed=5)
+    s = s.rename({"birth_year": "birthday_of_person"})
+    s.write_csv(tmp_path / "s.csv")
+    v.write_csv(tmp_path / "v.csv")
+    proc = run(
+        "match",
+        "--seekers",
+        str(tmp_path / "s.csv"),
+        "--vacancies",
+        str(tmp_path / "v.csv"),
+        "--out",
+        str(tmp_path / "o"),
+        "--no-progress",
+    )
+    assert proc.returncode in (0, 4), proc.stderr
+    assert "[unused_column]" in proc.stderr and "birthday_of_person" in proc.stderr

@@ -142,6 +142,17 @@ def no_match_warning(prog: str, result: MatchResult) -> str | None:
     return f"{prog}: 警告 [MC501 没有产生任何匹配] {why}；结果仍已写出，退出码 4"
 
 
+def unused_columns(prog: str, result: MatchResult) -> list[str]:
+    """One warning line per input column the run did not use (code ``unused_column``), naming
+    the column it probably meant: an optional column under an unknown header loses its
+    constraint without a word otherwise."""
+    rej = result.rejected
+    if "code" not in rej.columns:
+        return []
+    rows = rej.filter(pl.col("code") == "unused_column").select("table", "reason").rows()
+    return [f"{prog}: 警告 [unused_column] {table}: {reason}" for table, reason in rows]
+
+
 def print_done(result: MatchResult, out: Path, n_tables: int) -> None:
     """The summary and where the outputs are."""
     print(result.summary_text())
@@ -219,6 +230,8 @@ def run(args: argparse.Namespace) -> int:
         if pool is not None:
             pool.shutdown()
     written = write_outputs(args, result, started_at=started, sources=sources)
+    for line in unused_columns("matchcore match", result):
+        print(line, file=sys.stderr)
     if out is not None:
         print_done(result, out, n_tables)
     else:
