@@ -30,6 +30,7 @@ def test_nested_bars_draw_on_their_own_line():
 
 
 def test_turned_off_by_env_and_flag(monkeypatch):
+    monkeypatch.delenv("MATCHCORE_PROGRESS", raising=False)  # CI sets it: start from unset
     tty = Tty()
     assert progress_enabled(None, tty)
     monkeypatch.setenv("MATCHCORE_PROGRESS", "0")
