@@ -154,16 +154,6 @@ def _truncate_index(
     return np.concatenate([rest, keep])
 
 
-def _truncate(
-    rows: NDArray[Any], cols: NDArray[Any], vals: NDArray[Any], tiebreak: NDArray[Any], k: int
-) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
-    """Keep per row the ``k`` entries with the highest value, ties by ``tiebreak[cols]``."""
-    idx = _truncate_index(rows, cols, vals, tiebreak, k)
-    if idx is None:
-        return rows, cols, vals
-    return rows[idx], cols[idx], vals[idx]
-
-
 @dataclass(frozen=True)
 class _Tables:
     """Everything a block needs that depends on both sides and the weights."""
