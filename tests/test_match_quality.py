@@ -295,3 +295,16 @@ def test_dev_set_figures(dev):
     assert not placed & left and placed | left >= set(s["seeker_id"]) - set(
         r.rejected.filter(pl.col("table") == "seekers")["id"].drop_nulls()
     )
+
+
+def test_in_reach_counts_equal_a_count_of_each_citys_rows():
+    s, v = mc.synth.province(300, 200, seed=1)
+    p = mc.records.prepare(s, v)
+    index = mc.scoring.VacancyIndex().fit(p.vacancies).drop([0, 1, 2, 3, 4])
+    sf = index.transform(p.seekers)
+    sizes = np.array([len(index._rows(c, None)) for c in range(len(index.cities_) + 1)] + [0])
+    slow = np.zeros(sf.n, dtype=np.int64)
+    for col in index._seeker_cities(sf):
+        slow += sizes[np.where(col >= 0, col, len(sizes) - 1)]
+    assert slow.sum() > 0
+    np.testing.assert_array_equal(index._in_reach(sf), slow)

@@ -1055,9 +1055,11 @@ class VacancyIndex:
 
     def _in_reach(self, sf: Features) -> NDArray[np.int64]:
         """Postings in each seeker's cities (the region constraint alone, before suitability)."""
-        sizes = np.array(
-            [len(self._rows(c, None)) for c in range(len(self.cities_) + 1)] + [0], dtype=np.int64
-        )
+        n_cities = len(self.cities_) + 1
+        bounds = np.searchsorted(self._keys_sorted, np.arange(n_cities + 1) * _GROUPS)
+        live = ~self.dropped_[self._order]  # counted without sorting each city's rows
+        live_before = np.r_[0, np.cumsum(live)]
+        sizes = np.r_[live_before[bounds[1:]] - live_before[bounds[:-1]], 0].astype(np.int64)
         reach = np.zeros(sf.n, dtype=np.int64)
         for col in self._seeker_cities(sf):
             reach += sizes[np.where(col >= 0, col, len(sizes) - 1)]
