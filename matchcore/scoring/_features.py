@@ -23,7 +23,7 @@ from matchcore.normalize import DRIVING_CLASSES
 from matchcore.occupations import load
 from matchcore.scoring._codes import CodeTable, code_table
 from matchcore.scoring._components import trainee_eligible
-from matchcore.scoring._related import major_codes, wish_id
+from matchcore.scoring._related import major_codes, related_table, wish_id
 
 __all__ = [
     "SEEKER_COLUMNS",
@@ -404,8 +404,9 @@ def seeker_features(df: pl.DataFrame, config: MatchConfig, as_of: dt.date | None
     wish, wish_sets = _wishes(df, t.null)
     # a major speaks for a graduate, or for someone whose wish names no particular job; an
     # experienced worker's stated wish says more than what they once studied
+    rt = related_table()
     generic = np.asarray(
-        np.isin(wish_sets, [t.ids["6-00-00-00"], t.null + 1, t.null + 2]).any(axis=1)
+        np.isin(wish_sets, [rt.production_work, rt.any_work, rt.field_work]).any(axis=1)
     )
     graduate = np.asarray(category == "graduate")
     major = np.where(graduate | generic[wish], major, 0)

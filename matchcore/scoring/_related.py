@@ -177,10 +177,13 @@ class RelatedTable:
     """Relatedness of every wish id (rows) to every posting code id (columns).
 
     Rows are the classification's code ids, then ``null`` (unknown: 0 everywhere), then
-    :attr:`any_work` (:data:`~matchcore.normalize.ANY_WORK`); columns the code ids and ``null``.
-    :data:`~matchcore.normalize.PRODUCTION_WORK` is the code ``6-00-00-00`` and has its row.
-    ``groups`` holds, for each row, the bitmask of major groups (bit g for group g) that some
-    column it relates to at more than 0 belongs to: the blocks a seeker must meet.
+    :attr:`any_work` (:data:`~matchcore.normalize.ANY_WORK`) and :attr:`field_work`
+    (:data:`~matchcore.normalize.FIELD_WORK`: 0 everywhere, the major decides); columns the code
+    ids and ``null``. :data:`~matchcore.normalize.PRODUCTION_WORK` is the code ``6-00-00-00`` and
+    has its row. ``groups`` holds, for each row, the bitmask of major groups (bit g for group g)
+    that some column it relates to at more than 0 belongs to: the blocks a seeker must meet.
+    ``medium`` is each row's medium group (``6-31`` as 631), -1 for rows that name no line of
+    work.
     """
 
     rel: NDArray[np.float32]
@@ -214,12 +217,18 @@ class RelatedTable:
     def _open(self, wish_rows: NDArray[np.int32]) -> NDArray[np.bool_]:
         """Rows whose wishes leave the major free: a broad wish, or no specific one."""
         specific = (self.medium[wish_rows] >= 0).any(axis=1)
-        broad = np.isin(wish_rows, [self.any_work, self.any_work + 1, self.production_work])
+        broad = np.isin(wish_rows, [self.any_work, self.field_work, self.production_work])
         return np.asarray(~specific | broad.any(axis=1))
 
     @property
     def production_work(self) -> int:
+        """Row of :data:`~matchcore.normalize.PRODUCTION_WORK` (普工)."""
         return int(code_table().ids[PRODUCTION_WORK])
+
+    @property
+    def field_work(self) -> int:
+        """Row of :data:`~matchcore.normalize.FIELD_WORK` (计算机相关: the major decides)."""
+        return self.any_work + 1
 
 
 def _under(pref: list[str], prefix: str) -> NDArray[np.bool_]:
@@ -249,11 +258,8 @@ def related_table() -> RelatedTable:
     )  # (n, 4) segment numbers
     depth = np.array([len(_prefix(c).split("-")) for c in codes], dtype=np.int64)
     rel = np.zeros((n + 3, n + 1), dtype=np.float32)  # rows: codes, null, ANY_WORK, FIELD_WORK
-    # a within b's prefix: the first depth[b] segments agree
-    agree = np.ones((n, n), dtype=np.int64) * 4
     eq = seg[:, None, :] == seg[None, :, :]  # (n, n, 4)
-    first_diff = np.where(eq.all(axis=2), 4, np.argmin(eq, axis=2))
-    agree = first_diff  # number of leading segments the two share
+    agree = np.where(eq.all(axis=2), 4, np.argmin(eq, axis=2))  # leading segments shared
     da, db = depth[:, None], depth[None, :]
     broader = np.minimum(da, db)
     nested = agree >= broader  # one lies inside the other
@@ -301,9 +307,9 @@ def wish_id(code: str | None) -> int:
     """Row of ``code`` (a code, :data:`~matchcore.normalize.ANY_WORK` or None) in the table."""
     ct = code_table()
     if code == ANY_WORK:
-        return ct.null + 1
+        return related_table().any_work
     if code == FIELD_WORK:
-        return ct.null + 2
+        return related_table().field_work
     return ct.ids.get(code, ct.null) if code is not None else ct.null
 
 
@@ -369,7 +375,7 @@ def occupation_kind(
     ws = wish_sets[np.asarray(wish, dtype=np.int64)]  # (n, W)
     vo = np.asarray(v_occ, dtype=np.int64)
     rel = rt.rel[ws, vo[:, None]]  # (n, W)
-    broad = (ws == ct.ids[PRODUCTION_WORK]) | (ws == rt.any_work) | (ws == rt.any_work + 1)
+    broad = (ws == rt.production_work) | (ws == rt.any_work) | (ws == rt.field_work)
     specific = np.where(broad, 0, rel).max(axis=1) if len(vo) else np.zeros(0)
     generic = np.where(broad, rel, 0).max(axis=1) if len(vo) else np.zeros(0)
     which = np.where((ws == rt.any_work) & (rel == generic[:, None]) & broad, 1, 0).max(axis=1)
