@@ -255,6 +255,7 @@ class _Block:
     reg_city: NDArray[np.int32]
     reg_inv: NDArray[np.intp]
     reg_housing: NDArray[np.bool_]
+    reg_xy: NDArray[np.float32]  # (n_regions, 2) county-seat coordinates, NaN unknown
     key2_u: NDArray[np.int32]
     key2_inv: NDArray[np.intp]
     major_table: NDArray[np.float32] | None = None  # (n_majors, n_codes), filled on first use
@@ -286,6 +287,7 @@ class _Engine:
         ru, ri = np.unique(rk, return_inverse=True)
         housing = (ru % 2).astype(bool)
         ru = ru // 2
+        reg_county = (ru // 1_000_000).astype(np.int32)
         ku, ki = np.unique(self.t.v_key2[v_rows], return_inverse=True)
         return _Block(
             v_rows,
@@ -293,10 +295,11 @@ class _Engine:
             ci.ravel(),
             tu,
             ti.ravel(),
-            (ru // 1_000_000).astype(np.int32),
+            reg_county,
             (ru % 1_000_000).astype(np.int32),
             ri.ravel(),
             housing,
+            _coords(reg_county),  # once a block, not once a chunk
             ku.astype(np.int32),
             ki.ravel(),
         )
@@ -389,7 +392,7 @@ class _Engine:
         if limit is None:
             return np.ones((len(s_rows), len(b.reg_county)), dtype=bool)
         s = self.sf.arrays
-        d = distance_km(s["xy"][s_rows][:, None, :], _coords(b.reg_county)[None, :, :])
+        d = distance_km(s["xy"][s_rows][:, None, :], b.reg_xy[None, :, :])
         near = ~(d * F32(CIRCUITY) > F32(limit))  # NaN (unknown) passes
         # a county named as willing, or a willing city other than home
         wc, wy = s["w_county"][s_rows][:, None, :], s["w_city"][s_rows][:, None, :]
