@@ -21,10 +21,6 @@ Figures (see the terminal summary):
 import http.client
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -34,11 +30,11 @@ import polars as pl
 import pytest
 
 import matchcore as mc
+from tests._serve import HOST, Server
 
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 
-HOST = "127.0.0.1"
 # per load level: (requests, seconds at most)
 LOAD = {"small": (300, 60), "medium": (1500, 120), "province": (3400, 300)}
 LATENCY_CALLS = {"small": 200, "medium": 200, "province": 200}
@@ -122,76 +118,9 @@ def test_bench_threads_share_one_matcher(online, report):
     )
 
 
-class _Server:
-    def __init__(self, path, workers=1):
-        with socket.socket() as s:
-            s.bind((HOST, 0))
-            self.port = s.getsockname()[1]
-        cmd = [
-            sys.executable,
-            "-c",
-            "import sys; from matchcore.cli import main; sys.exit(main())",
-            "serve",
-            "--index",
-            str(path),
-            "--port",
-            str(self.port),
-            "--workers",
-            str(workers),
-        ]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            try:
-                c = http.client.HTTPConnection(HOST, self.port, timeout=5)
-                c.request("GET", "/health")
-                if c.getresponse().status == 200:
-                    c.close()
-                    return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("server did not start")
-
-    def rss_mib(self):
-        """Resident memory of the server, its worker processes included."""
-        return sum(_rss(p) for p in _tree(self.proc.pid))
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-
-
-def _tree(pid):
-    out = [pid]
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
-            for child in f.read().split():
-                out += _tree(int(child))
-    except OSError:
-        pass
-    return out
-
-
-def _rss(pid):
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 @pytest.fixture(scope="module")
-def server(online):
-    srv = _Server(online[3])
+def server(online, tmp_path_factory):
+    srv = Server(online[3], tmp_path_factory.mktemp("serve"), start_timeout=300)
     yield srv
     srv.stop()
 
@@ -301,11 +230,11 @@ def test_bench_load(online, server, report):
     )
 
 
-def test_bench_load_two_workers(online, report):
+def test_bench_load_two_workers(online, report, tmp_path_factory):
     """8 clients against two worker processes that loaded the same saved index."""
     name, seekers, _, path = online
     total, limit = LOAD[name]
-    srv = _Server(path, workers=2)
+    srv = Server(path, tmp_path_factory.mktemp("serve"), "--workers", "2", start_timeout=300)
     try:
         bodies = _bodies(seekers, total)
         _level(srv.port, bodies[:16], 8, limit)  # both workers warm

@@ -5,93 +5,19 @@ Every request goes to 127.0.0.1 only; the servers are stopped when the module en
 
 import http.client
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import polars as pl
 import pytest
 
 import matchcore as mc
+from tests._serve import HOST, Server, call
 
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 
-HOST = "127.0.0.1"
 MARKER = "独一无二的测试职位名称"  # a seeker's text that must never reach the log
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def call(port, method, path, body=None, *, raw=None, headers=None, timeout=120):
-    """(status, parsed JSON or text) of one request on a fresh connection."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
-        hdrs = {"content-type": "application/json", **(headers or {})}
-        conn.request(method, path, body=data, headers=hdrs)
-        resp = conn.getresponse()
-        text = resp.read().decode("utf-8")
-        try:
-            return resp.status, json.loads(text)
-        except ValueError:
-            return resp.status, text
-    finally:
-        conn.close()
-
-
-class Server:
-    """``matchcore serve`` in a child process, its log in a file."""
-
-    def __init__(self, index, tmp, *args):
-        self.port = free_port()
-        self.log = Path(tmp) / f"serve-{self.port}.log"
-        cmd = [
-            sys.executable,
-            "-c",
-            "import sys; from matchcore.cli import main; sys.exit(main())",
-            "serve",
-            "--index",
-            str(index),
-            "--port",
-            str(self.port),
-            *args,
-        ]
-        env = {**os.environ, "MATCHCORE_PROGRESS": "0"}
-        with open(self.log, "wb") as out:
-            self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
-        deadline = time.monotonic() + 180
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text(encoding='utf-8')}")
-            try:
-                status, _ = call(self.port, "GET", "/health", timeout=5)
-                if status == 200:
-                    return
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("server did not start in 180 s")
-            time.sleep(0.3)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
 
 
 @pytest.fixture(scope="module")
