@@ -954,24 +954,16 @@ def _with_wishes(table: pl.DataFrame, coded: dict[str, str | None]) -> pl.DataFr
     """
     from matchcore.normalize import ANY_WORK, FIELD_WORK, generic_wish, names_a_field, wishes
 
-    titles = table["desired_title"].unique(maintain_order=True).to_list()
-    parts = {t: wishes(t) for t in titles if t is not None}
 
     def kind(code: str | None) -> str | None:
         # a major group alone says the coder could not place the wish: no occupation, rather
         # than every job of the group (a broad wish is recognised by its words, generic_wish)
         return None if code is None or code.endswith("-00-00-00") else code
 
-    out: list[list[str]] = []
-    for title, code, conf in zip(
-        table["desired_title"].to_list(),
-        table["occupation_code"].to_list(),
-        table["occupation_confidence"].to_list(),
-        strict=True,
-    ):
+    def codes_of(title: str | None, code: str | None, conf: float | None) -> list[str]:
         found: list[str] = []
         given = kind(code)
-        ps = parts.get(title, ()) if title is not None else ()
+        ps = wishes(title) if title is not None else ()
         # a code stated in desired_occupation (confidence 1) counts; a title's own coding is
         # replaced by the coding of its wishes
         if given is not None and (not ps or conf == 1.0):
@@ -982,8 +974,18 @@ def _with_wishes(table: pl.DataFrame, coded: dict[str, str | None]) -> pl.DataFr
                 found.append(c)
         if names_a_field(title):
             found.append(FIELD_WORK)  # the major says which jobs of the field
-        out.append(found if found or title is not None else [ANY_WORK])
-    return table.with_columns(pl.Series("occupation_codes", out, dtype=pl.List(pl.Utf8)))
+        return found if found or title is not None else [ANY_WORK]
+
+    # each distinct (title, code, confidence) once: a province repeats a few thousand of them
+    keys = ["desired_title", "occupation_code", "occupation_confidence"]
+    distinct = table.select(keys).unique(maintain_order=True)
+    lists = [codes_of(*row) for row in distinct.iter_rows()]
+    found = distinct.with_columns(pl.Series("occupation_codes", lists, dtype=pl.List(pl.Utf8)))
+    return (
+        table.drop("occupation_codes", strict=False)
+        .join(found, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        .select(table.columns)
+    )
 
 
 # --------------------------------------------------------------------------------------------
