@@ -308,3 +308,20 @@ def test_in_reach_counts_equal_a_count_of_each_citys_rows():
         slow += sizes[np.where(col >= 0, col, len(sizes) - 1)]
     assert slow.sum() > 0
     np.testing.assert_array_equal(index._in_reach(sf), slow)
+
+
+def test_wish_profiles_equal_a_row_by_row_reference():
+    from matchcore.scoring._features import _wishes, code_table
+
+    s, v = mc.synth.province(3000, 300, seed=2)
+    p = mc.records.prepare(s, v, progress=False).seekers
+    for df in (p, p.drop("occupation_codes"), p.head(5), p.head(5).drop("occupation_codes")):
+        if "occupation_codes" in df.columns:
+            keys = [tuple(x) if x else () for x in df["occupation_codes"].to_list()]
+        else:
+            keys = [(c,) if c is not None else () for c in df["occupation_code"].to_list()]
+        profiles: dict[tuple, int] = {(): 0}
+        slow = [profiles.setdefault(k, len(profiles)) for k in keys]
+        ids, sets = _wishes(df, code_table().null)
+        assert ids.tolist() == slow
+        assert len(sets) == len(profiles) > 1

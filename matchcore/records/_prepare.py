@@ -954,7 +954,6 @@ def _with_wishes(table: pl.DataFrame, coded: dict[str, str | None]) -> pl.DataFr
     """
     from matchcore.normalize import ANY_WORK, FIELD_WORK, generic_wish, names_a_field, wishes
 
-
     def kind(code: str | None) -> str | None:
         # a major group alone says the coder could not place the wish: no occupation, rather
         # than every job of the group (a broad wish is recognised by its words, generic_wish)

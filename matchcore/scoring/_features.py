@@ -350,14 +350,20 @@ def _wishes(df: pl.DataFrame, null: int) -> tuple[NDArray[np.int32], NDArray[np.
     From ``occupation_codes`` where the prepared table has it, else the one ``occupation_code``.
     """
     if "occupation_codes" in df.columns:
-        lists = df["occupation_codes"].to_list()
-        keys = [tuple(x) if x else () for x in lists]
+        col = df["occupation_codes"].cast(pl.List(pl.String))
     else:
-        keys = [(c,) if c is not None else () for c in df["occupation_code"].to_list()]
+        code = pl.col("occupation_code").cast(pl.String)
+        col = df.select(pl.when(code.is_not_null()).then(pl.concat_list(code))).to_series()
     profiles: dict[tuple[str, ...], int] = {(): 0}
-    ids = np.empty(len(keys), dtype=np.int32)
-    for i, k in enumerate(keys):
-        ids[i] = profiles.setdefault(k, len(profiles))
+    if df.height <= 8:  # a few seekers (online): in Python, the same ids
+        keys = [tuple(x) if x else () for x in col.to_list()]
+        ids = np.array([profiles.setdefault(k, len(profiles)) for k in keys], dtype=np.int32)
+    else:  # each distinct list once, rows mapped by a joined key (codes hold no "|")
+        key = col.list.join("|").fill_null("")
+        for k in key.unique(maintain_order=True).to_list():
+            profiles.setdefault(tuple(k.split("|")) if k else (), len(profiles))
+        by_key = {"|".join(k): i for k, i in profiles.items()}
+        ids = key.replace_strict(by_key, return_dtype=pl.Int32).to_numpy().astype(np.int32)
     width = max(1, max(len(k) for k in profiles))
     sets = np.full((len(profiles), width), null, dtype=np.int32)
     for k, r in profiles.items():
