@@ -43,6 +43,12 @@ class CaseworkerFigures:
         Recommended unsuitable pairs whose reason claims a fit (target 0).
     n_placements, n_top3, n_with_good, n_without_suitable : int
         The denominators.
+
+    Examples
+    --------
+    >>> f = CaseworkerFigures(0.0, 0.05, 0.9, 1.0, 0, 60, 80, 66, 9)
+    >>> f.to_dict()["good_in_top3"], str(f).split(";")[0]
+    (0.9, 'unsuitable placements 0.0% of 60')
     """
 
     unsuitable_placements: float
