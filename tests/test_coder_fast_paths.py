@@ -156,13 +156,44 @@ def _vectorizer(ngram: int) -> _coder._CharNgrams:
 _VECTORIZERS = {n: _vectorizer(n) for n in (1, 2, 3)}
 
 
+def _workplace_reference(text: str) -> str:
+    """Each token's trailing workplace word + job word becomes the job word alone, when at
+    least two characters come before (the longest workplace word first, once a token)."""
+    out = []
+    for tok in text.split(" "):
+        done = False
+        for w in sorted(_coder.WORKPLACE_WORDS, key=len, reverse=True):
+            for j in _coder.WORKPLACE_JOBS:
+                if not done and tok.endswith(w + j) and len(tok) - len(w + j) >= 2:
+                    tok = tok[: len(tok) - len(w + j)] + j
+                    done = True
+        out.append(tok)
+    return " ".join(out)
+
+
 def _prepare_reference(title: str) -> tuple[str, tuple[str, ...]]:
     """_prepare from clean_title and _normalize_reference: no shared NFKC, no cache."""
     ct = _coder.clean_title(title)
-    core = _normalize_reference(ct.core)
-    main = f"{core} {_normalize_reference(title)}".strip()
-    others = (_normalize_reference(t) for t in ct.titles)
+    core = _workplace_reference(_normalize_reference(ct.core))
+    main = f"{core} {_workplace_reference(_normalize_reference(title))}".strip()
+    others = (_workplace_reference(_normalize_reference(t)) for t in ct.titles)
     return main, tuple(dict.fromkeys(o for o in others if o and o != core))
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("制药车间操作工", "制药操作工"),
+        ("制药厂操作工 有gmp经验", "制药操作工 有gmp经验"),
+        ("食品生产车间普工", "食品普工"),
+        ("生产车间普工", "生产普工"),
+        ("车间操作工", "车间操作工"),  # no industry before the workplace: kept
+        ("车间主任", "车间主任"),  # not a job word after it
+        ("陶瓷厂长", "陶瓷厂长"),
+    ],
+)
+def test_workplace_words_leave_the_job_text(text: str, expect: str) -> None:
+    assert _coder._without_workplace(text) == expect == _workplace_reference(text)
 
 
 def test_prepare_matches_reference_on_real_titles() -> None:

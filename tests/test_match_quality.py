@@ -69,6 +69,11 @@ def test_neighbouring_trades_and_reviewed_exceptions():
     assert relatedness("6-31-01-03", "6-29-03-02") >= NEAR  # 电工 / 电气设备安装工
     assert relatedness("4-02-06-01", "4-02-06-02") >= NEAR  # 仓储管理员 / 理货员
     assert relatedness("4-03-02-01", "4-03-02-05") == 0.0  # 厨师 / 餐厅服务员: one minor group
+    # 行政 and 人事 are one post in most small firms (行政人事专员): neighbours both ways
+    assert relatedness("2-06-08-01", "3-01-01-01") >= NEAR
+    assert relatedness("3-01-01-01", "4-07-03-04") >= NEAR
+    assert relatedness("2-06-08-01", "4-07-03-04") >= NEAR
+    assert relatedness("2-06-08-01", "3-01-02-05") == 0.0  # 打字员 is not an HR job
     specific = {}  # the most specific entry decides a pair (families first, pairs after)
     for a, b, value, _note in sorted(NEIGHBOURS, key=lambda e: e[0].count("-") + e[1].count("-")):
         ca = next(c for c in TAX.codes if c.startswith(a))

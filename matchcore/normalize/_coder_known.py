@@ -1,0 +1,153 @@
+"""The occupation words a title's main job contains, read the way a person reads them.
+
+A posting's main job often *is* a word the classification knows: an official name (车工), an alias
+(挡车工 is the classification's word for a 织布工 who minds looms) or a word of the posting
+dictionary (普工). Character n-grams alone cannot see word boundaries: 纺织挡车工 shares its
+strongest 2-gram, 车工, with the lathe operator's one-word name, and a short name therefore pulls
+every title that merely contains its characters (挡车工, 叉车工, 洗车工 → 车工). A reader takes the
+longest word instead. :class:`KnownWords` finds every known word inside a main job and keeps the
+*maximal* ones (a match inside a longer match is part of that word, not a word of its own). The
+coder then takes a fixed amount off the codes named only by such inner words, and adds a smaller
+one to the codes of a main job that is a known word as a whole; the n-grams still decide among
+the rest, and wherever no word is known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+__all__ = ["KnownWords", "add_terms"]
+
+#: The shortest word looked up: one character is never a word of its own here.
+MIN_LEN = 2
+
+
+class KnownWords:
+    """Words of one token (names, aliases, dictionary words) and the code rows each names.
+
+    Parameters
+    ----------
+    words
+        ``(text, code row)`` pairs, the texts normalized as the n-grams see them; texts with a
+        space (an alias such as ``普工/操作工`` names two words) or shorter than :data:`MIN_LEN`
+        are skipped.
+    n_codes
+        The number of code rows (the columns of :meth:`matrix`).
+
+    Examples
+    --------
+    >>> kw = KnownWords([("车工", 0), ("挡车工", 1), ("纺织", 2)], n_codes=3)
+    >>> kw.find("纺织挡车工")  # 车工 lies inside 挡车工: not a word of its own here
+    [(0, 2, (2,)), (2, 5, (1,))]
+    >>> kw.find("数控车工")
+    [(2, 4, (0,))]
+    """
+
+    def __init__(self, words: Iterable[tuple[str, int]], n_codes: int) -> None:
+        table: dict[str, list[int]] = {}
+        for text, row in words:
+            if len(text) >= MIN_LEN and " " not in text:
+                rows = table.setdefault(text, [])
+                if row not in rows:
+                    rows.append(row)
+        self._codes = {w: tuple(sorted(r)) for w, r in table.items()}
+        self._lengths = tuple(sorted({len(w) for w in self._codes}, reverse=True))
+        self.n_codes = n_codes
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def find(self, text: str) -> list[tuple[int, int, tuple[int, ...]]]:
+        """The maximal known words of ``text``'s first token: ``(start, end, code rows)`` in order.
+
+        A match lying inside a longer match is dropped; overlapping matches neither of which
+        contains the other are both kept.
+        """
+        token = text.split(" ", 1)[0]
+        found: list[tuple[int, int, tuple[int, ...]]] = []
+        n = len(token)
+        for length in self._lengths:  # longest first: a contained match meets its container
+            if length > n:
+                continue
+            for start in range(n - length + 1):
+                rows = self._codes.get(token[start : start + length])
+                if rows is None:
+                    continue
+                end = start + length
+                if any(s <= start and end <= e for s, e, _ in found):
+                    continue
+                found.append((start, end, rows))
+        found.sort()
+        return found
+
+    def inside(self, text: str) -> set[int]:
+        """Code rows named only by words lying inside a longer known word of ``text``'s first
+        token (车工 inside 挡车工): rows a maximal word also names are not among them."""
+        token = text.split(" ", 1)[0]
+        maximal = {r for _, _, rows in self.find(text) for r in rows}
+        out: set[int] = set()
+        n = len(token)
+        for length in self._lengths:
+            for start in range(n - length + 1):
+                rows = self._codes.get(token[start : start + length])
+                if rows is not None:
+                    out.update(r for r in rows if r not in maximal)
+        return out
+
+    def exact(self, text: str) -> tuple[int, ...]:
+        """Code rows of ``text``'s first token when the whole token is a known word."""
+        return self._codes.get(text.split(" ", 1)[0], ())
+
+    def terms(self, texts: Sequence[str], inside: float, exact: float) -> sp.csr_array:
+        """Rows of ``texts`` by code rows: ``-inside`` for the codes :meth:`inside` names,
+        ``+exact`` for the codes of a main job that is a known word as a whole."""
+        indptr = [0]
+        indices: list[int] = []
+        values: list[float] = []
+        for text in texts:
+            entry: dict[int, float] = {}
+            if inside:
+                entry.update(dict.fromkeys(self.inside(text), -inside))
+            if exact:
+                entry.update(dict.fromkeys(self.exact(text), exact))
+            for row in sorted(entry):
+                indices.append(row)
+                values.append(entry[row])
+            indptr.append(len(indices))
+        return sp.csr_array(
+            (
+                np.asarray(values, dtype=np.float32),
+                np.asarray(indices, dtype=np.intp),
+                np.asarray(indptr, dtype=np.intp),
+            ),
+            shape=(len(texts), self.n_codes),
+        )
+
+    def inside_reference(self, text: str) -> set[int]:
+        """:meth:`inside` by brute force over every pair of spans (for the tests)."""
+        token = text.split(" ", 1)[0]
+        spans = [
+            (s, e)
+            for s in range(len(token))
+            for e in range(s + MIN_LEN, len(token) + 1)
+            if token[s:e] in self._codes
+        ]
+        maximal = [
+            (s, e)
+            for s, e in spans
+            if not any((s2 <= s and e <= e2) and (s2, e2) != (s, e) for s2, e2 in spans)
+        ]
+        named = {r for s, e in maximal for r in self._codes[token[s:e]]}
+        return {r for s, e in spans for r in self._codes[token[s:e]]} - named
+
+
+def add_terms(scores: NDArray[np.float32], terms: sp.csr_array) -> None:
+    """``scores += terms`` in place, touching only the stored entries."""
+    if terms.nnz == 0:
+        return
+    rows = np.repeat(np.arange(terms.shape[0]), np.diff(terms.indptr))
+    scores[rows, terms.indices] += terms.data
