@@ -76,3 +76,10 @@ def test_shipped_words_include_the_classification_aliases() -> None:
     found = [tree.codes[r] for _, _, rows in model.known.find("纺织挡车工") for r in rows]
     assert "6-04-03-03" in found  # 挡车工 is the classification's alias of 织布工
     assert "6-18-01-01" in [tree.codes[r] for r in model.known.inside("纺织挡车工")]
+
+
+def test_parcel_sorting_is_not_delivery() -> None:
+    # the dictionary follows the classification's definitions: 快件处理员 sorts and loads
+    # parcels at a hub, 快递员 collects and delivers them
+    got = mc.normalize.TitleCoder().code(["快递分拣员（夜班）", "快递员（派件）"])["code"].to_list()
+    assert got == ["4-02-07-09", "4-02-07-08"]
