@@ -62,6 +62,7 @@ import numpy as np
 import polars as pl
 
 from matchcore._errors import InvalidParameter, MissingColumns
+from matchcore._result import CHANGES_SCHEMA, MatchResult
 
 __all__ = ["CHANGE_CODES", "HIRED_REASON", "OUTCOMES", "Day", "plan_day", "prices_table"]
 
@@ -91,14 +92,6 @@ CHANGE_CODES: dict[str, tuple[str, str]] = {
     ),
 }
 
-CHANGES_SCHEMA = {
-    "kind": pl.Utf8,
-    "seeker_id": pl.Utf8,
-    "vacancy_id": pl.Utf8,
-    "status": pl.Utf8,
-    "code": pl.Utf8,
-    "reason": pl.Utf8,
-}
 
 _OWNER = "match"
 
@@ -154,8 +147,6 @@ def previous_tables(previous: Any) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataF
     ``previous`` is a :class:`~matchcore.MatchResult` or a mapping with ``assignments`` and/or
     ``recommendations`` and optionally ``prices`` (as read back from a database).
     """
-    from matchcore._result import MatchResult
-
     expected = (
         "a MatchResult or a mapping with 'assignments' and/or 'recommendations' tables "
         "(seeker_id, vacancy_id)"

@@ -11,10 +11,19 @@ import polars as pl
 __all__ = ["MatchResult"]
 
 
-def _empty_changes() -> pl.DataFrame:
-    from matchcore._daily import empty_changes
+#: The columns of :attr:`MatchResult.changes` (``matchcore._daily`` fills it).
+CHANGES_SCHEMA = {
+    "kind": pl.Utf8,
+    "seeker_id": pl.Utf8,
+    "vacancy_id": pl.Utf8,
+    "status": pl.Utf8,
+    "code": pl.Utf8,
+    "reason": pl.Utf8,
+}
 
-    return empty_changes()
+
+def _empty_changes() -> pl.DataFrame:
+    return pl.DataFrame(schema=CHANGES_SCHEMA)
 
 
 @dataclass(frozen=True)

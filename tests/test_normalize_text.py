@@ -186,23 +186,23 @@ def test_never_raises_and_is_idempotent(text):
 def _normalize_text_reference(text: str) -> str:
     import unicodedata
 
-    from matchcore.normalize import _text
+    from matchcore.normalize import _chars
 
     s = unicodedata.normalize("NFKC", text)
-    if not s.isascii() and not _text._traditional().isdisjoint(s):
-        s = _text._t2s().convert(s)
+    if not s.isascii() and not _chars._traditional().isdisjoint(s):
+        s = _chars._t2s().convert(s)
     return s
 
 
 def _simplified_reference(s: str) -> str:
-    from matchcore.normalize import _text
+    from matchcore.normalize import _chars
 
-    return _text._t2s().convert(s) if not _text._traditional().isdisjoint(s) else s
+    return _chars._t2s().convert(s) if not _chars._traditional().isdisjoint(s) else s
 
 
 def _clean_title_reference(text: str) -> CleanTitle:
     """clean_title with every fast path swapped for the plain code it replaced."""
-    from matchcore.normalize import _text
+    from matchcore.normalize import _chars, _text
 
     def stable(piece: str, verbatim: bool) -> tuple[str, ...]:
         return tuple(_text._stable(piece, verbatim, _text._places()))
@@ -211,7 +211,7 @@ def _clean_title_reference(text: str) -> CleanTitle:
         return next((t for t in titles if _text._JOBLIKE_RE.search(t)), None)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_text, "_nfkc", _text._nfkc_reference)
+        mp.setattr(_text, "_nfkc", _chars._nfkc_reference)
         mp.setattr(_text, "_simplified", _simplified_reference)
         mp.setattr(_text, "_unbracket", _text._unbracket_reference)
         mp.setattr(_text._Places, "find", _text._Places.find_reference)
@@ -277,17 +277,17 @@ wide_text = st.text(
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(wide_text, st.text(max_size=20)))
 def test_nfkc_matches_unicodedata(text):
-    from matchcore.normalize import _text
+    from matchcore.normalize import _chars, _text
 
-    assert _text._nfkc(text) == _text._nfkc_reference(text)
+    assert _text._nfkc(text) == _chars._nfkc_reference(text)
 
 
 def test_nfkc_of_every_full_width_character():
-    from matchcore.normalize import _text
+    from matchcore.normalize import _chars, _text
 
     for c in [*range(0xFF01, 0xFF5F), 0x3000]:
         for text in (chr(c), f"电工{chr(c)}", f"{chr(c)}\u0301", f"电{chr(c)}\u0338工（急）"):
-            assert _text._nfkc(text) == _text._nfkc_reference(text), hex(c)
+            assert _text._nfkc(text) == _chars._nfkc_reference(text), hex(c)
 
 
 # Titles made of modifier words, place names and job words between separators: several words
@@ -337,3 +337,13 @@ def test_unbracket_matches_reference(text):
     from matchcore.normalize import _text
 
     assert _text._unbracket(text) == _text._unbracket_reference(text)
+
+
+def test_clean_title_resolves_a_shared_place_name_within_the_given_division():
+    # 河东区 is a district of Tianjin (120102) and of Linyi, Shandong (371312).
+    assert clean_title("河东区保安").regions == ("371312",)
+    assert clean_title("河东区保安", within="120000").regions == ("120102",)
+    assert clean_title("河东区保安", within="371300").regions == ("371312",)
+    assert clean_title("河东区保安", within="370200").regions == ()  # Qingdao has none
+    assert clean_title("河东区保安", within=None).regions == ()
+    assert clean_title("河东区保安", within="120000").core == clean_title("河东区保安").core

@@ -30,94 +30,13 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from matchcore.normalize._chars import _nfkc, _simplified, normalize_text
+from matchcore.normalize._region import _index
+
 __all__ = ["CleanTitle", "clean_title", "normalize_text"]
-
-
-@functools.cache
-def _t2s() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-@functools.cache
-def _traditional() -> frozenset[str]:
-    """Characters that t2s changes on their own: text without any of them is left as it is."""
-    conv = _t2s()
-    chars = "".join(chr(c) for c in range(0x3400, 0xA000))
-    out = conv.convert(chars)
-    if len(out) == len(chars):
-        return frozenset(a for a, b in zip(chars, out) if a != b)
-    return frozenset(ch for ch in chars if conv.convert(ch) != ch)
-
-
-@functools.cache
-def _traditional_re() -> re.Pattern[str]:
-    """A character class of :func:`_traditional`: one search beats a set test char by char."""
-    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(_traditional())) + "]")
-
-
-# Full-width ASCII (U+FF01-U+FF5E) and the ideographic space: each character's NFKC
-# decomposition is the one ASCII character it is mapped to here.
-_WIDE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
-def _nfkc(s: str) -> str:
-    """``unicodedata.normalize("NFKC", s)``, cheaper for text whose only characters to change
-    are full-width ASCII (37 % of the synthetic benchmark titles, 15 % of the dev titles, all of
-    those not NFKC already in both).
-
-    Each full-width character is replaced by its own compatibility decomposition, so the
-    replaced text decomposes as ``s`` does and has the same NFKC; if it is NFKC already (an
-    exact test), it is the result. The common brackets and separators are replaced first
-    (``str.replace`` is cheaper than ``str.translate``), then the others; anything else goes
-    to ``unicodedata.normalize``, which decomposes and composes the whole title. CPU a title,
-    best of 7 ``time.process_time`` loops: 0.21 us against 0.40 on the dev titles, 0.61 against
-    1.08 on ``_synthetic_titles(20000, seed=5)`` (benchmarks/test_bench_coder.py).
-    """
-    if unicodedata.is_normalized("NFKC", s):
-        return s
-    t = (
-        s.replace("（", "(")
-        .replace("）", ")")
-        .replace("，", ",")
-        .replace("：", ":")
-        .replace("＋", "+")
-        .replace("／", "/")
-    )
-    if not unicodedata.is_normalized("NFKC", t):
-        t = t.translate(_WIDE)
-        if not unicodedata.is_normalized("NFKC", t):
-            return unicodedata.normalize("NFKC", s)
-    return t
-
-
-def _nfkc_reference(s: str) -> str:
-    """What :func:`_nfkc` computes, for tests."""
-    return unicodedata.normalize("NFKC", s)
-
-
-def normalize_text(text: str) -> str:
-    """NFKC-normalize ``text`` and convert traditional characters to simplified.
-
-    Examples
-    --------
-    >>> from matchcore.normalize import normalize_text
-    >>> normalize_text("高級ＪＡＶＡ開發（急招）")
-    '高级JAVA开发(急招)'
-    """
-    return _simplified(_nfkc(text))
-
-
-def _simplified(s: str) -> str:
-    """``s`` with traditional characters converted to simplified (OpenCC only if it has one)."""
-    if not s.isascii() and _traditional_re().search(s):
-        s = _t2s().convert(s)
-    return s
 
 
 class CleanTitle(NamedTuple):
@@ -489,6 +408,8 @@ class _Places:
     """Place names read in titles, each with its current code (None: ambiguous)."""
 
     codes: dict[str, str | None]
+    # The codes of each name that several places share, in code order.
+    shared: dict[str, tuple[str, ...]]
     heads: frozenset[str]  # the first two characters of every name
     max_len: int
     # Positions where a name may start: a first and a second character of some head.
@@ -555,8 +476,6 @@ class _Places:
 
 @functools.cache
 def _places() -> _Places:
-    from matchcore.normalize._region import _index
-
     idx = _index()
     keys: dict[str, frozenset[str]] = {}
     for name, codes in idx.full.items():
@@ -566,14 +485,15 @@ def _places() -> _Places:
         if name in idx.wide and len(name) >= 2 and name not in _PLACE_STOP and name not in keys:
             keys[name] = codes
     resolved: dict[str, str | None] = {}
+    shared: dict[str, tuple[str, ...]] = {}
     for name, codes in keys.items():
         if len(name) < 2:
             continue
         if len(codes) == 1:
             resolved[name] = next(iter(codes))
         else:
-            home = [c for c in codes if c.startswith("37")]
-            resolved[name] = home[0] if len(home) == 1 else None
+            resolved[name] = None
+            shared[name] = tuple(sorted(codes))
     heads = frozenset(k[:2] for k in resolved)
 
     def chars(k: int) -> str:
@@ -584,6 +504,7 @@ def _places() -> _Places:
         lengths.setdefault(k[:2], set()).add(len(k))
     return _Places(
         codes=resolved,
+        shared=shared,
         heads=heads,
         max_len=max(len(k) for k in resolved),
         candidates=re.compile(f"(?=[{chars(0)}][{chars(1)}])"),
@@ -593,8 +514,6 @@ def _places() -> _Places:
 
 def _most_specific(codes: list[str]) -> list[str]:
     """Drop the codes that are ancestors of another code found (山东 济南 -> 济南)."""
-    from matchcore.normalize._region import _index
-
     lineage = _index().lineage
     return [c for c in codes if not any(o != c and c in lineage[o] for o in codes)]
 
@@ -660,7 +579,7 @@ def _strip_piece(piece: str, places: _Places) -> str:
     return piece
 
 
-def clean_title(text: str) -> CleanTitle:
+def clean_title(text: str, *, within: str | None = "370000") -> CleanTitle:
     """Split a posting title into the occupation words and the modifiers around them.
 
     Never raises: any string (``None`` and non-strings are read as their text) gives a
@@ -671,6 +590,10 @@ def clean_title(text: str) -> CleanTitle:
     ----------
     text : str
         A job title as typed in a posting or a seeker's record.
+    within : str or None, default "370000"
+        The province or city (6-digit code, as ``MatchConfig.within``) whose place is meant
+        when a name in the title is shared by places in several divisions (市中区): the one
+        inside it, if exactly one is. None leaves shared names out of ``regions``.
 
     Returns
     -------
@@ -695,7 +618,7 @@ def clean_title(text: str) -> CleanTitle:
         return CleanTitle("")
     if not isinstance(text, str):
         text = str(text)
-    return _clean_once(text)
+    return _clean_once(text, within)
 
 
 def _noise_free(s: str) -> str:
@@ -846,11 +769,20 @@ def _joblike_first(titles: list[str]) -> str | None:
     return None
 
 
-def _clean_once(text: str) -> CleanTitle:
-    return _clean_nfkc(_nfkc(text))
+def _clean_once(text: str, within: str | None = "370000") -> CleanTitle:
+    return _clean_nfkc(_nfkc(text), within)
 
 
-def _clean_nfkc(s: str) -> CleanTitle:
+@functools.lru_cache(maxsize=1024)
+def _inside(codes: tuple[str, ...], within: str) -> str | None:
+    """The one code of ``codes`` inside the division ``within``, None if none or several."""
+    prefix = within.rstrip("0")
+    prefix += "0" * (len(prefix) % 2)  # whole levels: 370000 -> 37, 370200 -> 3702
+    home = [c for c in codes if c.startswith(prefix)]
+    return home[0] if len(home) == 1 else None
+
+
+def _clean_nfkc(s: str, within: str | None = "370000") -> CleanTitle:
     """:func:`clean_title` of a string already NFKC-normalized (the title coder normalizes the
     raw title once, for this and for its own n-gram text)."""
     s = _simplified(s)
@@ -879,6 +811,8 @@ def _clean_nfkc(s: str) -> CleanTitle:
     regions: list[str] = []
     for name in places.find(full):
         code = places.codes[name]
+        if code is None and within is not None:
+            code = _inside(places.shared[name], within)
         if code is not None and code not in regions:
             regions.append(code)
     if len(regions) > 1:
