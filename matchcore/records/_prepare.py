@@ -21,14 +21,22 @@ import polars as pl
 
 from matchcore._errors import InvalidParameter, MissingColumns, UnknownOccupation
 from matchcore._progress import Progress
+from matchcore.records._columns import (
+    COLUMN_LABELS,
+    REJECTED_SCHEMA,
+    SEEKER_COLUMNS,
+    VACANCY_COLUMNS,
+    canonical,
+    dtypes,
+    read_groups,
+)
+from matchcore.records._columns import REQUIRED_COLUMNS as _REQUIRED
 from matchcore.records._industry import industry_code, is_advanced_manufacturing
 
 __all__ = [
     "DEFAULT_OPENINGS",
     "MAX_TITLE_CHARS",
     "REJECTED_CODES",
-    "SEEKER_COLUMNS",
-    "VACANCY_COLUMNS",
     "Prepared",
     "TitleCoderLike",
     "as_polars",
@@ -38,37 +46,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Raw seeker columns prepare reads (all but the required ones may be absent).
-SEEKER_COLUMNS: tuple[str, ...] = (
-    "seeker_id", "category", "desired_title", "desired_occupation", "region", "willing_regions",
-    "education", "major", "graduation_year", "expected_salary", "experience_years",
-    "skill_level", "professional_title", "birth_year", "registered_at",
-)  # fmt: skip
-#: Raw vacancy columns prepare reads (``requirements``/``description`` feed the posting audit).
-VACANCY_COLUMNS: tuple[str, ...] = (
-    "vacancy_id", "employer_id", "title", "occupation_code", "openings", "region",
-    "education_min", "salary", "salary_min", "salary_max", "experience_min", "skill_level_min",
-    "professional_title_min", "age_min", "age_max", "age_range", "industry_code",
-    "advanced_manufacturing",
-    "internship", "session", "posted_at", "expires_at", "requirements", "description",
-)  # fmt: skip
 
-_REQUIRED = {
-    "seekers": ("seeker_id", "region", ("desired_title", "desired_occupation")),
-    "vacancies": ("vacancy_id", "openings", "region", ("title", "occupation_code")),
-}
-
-REJECTED_SCHEMA = {
-    "table": pl.Utf8,
-    "row": pl.UInt32,
-    "line": pl.UInt32,
-    "id": pl.Utf8,
-    "field": pl.Utf8,
-    "value": pl.Utf8,
-    "code": pl.Utf8,
-    "reason": pl.Utf8,
-    "severity": pl.Utf8,
-}
 #: Stable codes of ``rejected`` rows -> what each means (the ``reason`` column says it in Chinese
 #: for the row at hand). ``error`` codes reject the row; the others keep it with a warning.
 REJECTED_CODES: dict[str, str] = {
@@ -377,8 +355,6 @@ _EXPECTED_ZH = {
 
 
 def _label(field: str) -> str:
-    from matchcore.records._columns import COLUMN_LABELS
-
     return COLUMN_LABELS.get(field, field)
 
 
@@ -765,7 +741,6 @@ def _groups(problems: _Problems, raw: pl.Series) -> pl.DataFrame:
     """``groups`` (key groups, List(Utf8)), ``category`` (unemployed/graduate/other) and the
     ``graduation_year`` a "2025届高校毕业生" names, from the category column; each distinct cell
     read once. Parts that name no group get one warning; the others are kept."""
-    from matchcore.records._columns import read_groups
 
     def run(u: pl.Series) -> pl.DataFrame:
         done = [read_groups(v) for v in u.to_list()]
@@ -1324,29 +1299,8 @@ def _vacancies(
     return table, problems, need
 
 
-_SEEKER_DTYPES = {
-    "row": pl.UInt32, "line": pl.UInt32, "seeker_id": pl.Utf8, "category": pl.Utf8,
-    "groups": pl.List(pl.Utf8), "desired_title": pl.Utf8,
-    "title_core": pl.Utf8, "occupation_code": pl.Utf8, "occupation_confidence": pl.Float64,
-    "occupation_codes": pl.List(pl.Utf8), "driving_class": pl.Utf8,
-    "region_code": pl.Utf8, "city_code": pl.Utf8, "willing_region_codes": pl.List(pl.Utf8),
-    "education": pl.Int8, "major": pl.Utf8, "graduation_year": pl.Int16,
-    "salary_min": pl.Float64, "salary_max": pl.Float64, "experience_years": pl.Float64,
-    "skill_level": pl.Int8, "professional_title": pl.Int8, "birth_year": pl.Int16,
-    "registered_at": pl.Date,
-}  # fmt: skip
-_VACANCY_DTYPES = {
-    "row": pl.UInt32, "line": pl.UInt32, "vacancy_id": pl.Utf8, "employer_id": pl.Utf8,
-    "title": pl.Utf8,
-    "title_core": pl.Utf8, "occupation_code": pl.Utf8, "occupation_confidence": pl.Float64,
-    "openings": pl.Int32, "region_code": pl.Utf8, "city_code": pl.Utf8,
-    "education_min": pl.Int8, "salary_min": pl.Float64, "salary_max": pl.Float64,
-    "experience_min": pl.Float64, "skill_level_min": pl.Int8, "professional_title_min": pl.Int8,
-    "age_min": pl.Int16, "age_max": pl.Int16, "industry_code": pl.Utf8,
-    "advanced_manufacturing": pl.Boolean, "internship": pl.Boolean, "session": pl.Utf8,
-    "posted_at": pl.Date, "expires_at": pl.Date, "audit": pl.List(pl.Utf8),
-    "housing": pl.Boolean, "driving_class": pl.Utf8,
-}  # fmt: skip
+_SEEKER_DTYPES = dtypes("seekers")
+_VACANCY_DTYPES = dtypes("vacancies")
 
 
 def _empty(table: str, dtypes: dict[str, Any]) -> tuple[pl.DataFrame, _Problems, pl.Series]:
@@ -1479,8 +1433,6 @@ def canonical_headers(frame: pl.DataFrame, table: str) -> pl.DataFrame:
     >>> mc.records.canonical_headers(v, "vacancies").columns
     ['title', 'requirements', '备注']
     """
-    from matchcore.records._columns import canonical
-
     if table not in ("seekers", "vacancies"):
         raise InvalidParameter.of("table", "canonical_headers", table, "'seekers' or 'vacancies'")
     names = SEEKER_COLUMNS if table == "seekers" else VACANCY_COLUMNS
@@ -1493,8 +1445,6 @@ def _renamed(
 ) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
     """``frame`` with the columns prepare reads under their own names (aliases resolved), and
     the columns it leaves unused with why."""
-    from matchcore.records._columns import canonical
-
     rename, unused = canonical(table, [str(c) for c in frame.columns], names)
     if all(k == v for k, v in rename.items()) and not unused:
         return frame, unused

@@ -21,6 +21,7 @@ from matchcore._config import MatchConfig
 from matchcore._errors import InvalidParameter, MissingColumns
 from matchcore.normalize import DRIVING_CLASSES
 from matchcore.occupations import load
+from matchcore.records._columns import scoring_columns
 from matchcore.scoring._codes import CodeTable, code_table
 from matchcore.scoring._components import trainee_eligible
 from matchcore.scoring._related import major_codes, related_table, wish_id
@@ -37,41 +38,9 @@ __all__ = [
     "vacancy_features",
 ]
 
-SEEKER_COLUMNS = (
-    "seeker_id",
-    "category",
-    "title_core",
-    "occupation_code",
-    "region_code",
-    "city_code",
-    "willing_region_codes",
-    "education",
-    "major",
-    "salary_min",
-    "salary_max",
-    "experience_years",
-    "skill_level",
-    "professional_title",
-    "birth_year",
-)
-VACANCY_COLUMNS = (
-    "vacancy_id",
-    "title_core",
-    "occupation_code",
-    "region_code",
-    "city_code",
-    "education_min",
-    "salary_min",
-    "salary_max",
-    "experience_min",
-    "skill_level_min",
-    "professional_title_min",
-    "age_min",
-    "age_max",
-    "advanced_manufacturing",
-    "internship",
-    "session",
-)
+#: The prepared columns scoring needs (the schema in ``matchcore.records._columns`` marks them).
+SEEKER_COLUMNS = scoring_columns("seekers")
+VACANCY_COLUMNS = scoring_columns("vacancies")
 MAX_WILLING = 8
 
 
