@@ -63,6 +63,8 @@ import polars as pl
 
 from matchcore._errors import InvalidParameter, MissingColumns
 from matchcore._result import CHANGES_SCHEMA, MatchResult
+from matchcore.assign._kernels import order_in_rows, row_of_edge
+from matchcore.assign._solve import _frozen
 
 __all__ = ["CHANGE_CODES", "HIRED_REASON", "OUTCOMES", "Day", "plan_day", "prices_table"]
 
@@ -272,9 +274,6 @@ class Day:
     def unbias(self, rec: Any) -> Any:
         """``rec`` (a :class:`~matchcore.assign.Recommendations` solved on ``rec_graph``) with
         the true scores and each list re-ranked by them (ties by lower vacancy position)."""
-        from matchcore.assign._kernels import order_in_rows
-        from matchcore.assign._solve import _frozen
-
         rows = np.asarray(rec.seeker, dtype=np.int64)
         cols = np.asarray(rec.vacancy, dtype=np.int64)
         score = np.asarray(self.graph.data, dtype=np.float64)[_find(self.graph, rows, cols)]
@@ -454,8 +453,6 @@ def plan_day(
         )
         keep[dpos[dpos >= 0]] = False
         if not keep.all():
-            from matchcore.assign._kernels import row_of_edge
-
             rows = row_of_edge(graph.indptr)[keep]
             indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=graph.shape[0]))]
             graph = type(graph)(

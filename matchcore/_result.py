@@ -8,6 +8,8 @@ from typing import Any
 
 import polars as pl
 
+from matchcore._io import write_table
+
 __all__ = ["MatchResult"]
 
 
@@ -170,8 +172,6 @@ class MatchResult:
 
         Returns the paths written, by table name.
         """
-        from matchcore._io import write_table
-
         folder = Path(folder)
         out = {}
         tables = ("recommendations", "assignments", "unmatched", "rejected", "audit", "changes")

@@ -19,8 +19,23 @@ from typing import Any, Protocol
 import numpy as np
 import polars as pl
 
+from matchcore import normalize, occupations
 from matchcore._errors import InvalidParameter, MissingColumns, UnknownOccupation
 from matchcore._progress import Progress
+from matchcore.normalize import (
+    ANY_WORK,
+    FIELD_WORK,
+    TitleCoder,
+    audit_posting,
+    city_of,
+    clean_title,
+    driving_class,
+    generic_wish,
+    names_a_field,
+    wishes,
+)
+from matchcore.normalize._audit import CATEGORIES
+from matchcore.normalize._fields import _cn_numerals
 from matchcore.records._columns import (
     COLUMN_LABELS,
     REJECTED_SCHEMA,
@@ -209,8 +224,6 @@ def _by_distinct(values: pl.Series, fn: Callable[[pl.Series], pl.DataFrame]) -> 
 
 
 def _parse(values: pl.Series, field: str, **options: Any) -> pl.DataFrame:
-    from matchcore import normalize
-
     return _by_distinct(values, lambda u: normalize.parse(u, field, **options))
 
 
@@ -245,8 +258,6 @@ def _year_exprs(field: str, low: int, high: int) -> tuple[pl.Expr, ...]:
 def _int_in(values: pl.Series, field: str, low: int, high: int) -> pl.DataFrame:
     """Whole numbers such as ``3``, ``3.0``, ``3人``, ``18岁`` in [low, high]."""
     if values.str.contains(r"[零〇一二两三四五六七八九十百]").any():  # 十八岁
-        from matchcore.normalize._fields import _cn_numerals
-
         values = pl.Series(
             [None if v is None else _cn_numerals(v) for v in values.to_list()], dtype=pl.Utf8
         )
@@ -299,8 +310,6 @@ def _flag(values: pl.Series, field: str) -> pl.DataFrame:
 
 def _occupation(values: pl.Series) -> pl.DataFrame:
     """Occupation codes: ``value`` (canonical code) and ``reason`` where unknown."""
-    from matchcore import occupations
-
     tax = occupations.load()
 
     def read(u: pl.Series) -> pl.DataFrame:
@@ -527,8 +536,6 @@ def _text_exprs(names: tuple[str, ...]) -> tuple[pl.Expr, ...]:
 
 
 def _clean_one(title: str) -> tuple[str | None, str | None]:
-    from matchcore.normalize import clean_title
-
     c = clean_title(title)
     return c.core or None, c.trainee
 
@@ -549,8 +556,6 @@ def _clean_titles(titles: pl.Series) -> pl.DataFrame:
 def _region_and_city(
     problems: _Problems, raw: pl.Series, within: str, required: bool
 ) -> tuple[pl.Series, pl.Series]:
-    from matchcore.normalize import city_of
-
     parsed = _parse(raw, "region", within=within)
     value, reason = parsed["value"], parsed["reason"]
     if required:
@@ -699,8 +704,6 @@ _OPENINGS_RE = re.compile(
 def _openings(values: pl.Series) -> pl.DataFrame:
     """Openings: ``value`` (a whole number >= 1; the low end of 3-5人), ``unstated`` (若干, 不限,
     多名: ``DEFAULT_OPENINGS``) and ``bad``. Chinese numerals read (三名, 十人)."""
-    from matchcore.normalize._fields import _cn_numerals
-
     out: list[tuple[int | None, bool, bool]] = []
     for v in values.to_list():
         text = unicodedata.normalize("NFKC", str(v)).strip().lower().replace(",", "")
@@ -857,8 +860,6 @@ def _code_titles(
             pl.Series([None] * titles.len(), dtype=pl.Float64),
         )
     if coder is None:
-        from matchcore.normalize import TitleCoder
-
         coder = TitleCoder()
     coded = coder.code(todo)
     if coded.height != todo.len():
@@ -911,8 +912,6 @@ def _code_titles(
 
 def _wish_parts(titles: pl.Series) -> list[str]:
     """The distinct specific wishes of the desired titles (each coded once, with the titles)."""
-    from matchcore.normalize import generic_wish, wishes
-
     found = {p for t in titles.unique().drop_nulls().to_list() for p in wishes(t)}
     return sorted(p for p in found if generic_wish(p) is None)
 
@@ -927,7 +926,6 @@ def _with_wishes(table: pl.DataFrame, coded: dict[str, str | None]) -> pl.DataFr
     nor a code wishes for any entry-level work. A title none of whose wishes can be placed gives
     an empty list: nothing is proposed, and the seeker is left for a caseworker.
     """
-    from matchcore.normalize import ANY_WORK, FIELD_WORK, generic_wish, names_a_field, wishes
 
     def kind(code: str | None) -> str | None:
         # a major group alone says the coder could not place the wish: no occupation, rather
@@ -1050,8 +1048,6 @@ _HOUSING = r"包住|包吃住|包食宿|管住|提供住宿|提供宿舍|免费�
 
 def _driving(text: pl.Series) -> pl.Series:
     """The driving licence class each text states (准驾车型: B2, C1 ...), null where none."""
-    from matchcore.normalize import driving_class
-
     u = text.cast(pl.Utf8).unique().drop_nulls()
     found = {t: driving_class(t) for t in u.to_list()}
     return (
@@ -1109,7 +1105,6 @@ def _audit(col: dict[str, pl.Series], title: pl.Series) -> pl.Series:
     Each text column is audited per distinct value (a province repeats its requirement
     phrases far more than its titles) and the categories are merged in the audit's order.
     """
-    from matchcore.normalize._audit import CATEGORIES
 
     def run(u: pl.Series) -> pl.DataFrame:
         found = [_audit_one(t) for t in u.to_list()]
@@ -1135,8 +1130,6 @@ def _audit(col: dict[str, pl.Series], title: pl.Series) -> pl.Series:
 
 def _audit_one(text: str) -> list[str]:
     """The categories ``audit_posting`` finds in one text, in its order."""
-    from matchcore.normalize import audit_posting
-
     return list(dict.fromkeys(f.category for f in audit_posting(text)))
 
 

@@ -7,9 +7,11 @@ with ``-1`` for unknown, numbers float32 with NaN for unknown.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -146,9 +148,6 @@ def _seats() -> dict[int, tuple[float, float]]:
     a county whose seat is not known there has no entry (its distances are unknown), rather than
     its city's seat.
     """
-    import csv
-    from importlib import resources
-
     text = resources.files("matchcore.scoring").joinpath("data", "county_seats.csv")
     out: dict[int, tuple[float, float]] = {}
     for r in csv.DictReader(text.read_text("utf-8").splitlines()):

@@ -25,6 +25,7 @@ Where the numbers come from
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -35,7 +36,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from matchcore import occupations
 from matchcore._errors import InvalidParameter
+from matchcore.records._industry import is_advanced_manufacturing
 
 __all__ = ["Province", "province", "province_with_truth"]
 
@@ -135,8 +138,6 @@ def _data(name: str) -> str:
 
 
 def _csv(name: str) -> pl.DataFrame:
-    import io
-
     return pl.read_csv(io.StringIO(_data(name)), infer_schema=False)
 
 
@@ -165,8 +166,6 @@ def _seeker_forms(name: str, aliases: tuple[str, ...]) -> list[str]:
 
 @cache
 def _vocab() -> _Vocab:
-    from matchcore import occupations
-
     tax = occupations.load()
     cities = _csv("cities.csv").with_columns(pl.col("population").cast(pl.Int64))
     city_index = {c: i for i, c in enumerate(cities["code"])}
@@ -541,8 +540,6 @@ def _sector_of(codes: pl.Series) -> np.ndarray:
 def _vacancies(
     rng: np.random.Generator, vocab: _Vocab, n: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    from matchcore.records._industry import is_advanced_manufacturing
-
     words = vocab.words
     occ = rng.choice(len(vocab.occ_codes), size=n, p=vocab.occ_weight)
     codes = _g(vocab.occ_codes, occ)
