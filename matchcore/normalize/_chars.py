@@ -45,16 +45,13 @@ _WIDE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 def _nfkc(s: str) -> str:
     """``unicodedata.normalize("NFKC", s)``, cheaper for text whose only characters to change
-    are full-width ASCII (37 % of the synthetic benchmark titles, 15 % of the dev titles, all of
-    those not NFKC already in both).
+    are full-width ASCII (the common case in titles; figures in docs/performance.md).
 
     Each full-width character is replaced by its own compatibility decomposition, so the
     replaced text decomposes as ``s`` does and has the same NFKC; if it is NFKC already (an
     exact test), it is the result. The common brackets and separators are replaced first
     (``str.replace`` is cheaper than ``str.translate``), then the others; anything else goes
-    to ``unicodedata.normalize``, which decomposes and composes the whole title. CPU a title,
-    best of 7 ``time.process_time`` loops: 0.21 us against 0.40 on the dev titles, 0.61 against
-    1.08 on ``_synthetic_titles(20000, seed=5)`` (benchmarks/test_bench_coder.py).
+    to ``unicodedata.normalize``, which decomposes and composes the whole title.
     """
     if unicodedata.is_normalized("NFKC", s):
         return s
@@ -71,11 +68,6 @@ def _nfkc(s: str) -> str:
         if not unicodedata.is_normalized("NFKC", t):
             return unicodedata.normalize("NFKC", s)
     return t
-
-
-def _nfkc_reference(s: str) -> str:
-    """What :func:`_nfkc` computes, for tests."""
-    return unicodedata.normalize("NFKC", s)
 
 
 def normalize_text(text: str) -> str:

@@ -375,9 +375,9 @@ _TRAINEE_PREFIX_RE = re.compile(r"^(?:实习|见习)")
 _TRAINEE_SUFFIX_RE = re.compile(r"(?:管理培训生|管培生|实习生|见习生|学徒|实习|见习)$")
 _EMPLOYMENT_RE = re.compile(_alt(list(_EMPLOYMENT)))
 _EMPLOYMENT_STRIP_RE = re.compile(r"可兼职|全职|兼职|日结|周结|临时")
-# A title ends like a job: one of these words. ``str.endswith`` of their tuple (0.55 us a
-# synthetic title against 0.68 for searching _JOBLIKE_RE, the reference kept for the tests; the
-# regex's ``$`` may also match before a final newline, which titles never hold).
+# A title ends like a job: one of these words. ``str.endswith`` of their tuple is what runs
+# (cheaper than a search); _JOBLIKE_RE is the reference the tests compare it with (its ``$``
+# may also match before a final newline, which titles never hold).
 _JOBLIKE_WORDS = (
     "员|工|师|手|长|家|匠|官|嫂|厨|生|司机|经理|主管|专员|顾问|代表|助理|总监|主任|老师|"
     "教练|医生|护士|会计|出纳|文员|前台|客服|销售|保安|保洁|保姆|阿姨|骑手|快递|主播|模特|达人|"
@@ -393,7 +393,7 @@ _TRAINEE_ENDS = ("管理培训生", "管培生", "实习生", "见习生", "学�
 _PURE_RE = re.compile(rf"[{_CJK}]+")
 _NOT_HIRING = frozenset("商生标投聘募工")
 # Where _HEADCOUNT_RE may match: a numeral (or 若干) just before 名, 位, 个 or 人 (a search for
-# those four alone also stops at every 人员, in 24 % of the synthetic benchmark titles).
+# those four alone would also stop at every 人员, which many titles hold).
 _HEADCOUNT_CHAR_RE = re.compile("[一二两三四五六七八九十数干][名位个人]")
 _HINT_RE = re.compile("[公集聘招]")
 _RANK_ONLY = frozenset({"主管", "经理", "总监", "主任", "助理", "专员", "负责人"})
@@ -415,9 +415,7 @@ class _Places:
     # Positions where a name may start: a first and a second character of some head.
     candidates: re.Pattern[str]
     # The lengths of the names of each head, longest first: at() tries only these (most heads
-    # have one or two) rather than every length up to max_len (25). find() on the synthetic
-    # benchmark titles: 3.2 -> 2.0 us CPU a title (best of 9 process_time loops over
-    # _synthetic_titles(20000, seed=5), old and new code side by side).
+    # have one or two) rather than every length up to max_len (25).
     lengths: dict[str, tuple[int, ...]]
 
     def at(self, s: str, i: int) -> str | None:
@@ -429,15 +427,6 @@ class _Places:
         for k in lengths:
             if k <= rest and s[i : i + k] in self.codes:
                 return s[i : i + k]
-        return None
-
-    def at_reference(self, s: str, i: int) -> str | None:
-        """:meth:`at` trying every length, for tests."""
-        if s[i : i + 2] not in self.heads:
-            return None
-        for j in range(min(len(s), i + self.max_len), i + 1, -1):
-            if s[i:j] in self.codes:
-                return s[i:j]
         return None
 
     def find(self, s: str) -> list[str]:
@@ -457,20 +446,6 @@ class _Places:
                     found.append(s[p : p + k])
                     i = p + k
                     break
-        return found
-
-    def find_reference(self, s: str) -> list[str]:
-        """Position by position, for tests of :meth:`find`."""
-        found = []
-        i, n = 0, len(s) - 1
-        while i < n:
-            if s[i : i + 2] in self.heads:
-                name = self.at_reference(s, i)
-                if name is not None:
-                    found.append(name)
-                    i += len(name)
-                    continue
-            i += 1
         return found
 
 
@@ -665,9 +640,8 @@ def _unbracket(s: str) -> tuple[str, list[str]]:
     brackets; the notes, in order.
 
     Notes and text come from one split (the pattern's group is the note) rather than a sub with
-    a callback, and it stops as soon as no bracket is left (most titles: after one pass), where
-    the reference runs a sub to see nothing change and then the stray sub: 1.33 -> 1.13 us CPU a
-    synthetic title (measured as for _Places.lengths).
+    a callback, and it stops as soon as no bracket is left (most titles: after one pass);
+    ``normalize._reference.unbracket`` is the plain version the tests compare it with.
     """
     notes: list[str] = []
     for _ in range(3):
@@ -678,22 +652,6 @@ def _unbracket(s: str) -> tuple[str, list[str]]:
         s = _SEP.join(parts[::2])
         if not _STRAY_BRACKETS.search(s):
             return s, notes
-    return _STRAY_BRACKETS.sub(_SEP, s), notes
-
-
-def _unbracket_reference(s: str) -> tuple[str, list[str]]:
-    """:func:`_unbracket` as a sub with a callback, until nothing changes, for tests."""
-    notes: list[str] = []
-
-    def keep_note(m: re.Match[str]) -> str:
-        notes.append(m.group(1))
-        return _SEP
-
-    for _ in range(3):
-        s2 = _BRACKET_RE.sub(keep_note, s)
-        if s2 == s:
-            break
-        s = s2
     return _STRAY_BRACKETS.sub(_SEP, s), notes
 
 
@@ -745,11 +703,7 @@ def _group_titles(group: str) -> tuple[str, ...]:
 
     What follows noise removal depends only on each group between separators, and distinct
     titles share most groups (the occupation words, with the noise around them removed): one
-    lookup replaces splitting, tidying and a :func:`_stable_cached` lookup per piece. From the
-    noise removal to the list of titles, CPU a title on ``_synthetic_titles(20000, seed=5)``
-    (best of 9 process_time loops, old and new code side by side; with the two shortcuts of
-    _noise_free and _remove_noise): 10.4 -> 9.1 us with every cache empty at the start, as the
-    benchmark runs it (half the groups are new there), 7.8 -> 5.1 us once they are warm.
+    lookup replaces splitting, tidying and a :func:`_stable_cached` lookup per piece.
     """
     out: list[str] = []
     for piece, verbatim in _group_pieces(group, _places()):
