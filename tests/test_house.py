@@ -198,7 +198,6 @@ ALLOWED_LONG: dict[str, str] = {
     "matchcore/scoring/_index.py": "#20 items 2-3: the component registry moves code out of it",
     # Not split yet (#20, house branch ran out of time); the seams are named in
     # /work/notes/issue-20-house.md: seekers / vacancies / shared parsing helpers.
-    "matchcore/normalize/_fields.py": "#20 follow-up: the Chinese-numeral grammar to its own module",
     "matchcore/synth/_province.py": "#20 follow-up: the word lists and tables to synth/data",
 }
 
