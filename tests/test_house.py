@@ -196,9 +196,6 @@ MAX_LINES = 1000
 ALLOWED_LONG: dict[str, str] = {
     "matchcore/normalize/_coder.py": "#20 item 1: being split into a coder package",
     "matchcore/scoring/_index.py": "#20 items 2-3: the component registry moves code out of it",
-    # Not split yet (#20, house branch ran out of time); the seams are named in
-    # /work/notes/issue-20-house.md: seekers / vacancies / shared parsing helpers.
-    "matchcore/synth/_province.py": "#20 follow-up: the word lists and tables to synth/data",
 }
 
 
