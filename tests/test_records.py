@@ -1,6 +1,7 @@
 """records.prepare: every row accounted for, each rejection reason, typed output; records.read."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import polars as pl
@@ -847,3 +848,35 @@ def test_synthetic_prepared_tables_have_the_documented_dtypes():
         assert set(_columns.scoring_columns(table)) <= set(got.columns), table
         for name, dtype in got.schema.items():
             assert str(dtype) == documented[name], (table, name)
+
+
+def _readme_column_rows(table: str) -> list[tuple[list[str], list[str], str]]:
+    """(columns, accepted headers, required mark) of each row of the README's table."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = {
+        "seekers": "Seekers (one row a person):",
+        "vacancies": "Vacancies (one row a posting):",
+    }
+    block = text.split(start[table], 1)[1].split("\n\n", 2)[1]
+    rows = []
+    for line in block.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        names = re.findall(r"`(\w+)`", cells[0])
+        rows.append((names, [h.strip() for h in cells[1].split(",")], cells[2]))
+    return rows
+
+
+@pytest.mark.parametrize("table", ["seekers", "vacancies"])
+def test_readme_column_table_agrees_with_the_schema_module(table):
+    names = _columns.SEEKER_COLUMNS if table == "seekers" else _columns.VACANCY_COLUMNS
+    rows = _readme_column_rows(table)
+    listed = [n for row_names, _, _ in rows for n in row_names]
+    assert sorted(listed) == sorted(names)
+    required = {r for r in _columns.REQUIRED_COLUMNS[table] if isinstance(r, str)}
+    either = {n for r in _columns.REQUIRED_COLUMNS[table] if not isinstance(r, str) for n in r}
+    for row_names, headers, mark in rows:
+        for n in row_names:
+            assert mark == ("R" if n in required else "R/" if n in either else ""), n
+        for header in headers:  # every header the README promises is read as that column
+            rename, _ = _columns.canonical(table, [header], names)
+            assert rename.get(header) in row_names, (header, row_names)
