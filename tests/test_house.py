@@ -188,6 +188,24 @@ def test_import_graph_sees_imports_inside_functions_and_skips_type_checking(tmp_
     assert not _allowed(["pkg._a", "pkg._b", "pkg._c"])
 
 
+def test_import_graph_sees_a_circle_through_a_package_init(tmp_path):
+    # pkg.a imports pkg.sub._y, which runs pkg/sub/__init__.py first; that imports pkg.sub._z,
+    # which imports pkg.a: a circle no single import line shows (as assign -> synth was).
+    for rel, text in {
+        "pkg/__init__.py": "",
+        "pkg/a.py": "from pkg.sub._y import f\n",
+        "pkg/sub/__init__.py": "from pkg.sub._z import g\n",
+        "pkg/sub/_y.py": "def f():\n    return 1\n",
+        "pkg/sub/_z.py": "from pkg.a import f\ng = f\n",
+    }.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    assert cycles(import_graph(tmp_path, "pkg")) == [["pkg.a", "pkg.sub", "pkg.sub._z", "pkg.a"]]
+    # inside the package its own __init__ is already running: no circle
+    (tmp_path / "pkg/sub/_z.py").write_text("from pkg.sub._y import f\ng = f\n")
+    assert cycles(import_graph(tmp_path, "pkg")) == []
+
+
 # -- module size --------------------------------------------------------------------------------
 
 MAX_LINES = 1000
