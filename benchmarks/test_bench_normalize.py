@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from matchcore.normalize import clean_title, normalize_text, parse
-from matchcore.normalize._series import parse_naive
+from matchcore.normalize._reference import parse_naive
 from matchcore.occupations import load
 
 TITLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "titles_dev.csv"

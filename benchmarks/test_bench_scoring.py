@@ -3,7 +3,7 @@
 ``pytest benchmarks/test_bench_scoring.py`` runs 20,000 seekers x 4,000 vacancies; ``--scale
 medium`` 100,000 x 20,000 and ``--scale province`` 1,000,000 x 200,000, K=50, 2 threads.
 
-The large tables are generated directly in the prepared shape (``matchcore.scoring._fake``: 16
+The large tables are generated directly in the prepared shape (``matchcore.synth.fake_prepared``: 16
 Shandong cities with uneven sizes, skewed occupation popularity, 20 % of seekers willing to work in
 another city), because preparing a million raw records is the records stage's own benchmark. One
 test also runs the real ``synth.province`` + ``records.prepare`` at a small size.
@@ -23,7 +23,7 @@ import polars as pl
 import pytest
 
 import matchcore as mc
-from matchcore.scoring._fake import fake_prepared
+from matchcore.synth import fake_prepared
 
 K = 50
 

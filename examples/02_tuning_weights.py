@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 import matchcore as mc
-from matchcore.scoring._fake import fake_prepared
+from matchcore.synth import fake_prepared
 
 seekers, vacancies = fake_prepared(3_000, 1_500, seed=0, n_cities=4)
 index = mc.scoring.VacancyIndex(mc.MatchConfig(candidates=30), progress=False).fit(vacancies)

@@ -62,6 +62,9 @@ import numpy as np
 import polars as pl
 
 from matchcore._errors import InvalidParameter, MissingColumns
+from matchcore._result import CHANGES_SCHEMA, MatchResult
+from matchcore.assign._kernels import order_in_rows, row_of_edge
+from matchcore.assign._solve import _frozen
 
 __all__ = ["CHANGE_CODES", "HIRED_REASON", "OUTCOMES", "Day", "plan_day", "prices_table"]
 
@@ -91,14 +94,6 @@ CHANGE_CODES: dict[str, tuple[str, str]] = {
     ),
 }
 
-CHANGES_SCHEMA = {
-    "kind": pl.Utf8,
-    "seeker_id": pl.Utf8,
-    "vacancy_id": pl.Utf8,
-    "status": pl.Utf8,
-    "code": pl.Utf8,
-    "reason": pl.Utf8,
-}
 
 _OWNER = "match"
 
@@ -154,8 +149,6 @@ def previous_tables(previous: Any) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataF
     ``previous`` is a :class:`~matchcore.MatchResult` or a mapping with ``assignments`` and/or
     ``recommendations`` and optionally ``prices`` (as read back from a database).
     """
-    from matchcore._result import MatchResult
-
     expected = (
         "a MatchResult or a mapping with 'assignments' and/or 'recommendations' tables "
         "(seeker_id, vacancy_id)"
@@ -281,9 +274,6 @@ class Day:
     def unbias(self, rec: Any) -> Any:
         """``rec`` (a :class:`~matchcore.assign.Recommendations` solved on ``rec_graph``) with
         the true scores and each list re-ranked by them (ties by lower vacancy position)."""
-        from matchcore.assign._kernels import order_in_rows
-        from matchcore.assign._solve import _frozen
-
         rows = np.asarray(rec.seeker, dtype=np.int64)
         cols = np.asarray(rec.vacancy, dtype=np.int64)
         score = np.asarray(self.graph.data, dtype=np.float64)[_find(self.graph, rows, cols)]
@@ -463,8 +453,6 @@ def plan_day(
         )
         keep[dpos[dpos >= 0]] = False
         if not keep.all():
-            from matchcore.assign._kernels import row_of_edge
-
             rows = row_of_edge(graph.indptr)[keep]
             indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=graph.shape[0]))]
             graph = type(graph)(

@@ -48,9 +48,12 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from matchcore import records
 from matchcore._config import MatchConfig
 from matchcore._errors import InvalidParameter, MatchcoreError
 from matchcore._version import __version__
+from matchcore.normalize import TitleCoder
+from matchcore.scoring import VacancyIndex
 
 __all__ = ["NO_ANSWER_REASONS", "Matcher", "MatcherAnswer", "SavedIndexError"]
 
@@ -271,15 +274,11 @@ class Matcher:
 
     def _make_coder(self) -> None:
         if self.coder is None:
-            from matchcore.normalize import TitleCoder
-
             self.coder_ = TitleCoder()
         else:
             self.coder_ = self.coder
 
     def _prepare(self, seekers: pl.DataFrame | None, vacancies: pl.DataFrame | None) -> Any:
-        from matchcore import records
-
         return records.prepare(
             _EMPTY_SEEKERS if seekers is None else seekers,
             _EMPTY_VACANCIES if vacancies is None else vacancies,
@@ -296,8 +295,6 @@ class Matcher:
 
     def _fresh(self, main: pl.DataFrame, vectorizer: Any, generation: int) -> _Snapshot:
         """A snapshot with ``main`` as its only (newly fitted) index."""
-        from matchcore.scoring import VacancyIndex
-
         index = VacancyIndex(self._config(), progress=False).fit(main, vectorizer=vectorizer)
         return _Snapshot(
             main=main,
@@ -406,8 +403,6 @@ class Matcher:
         return rejected
 
     def _with_added(self, snap: _Snapshot, new: pl.DataFrame) -> _Snapshot:
-        from matchcore.scoring import VacancyIndex
-
         added = pl.concat([snap.added.filter(pl.Series(~snap.removed_added)), new])
         if added.height > self.compact_ratio * max(1, snap.main.height):
             live = pl.concat([snap.main.filter(pl.Series(~snap.removed_main)), added])

@@ -19,7 +19,7 @@ from typing import Any
 from matchcore._io import file_sha256
 from matchcore._version import __version__
 
-try:  # the coder's model version; the coder package may move (issue 20), tests check it is set
+try:  # the coder's model version, wherever the coder lives; tests check it is set
     from matchcore.normalize._coder import MODEL_VERSION as _CODER_MODEL_VERSION
 except ImportError:  # pragma: no cover
     _CODER_MODEL_VERSION = None  # type: ignore[assignment]

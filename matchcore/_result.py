@@ -8,13 +8,24 @@ from typing import Any
 
 import polars as pl
 
+from matchcore._io import write_table
+
 __all__ = ["MatchResult"]
 
 
-def _empty_changes() -> pl.DataFrame:
-    from matchcore._daily import empty_changes
+#: The columns of :attr:`MatchResult.changes` (``matchcore._daily`` fills it).
+CHANGES_SCHEMA = {
+    "kind": pl.Utf8,
+    "seeker_id": pl.Utf8,
+    "vacancy_id": pl.Utf8,
+    "status": pl.Utf8,
+    "code": pl.Utf8,
+    "reason": pl.Utf8,
+}
 
-    return empty_changes()
+
+def _empty_changes() -> pl.DataFrame:
+    return pl.DataFrame(schema=CHANGES_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -161,8 +172,6 @@ class MatchResult:
 
         Returns the paths written, by table name.
         """
-        from matchcore._io import write_table
-
         folder = Path(folder)
         out = {}
         tables = ("recommendations", "assignments", "unmatched", "rejected", "audit", "changes")

@@ -302,7 +302,7 @@ def test_trim_heap_finds_malloc_trim_on_glibc():
 
 def test_candidates_trim_the_heap_only_for_large_runs(monkeypatch):
     from matchcore.scoring import _index
-    from matchcore.scoring._fake import fake_prepared
+    from matchcore.synth import fake_prepared
 
     calls = []
     monkeypatch.setattr(_index, "trim_heap", lambda: calls.append(1))

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from matchcore._errors import InvalidParameter
 from matchcore.normalize import parse
-from matchcore.normalize._series import FIELDS, parse_naive
+from matchcore.normalize._reference import parse_naive
+from matchcore.normalize._series import FIELDS
 
 SAMPLES = {
     "education": ["本科及以上", "学历不限", None, "会开车", "大专", "本科及以上"],

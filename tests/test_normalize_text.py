@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matchcore.normalize import CleanTitle, clean_title, normalize_text
+from matchcore.normalize import CleanTitle, _reference, clean_title, normalize_text
 
 # (title, core, other titles expected in ``titles``)
 CORES = [
@@ -186,18 +186,18 @@ def test_never_raises_and_is_idempotent(text):
 def _normalize_text_reference(text: str) -> str:
     import unicodedata
 
-    from matchcore.normalize import _text
+    from matchcore.normalize import _chars
 
     s = unicodedata.normalize("NFKC", text)
-    if not s.isascii() and not _text._traditional().isdisjoint(s):
-        s = _text._t2s().convert(s)
+    if not s.isascii() and not _chars._traditional().isdisjoint(s):
+        s = _chars._t2s().convert(s)
     return s
 
 
 def _simplified_reference(s: str) -> str:
-    from matchcore.normalize import _text
+    from matchcore.normalize import _chars
 
-    return _text._t2s().convert(s) if not _text._traditional().isdisjoint(s) else s
+    return _chars._t2s().convert(s) if not _chars._traditional().isdisjoint(s) else s
 
 
 def _clean_title_reference(text: str) -> CleanTitle:
@@ -211,11 +211,11 @@ def _clean_title_reference(text: str) -> CleanTitle:
         return next((t for t in titles if _text._JOBLIKE_RE.search(t)), None)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_text, "_nfkc", _text._nfkc_reference)
+        mp.setattr(_text, "_nfkc", _reference.nfkc)
         mp.setattr(_text, "_simplified", _simplified_reference)
-        mp.setattr(_text, "_unbracket", _text._unbracket_reference)
-        mp.setattr(_text._Places, "find", _text._Places.find_reference)
-        mp.setattr(_text._Places, "at", _text._Places.at_reference)
+        mp.setattr(_text, "_unbracket", _reference.unbracket)
+        mp.setattr(_text._Places, "find", _reference.places_find)
+        mp.setattr(_text._Places, "at", _reference.places_at)
         mp.setattr(_text, "_stable_cached", stable)
         mp.setattr(_text, "_group_titles", _text._group_titles.__wrapped__)  # no cache
         mp.setattr(_text, "_joblike_first", joblike_first)
@@ -259,11 +259,11 @@ def test_fast_paths_match_reference_on_generated_text(text):
     assert clean_title(text) == _clean_title_reference(text)
     assert normalize_text(text) == _normalize_text_reference(text)
     places = _text._places()
-    assert places.find(text) == places.find_reference(text)
+    assert places.find(text) == _reference.places_find(places, text)
     assert [places.at(text, i) for i in range(len(text))] == [
-        places.at_reference(text, i) for i in range(len(text))
+        _reference.places_at(places, text, i) for i in range(len(text))
     ]
-    assert _text._unbracket(text) == _text._unbracket_reference(text)
+    assert _text._unbracket(text) == _reference.unbracket(text)
 
 
 # Full-width ASCII, the ideographic space, other compatibility characters and combining marks
@@ -279,7 +279,7 @@ wide_text = st.text(
 def test_nfkc_matches_unicodedata(text):
     from matchcore.normalize import _text
 
-    assert _text._nfkc(text) == _text._nfkc_reference(text)
+    assert _text._nfkc(text) == _reference.nfkc(text)
 
 
 def test_nfkc_of_every_full_width_character():
@@ -287,7 +287,7 @@ def test_nfkc_of_every_full_width_character():
 
     for c in [*range(0xFF01, 0xFF5F), 0x3000]:
         for text in (chr(c), f"电工{chr(c)}", f"{chr(c)}\u0301", f"电{chr(c)}\u0338工（急）"):
-            assert _text._nfkc(text) == _text._nfkc_reference(text), hex(c)
+            assert _text._nfkc(text) == _reference.nfkc(text), hex(c)
 
 
 # Titles made of modifier words, place names and job words between separators: several words
@@ -336,4 +336,14 @@ bracket_text = st.text(alphabet=list("电工(（)）[]【】「」<>《》{}急�
 def test_unbracket_matches_reference(text):
     from matchcore.normalize import _text
 
-    assert _text._unbracket(text) == _text._unbracket_reference(text)
+    assert _text._unbracket(text) == _reference.unbracket(text)
+
+
+def test_clean_title_resolves_a_shared_place_name_within_the_given_division():
+    # 河东区 is a district of Tianjin (120102) and of Linyi, Shandong (371312).
+    assert clean_title("河东区保安").regions == ("371312",)
+    assert clean_title("河东区保安", within="120000").regions == ("120102",)
+    assert clean_title("河东区保安", within="371300").regions == ("371312",)
+    assert clean_title("河东区保安", within="370200").regions == ()  # Qingdao has none
+    assert clean_title("河东区保安", within=None).regions == ()
+    assert clean_title("河东区保安", within="120000").core == clean_title("河东区保安").core

@@ -172,8 +172,8 @@ def test_recommend_one_seeker_equals_its_rows_of_a_batch():
 
 @pytest.mark.parametrize("scope", ["city", "province"])
 def test_reasons_of_a_few_pairs_equal_the_column_wise_path(scope):
-    from matchcore.scoring._fake import fake_prepared
     from matchcore.scoring._reasons import _SMALL_PAIRS, _columnwise, reasons
+    from matchcore.synth import fake_prepared
 
     seekers, vacancies = fake_prepared(40, 60, seed=2)
     index = mc.scoring.VacancyIndex(mc.MatchConfig(scope=scope), progress=False).fit(vacancies)

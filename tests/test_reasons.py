@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 import matchcore as mc
 from matchcore.scoring._explain import explain_pairs
-from matchcore.scoring._fake import fake_prepared
 from matchcore.scoring._reasons import reasons
+from matchcore.synth import fake_prepared
 
 
 def _index(seed, n_s=60, n_v=80, **cfg):

@@ -1,6 +1,8 @@
 """records.prepare: every row accounted for, each rejection reason, typed output; records.read."""
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -8,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import matchcore as mc
-from matchcore.records._prepare import _SEEKER_DTYPES, _VACANCY_DTYPES
+from matchcore.records import _columns
 
 
 class CountingCoder:
@@ -54,6 +56,26 @@ def warnings(p, table):
     return p.rejected.filter(table=table, severity="warning")
 
 
+STAGES = Path(__file__).resolve().parents[1] / "docs" / "stages.md"
+
+
+def documented_schema(table: str) -> dict[str, str]:
+    """Column -> dtype of a prepared table as docs/stages.md states it (the contract)."""
+    text = STAGES.read_text(encoding="utf-8")
+    block = text.split(f"matchcore/records/_columns.py: {table} -->", 1)[1]
+    block = block.split("<!-- end of generated table -->", 1)[0]
+    rows = [line.split("|") for line in block.strip().splitlines()[2:]]
+    return {cells[1].strip().strip("`"): cells[2].strip() for cells in rows}
+
+
+def assert_documented_schema(p):
+    for table in ("seekers", "vacancies"):
+        got = {name: str(dtype) for name, dtype in getattr(p, table).schema.items()}
+        assert got == documented_schema(table), table
+    got = {name: str(dtype) for name, dtype in p.rejected.schema.items()}
+    assert got == documented_schema("rejected")
+
+
 def accounted(p, table, n):
     prepared = getattr(p, table)
     bad = errors(p, table)["row"].unique().to_list()
@@ -70,8 +92,7 @@ def test_clean_rows_are_typed_as_the_contract_says():
         [seeker(education="大专", expected_salary="5000-7000元/月", willing_regions="济南、青岛")],
         [vacancy(industry_code="C3612", salary="6000-8000元/月", posted_at="2026-03-01")],
     )
-    assert dict(p.seekers.schema) == _SEEKER_DTYPES
-    assert dict(p.vacancies.schema) == _VACANCY_DTYPES
+    assert_documented_schema(p)
     s = p.seekers.row(0, named=True)
     assert s["region_code"] == "370102"
     assert s["city_code"] == "370100"
@@ -86,11 +107,21 @@ def test_clean_rows_are_typed_as_the_contract_says():
     assert p.rejected.height == 0
 
 
-def test_columns_order_and_the_contract_in_docs_agree():
-    with open("docs/stages.md", encoding="utf-8") as fh:
-        text = fh.read()
-    for name in list(_SEEKER_DTYPES) + list(_VACANCY_DTYPES):
-        assert f"`{name}`" in text, name
+def test_stages_doc_tables_are_the_schema_module():
+    text = STAGES.read_text(encoding="utf-8")
+    assert _columns.render_docs(text) == text, (
+        "docs/stages.md differs from matchcore/records/_columns.py: run "
+        '`python -c "from matchcore.records._columns import update_docs; update_docs()"`'
+    )
+    for table in ("raw seekers", "raw vacancies", "seekers", "vacancies", "rejected"):
+        assert f"matchcore/records/_columns.py: {table} -->" in text, table
+
+
+def test_stages_doc_check_catches_an_edited_table():
+    text = STAGES.read_text(encoding="utf-8")
+    edited = text.replace("| `openings` | Int32 |", "| `openings` | Int64 |")
+    assert edited != text
+    assert _columns.render_docs(edited) == text
 
 
 def test_given_codes_have_confidence_one_and_titles_are_coded_once():
@@ -395,8 +426,7 @@ def test_empty_tables():
     )
     p = mc.records.prepare(s, v, coder=CountingCoder())
     assert p.seekers.height == p.vacancies.height == p.rejected.height == 0
-    assert dict(p.seekers.schema) == _SEEKER_DTYPES
-    assert dict(p.vacancies.schema) == _VACANCY_DTYPES
+    assert_documented_schema(p)
 
 
 # --------------------------------------------------------------------------------------------
@@ -516,8 +546,7 @@ def test_every_row_is_prepared_or_rejected(s, v):
     assert p.seekers["seeker_id"].null_count() == 0
     assert (p.vacancies["openings"] >= 1).all()
     assert p.seekers["region_code"].null_count() == 0
-    assert dict(p.seekers.schema) == _SEEKER_DTYPES
-    assert dict(p.vacancies.schema) == _VACANCY_DTYPES
+    assert_documented_schema(p)
     kept_with_warning = set(p.rejected.filter(severity="warning")["row"])
     assert kept_with_warning <= set(p.seekers["row"]) | set(p.vacancies["row"])
     summary = p.summary()
@@ -723,3 +752,131 @@ def test_read_tab_separated_text_export(tmp_path):
     )
     got = mc.records.read(path)
     assert got.rows() == [("V1", "电工，五险一金", "3", "济南")]
+
+
+# --------------------------------------------------------------------------------------------
+# the documented contract: given raw input X, the prepared column holds Y
+
+
+def _full_rows():
+    s = {
+        "seeker_id": "s1", "category": "2025届高校毕业生", "desired_title": "C1司机",
+        "region": "济南市历下区", "willing_regions": "青岛", "education": "大专",
+        "major": "汽车维修", "graduation_year": "2025届", "expected_salary": "5千-7千",
+        "experience_years": "3年", "skill_level": "高级工", "professional_title": "助理工程师",
+        "birth_year": "1999年5月", "registered_at": "2026/03/01",
+    }  # fmt: skip
+    v = {
+        "vacancy_id": "v1", "employer_id": "e1", "title": "B2货车司机 包住", "openings": "3人",
+        "region": "青岛市黄岛区", "education_min": "高中", "salary": "6000-8000元/月",
+        "experience_min": "2年以上", "skill_level_min": "中级工", "professional_title_min": "初级",
+        "age_range": "20-45岁", "industry_code": "C3612", "internship": "否",
+        "session": "先进制造业专场", "posted_at": "2026-03-01", "expires_at": "2026年4月30日",
+        "requirements": "限男性",
+    }  # fmt: skip
+    return s, v
+
+
+def test_a_full_raw_row_fills_every_documented_prepared_column():
+    s, v = _full_rows()
+    p = mc.records.prepare(pl.DataFrame([s]), pl.DataFrame([v]), coder=CountingCoder())
+    assert p.rejected.height == 0
+    assert_documented_schema(p)
+    for table in ("seekers", "vacancies"):
+        row = getattr(p, table).row(0, named=True)
+        empty = [name for name, value in row.items() if value is None]
+        assert empty == [], f"{table}: documented columns left empty by a full row: {empty}"
+
+
+def test_raw_values_become_the_documented_prepared_values():
+    s, v = _full_rows()
+    p = mc.records.prepare(pl.DataFrame([s]), pl.DataFrame([v]), coder=CountingCoder())
+    got = p.seekers.row(0, named=True)
+    N = mc.normalize
+    assert {k: got[k] for k in ("category", "groups", "region_code", "city_code")} == {
+        "category": "graduate",
+        "groups": ["高校毕业生"],
+        "region_code": "370102",
+        "city_code": "370100",
+    }
+    assert got["willing_region_codes"] == ["370200"]
+    assert got["education"] == N.Education.ASSOCIATE
+    assert got["skill_level"] == N.SkillLevel.SENIOR
+    assert got["professional_title"] == N.ProfessionalTitle.ASSISTANT
+    assert (got["salary_min"], got["salary_max"]) == (5000.0, 7000.0)
+    assert (got["graduation_year"], got["birth_year"]) == (2025, 1999)
+    assert got["experience_years"] == 3.0
+    assert got["registered_at"] == dt.date(2026, 3, 1)
+    assert got["driving_class"] == "C1"
+    assert (got["occupation_confidence"], got["line"]) == (0.8, 2)
+    got = p.vacancies.row(0, named=True)
+    assert (got["openings"], got["region_code"], got["city_code"]) == (3, "370211", "370200")
+    assert got["education_min"] == N.Education.SENIOR_SECONDARY
+    assert got["skill_level_min"] == N.SkillLevel.INTERMEDIATE
+    assert (got["age_min"], got["age_max"], got["experience_min"]) == (20, 45, 2.0)
+    assert (got["industry_code"], got["advanced_manufacturing"]) == ("3612", True)
+    assert (got["internship"], got["housing"], got["driving_class"]) == (False, True, "B2")
+    assert got["expires_at"] == dt.date(2026, 4, 30)
+    assert got["audit"] == ["gender"]
+    assert "requirements" not in p.vacancies.columns  # audited, not carried over
+
+
+def test_unknown_and_aliased_columns_follow_the_schema_module():
+    s = pl.DataFrame(
+        {"编号": ["a"], "求职意向": ["电工"], "地区": ["济南市历下区"], "文化程度": ["本科"],
+         "性别": ["女"], "shoe_size": ["42"]}
+    )  # fmt: skip
+    p = mc.records.prepare(s, frame([vacancy()]), coder=CountingCoder())
+    assert p.seekers["education"].to_list() == [mc.normalize.Education.BACHELOR]
+    assert list(p.seekers.columns) == list(_columns.PREPARED_SEEKERS)
+    unused = p.rejected.filter(code="unused_column")
+    assert sorted(unused["field"]) == ["shoe_size", "性别"]
+    assert unused["row"].null_count() == unused.height
+    assert set(unused["severity"]) == {"warning"}
+    assert all(name in _columns.COLUMN_LABELS for name in _columns.SEEKER_COLUMNS)
+    for table, names in (
+        ("seekers", _columns.SEEKER_COLUMNS),
+        ("vacancies", _columns.VACANCY_COLUMNS),
+    ):
+        assert set(_columns.COLUMN_ALIASES[table].values()) <= set(names), table
+
+
+def test_synthetic_prepared_tables_have_the_documented_dtypes():
+    s, v = mc.synth.fake_prepared(30, 20, seed=0)
+    for table, got in (("seekers", s), ("vacancies", v)):
+        documented = documented_schema(table)
+        assert set(_columns.scoring_columns(table)) <= set(got.columns), table
+        for name, dtype in got.schema.items():
+            assert str(dtype) == documented[name], (table, name)
+
+
+def _readme_column_rows(table: str) -> list[tuple[list[str], list[str], str]]:
+    """(columns, accepted headers, required mark) of each row of the README's table."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = {
+        "seekers": "Seekers (one row a person):",
+        "vacancies": "Vacancies (one row a posting):",
+    }
+    block = text.split(start[table], 1)[1].split("\n\n", 2)[1]
+    rows = []
+    for line in block.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        names = re.findall(r"`(\w+)`", cells[0])
+        rows.append((names, [h.strip() for h in cells[1].split(",")], cells[2]))
+    return rows
+
+
+@pytest.mark.parametrize("table", ["seekers", "vacancies"])
+def test_readme_column_table_agrees_with_the_schema_module(table):
+    names = _columns.SEEKER_COLUMNS if table == "seekers" else _columns.VACANCY_COLUMNS
+    rows = _readme_column_rows(table)
+    listed = [n for row_names, _, _ in rows for n in row_names]
+    assert sorted(listed) == sorted(names)
+    required = {r for r in _columns.REQUIRED_COLUMNS[table] if isinstance(r, str)}
+    either = {n for r in _columns.REQUIRED_COLUMNS[table] if not isinstance(r, str) for n in r}
+    for row_names, headers, mark in rows:
+        for n in row_names:
+            assert mark == ("R" if n in required else "R/" if n in either else ""), n
+        for header in headers:  # every header the README promises is read as that column
+            rename, _ = _columns.canonical(table, [header], names)
+            assert rename.get(header) in row_names, (header, row_names)

@@ -24,8 +24,8 @@ from matchcore.scoring import (
     region_score,
     salary_score,
 )
-from matchcore.scoring._fake import fake_prepared
 from matchcore.scoring._reference import reference_candidates
+from matchcore.synth import fake_prepared
 
 # -- prepared-shaped tables from plain rows ------------------------------------------------------
 S_SCHEMA = {

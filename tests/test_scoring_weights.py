@@ -7,7 +7,7 @@ from scipy.stats import spearmanr
 
 import matchcore as mc
 from matchcore.scoring import component_names, fit_weights
-from matchcore.scoring._fake import fake_prepared
+from matchcore.synth import fake_prepared
 
 
 def _outcomes(true_w, n=20000, seed=0):

@@ -17,7 +17,7 @@ from matchcore.assign._recommend import (
     recommend,
 )
 from matchcore.assign._solve import Assignment, solve
-from matchcore.assign._synth import random_instance
+from matchcore.synth._instances import random_instance
 
 __all__ = [
     "Assignment",

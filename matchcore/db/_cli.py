@@ -15,8 +15,11 @@ from typing import Any
 
 import polars as pl
 
-from matchcore.db._connect import DEFAULT_ENV, connection_uri, describe
+from matchcore._io import read_table as read_file
+from matchcore.db._connect import DEFAULT_ENV, connect, connection_uri, describe
 from matchcore.db._errors import DbArgumentError
+from matchcore.db._read import read_query, read_table
+from matchcore.db._write import write_run
 
 __all__ = ["add_db_arguments", "check_args", "read_inputs", "uses_db", "write_outputs"]
 
@@ -117,13 +120,9 @@ def read_inputs(args: argparse.Namespace) -> tuple[pl.DataFrame, pl.DataFrame, d
     sources : dict
         Where each came from (kept in the ``runs`` row): ``{"seekers": {"table": ...}, ...}``.
     """
-    from matchcore._io import read_table as read_file
-
     check_args(args)
     conn = None
     if _needs_connection(args):
-        from matchcore.db._connect import connect
-
         conn = connect(args.db_env)  # fails early, before any matching, if it cannot connect
     try:
         out: list[pl.DataFrame] = []
@@ -131,13 +130,9 @@ def read_inputs(args: argparse.Namespace) -> tuple[pl.DataFrame, pl.DataFrame, d
         for side in ("seekers", "vacancies"):
             query, table = getattr(args, f"{side}_query"), getattr(args, f"{side}_table")
             if query:
-                from matchcore.db._read import read_query
-
                 out.append(read_query(query, connection=conn))
                 sources[side] = {"query": query}
             elif table:
-                from matchcore.db._read import read_table
-
                 out.append(read_table(table, connection=conn))
                 sources[side] = {"table": table}
             else:
@@ -161,7 +156,6 @@ def write_outputs(
     """Write the run to ``--write-schema`` if given; returns a line saying what was written."""
     if not args.write_schema:
         return None
-    from matchcore.db._write import write_run
 
     rec = write_run(
         result,

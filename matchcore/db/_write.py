@@ -31,7 +31,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy
 import polars as pl
+import scipy
 
 from matchcore._version import __version__
 from matchcore.db._connect import DEFAULT_ENV, redact
@@ -215,9 +217,6 @@ _CURRENT_DDL = """CREATE TABLE IF NOT EXISTS {qs}.current_run (
 
 
 def _versions() -> dict[str, str]:
-    import numpy
-    import scipy
-
     return {
         "matchcore": __version__,
         "python": platform.python_version(),

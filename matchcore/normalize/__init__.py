@@ -3,16 +3,18 @@
 from matchcore.normalize._audit import AuditFinding, audit_posting
 from matchcore.normalize._coder import TitleCoder
 from matchcore.normalize._fields import (
-    Education,
-    ProfessionalTitle,
     SalaryRange,
-    SkillLevel,
     age_range,
     date,
-    education,
     experience,
-    professional_title,
     salary,
+)
+from matchcore.normalize._levels import (
+    Education,
+    ProfessionalTitle,
+    SkillLevel,
+    education,
+    professional_title,
     skill_level,
 )
 from matchcore.normalize._licences import DRIVING_CLASSES, covers, driving_class

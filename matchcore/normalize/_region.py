@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from matchcore._errors import AmbiguousRegion, InvalidParameter, InvalidValue
+from matchcore.normalize._chars import normalize_text
 
 __all__ = ["city_of", "province_of", "region", "region_name", "region_path"]
 
@@ -147,8 +148,6 @@ def _index() -> _Index:
 
     full: dict[str, set[str]] = {}
     short: dict[str, set[str]] = {}
-
-    from matchcore.normalize._text import normalize_text
 
     def add(table: dict[str, set[str]], key: str, code: str) -> None:
         if key and key not in _NOT_NAMES:
@@ -365,8 +364,6 @@ def _add_history(
 
 
 def _prepare(text: str) -> str:
-    from matchcore.normalize._text import normalize_text
-
     return normalize_text(text).strip()
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from matchcore._errors import InvalidParameter, InvalidValue
-from matchcore.normalize import _fields
+from matchcore.normalize import _fields, _levels
 from matchcore.normalize._region import region
 
 __all__ = ["FIELDS", "parse"]
@@ -18,9 +18,9 @@ __all__ = ["FIELDS", "parse"]
 _ENUM = {"value": pl.Int8}
 _RANGE = {"min": pl.Float64, "max": pl.Float64}
 FIELDS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
-    "education": (_fields.education, _ENUM),
-    "skill_level": (_fields.skill_level, _ENUM),
-    "professional_title": (_fields.professional_title, _ENUM),
+    "education": (_levels.education, _ENUM),
+    "skill_level": (_levels.skill_level, _ENUM),
+    "professional_title": (_levels.professional_title, _ENUM),
     "salary": (_fields.salary, {"low": pl.Float64, "high": pl.Float64}),
     "region": (region, {"value": pl.Utf8}),
     "experience": (_fields.experience, _RANGE),

@@ -30,94 +30,13 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from matchcore.normalize._chars import _nfkc, _simplified, normalize_text
+from matchcore.normalize._region import _index
+
 __all__ = ["CleanTitle", "clean_title", "normalize_text"]
-
-
-@functools.cache
-def _t2s() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-@functools.cache
-def _traditional() -> frozenset[str]:
-    """Characters that t2s changes on their own: text without any of them is left as it is."""
-    conv = _t2s()
-    chars = "".join(chr(c) for c in range(0x3400, 0xA000))
-    out = conv.convert(chars)
-    if len(out) == len(chars):
-        return frozenset(a for a, b in zip(chars, out) if a != b)
-    return frozenset(ch for ch in chars if conv.convert(ch) != ch)
-
-
-@functools.cache
-def _traditional_re() -> re.Pattern[str]:
-    """A character class of :func:`_traditional`: one search beats a set test char by char."""
-    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(_traditional())) + "]")
-
-
-# Full-width ASCII (U+FF01-U+FF5E) and the ideographic space: each character's NFKC
-# decomposition is the one ASCII character it is mapped to here.
-_WIDE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
-def _nfkc(s: str) -> str:
-    """``unicodedata.normalize("NFKC", s)``, cheaper for text whose only characters to change
-    are full-width ASCII (37 % of the synthetic benchmark titles, 15 % of the dev titles, all of
-    those not NFKC already in both).
-
-    Each full-width character is replaced by its own compatibility decomposition, so the
-    replaced text decomposes as ``s`` does and has the same NFKC; if it is NFKC already (an
-    exact test), it is the result. The common brackets and separators are replaced first
-    (``str.replace`` is cheaper than ``str.translate``), then the others; anything else goes
-    to ``unicodedata.normalize``, which decomposes and composes the whole title. CPU a title,
-    best of 7 ``time.process_time`` loops: 0.21 us against 0.40 on the dev titles, 0.61 against
-    1.08 on ``_synthetic_titles(20000, seed=5)`` (benchmarks/test_bench_coder.py).
-    """
-    if unicodedata.is_normalized("NFKC", s):
-        return s
-    t = (
-        s.replace("（", "(")
-        .replace("）", ")")
-        .replace("，", ",")
-        .replace("：", ":")
-        .replace("＋", "+")
-        .replace("／", "/")
-    )
-    if not unicodedata.is_normalized("NFKC", t):
-        t = t.translate(_WIDE)
-        if not unicodedata.is_normalized("NFKC", t):
-            return unicodedata.normalize("NFKC", s)
-    return t
-
-
-def _nfkc_reference(s: str) -> str:
-    """What :func:`_nfkc` computes, for tests."""
-    return unicodedata.normalize("NFKC", s)
-
-
-def normalize_text(text: str) -> str:
-    """NFKC-normalize ``text`` and convert traditional characters to simplified.
-
-    Examples
-    --------
-    >>> from matchcore.normalize import normalize_text
-    >>> normalize_text("高級ＪＡＶＡ開發（急招）")
-    '高级JAVA开发(急招)'
-    """
-    return _simplified(_nfkc(text))
-
-
-def _simplified(s: str) -> str:
-    """``s`` with traditional characters converted to simplified (OpenCC only if it has one)."""
-    if not s.isascii() and _traditional_re().search(s):
-        s = _t2s().convert(s)
-    return s
 
 
 class CleanTitle(NamedTuple):
@@ -456,9 +375,9 @@ _TRAINEE_PREFIX_RE = re.compile(r"^(?:实习|见习)")
 _TRAINEE_SUFFIX_RE = re.compile(r"(?:管理培训生|管培生|实习生|见习生|学徒|实习|见习)$")
 _EMPLOYMENT_RE = re.compile(_alt(list(_EMPLOYMENT)))
 _EMPLOYMENT_STRIP_RE = re.compile(r"可兼职|全职|兼职|日结|周结|临时")
-# A title ends like a job: one of these words. ``str.endswith`` of their tuple (0.55 us a
-# synthetic title against 0.68 for searching _JOBLIKE_RE, the reference kept for the tests; the
-# regex's ``$`` may also match before a final newline, which titles never hold).
+# A title ends like a job: one of these words. ``str.endswith`` of their tuple is what runs
+# (cheaper than a search); _JOBLIKE_RE is the reference the tests compare it with (its ``$``
+# may also match before a final newline, which titles never hold).
 _JOBLIKE_WORDS = (
     "员|工|师|手|长|家|匠|官|嫂|厨|生|司机|经理|主管|专员|顾问|代表|助理|总监|主任|老师|"
     "教练|医生|护士|会计|出纳|文员|前台|客服|销售|保安|保洁|保姆|阿姨|骑手|快递|主播|模特|达人|"
@@ -474,7 +393,7 @@ _TRAINEE_ENDS = ("管理培训生", "管培生", "实习生", "见习生", "学�
 _PURE_RE = re.compile(rf"[{_CJK}]+")
 _NOT_HIRING = frozenset("商生标投聘募工")
 # Where _HEADCOUNT_RE may match: a numeral (or 若干) just before 名, 位, 个 or 人 (a search for
-# those four alone also stops at every 人员, in 24 % of the synthetic benchmark titles).
+# those four alone would also stop at every 人员, which many titles hold).
 _HEADCOUNT_CHAR_RE = re.compile("[一二两三四五六七八九十数干][名位个人]")
 _HINT_RE = re.compile("[公集聘招]")
 _RANK_ONLY = frozenset({"主管", "经理", "总监", "主任", "助理", "专员", "负责人"})
@@ -489,14 +408,14 @@ class _Places:
     """Place names read in titles, each with its current code (None: ambiguous)."""
 
     codes: dict[str, str | None]
+    # The codes of each name that several places share, in code order.
+    shared: dict[str, tuple[str, ...]]
     heads: frozenset[str]  # the first two characters of every name
     max_len: int
     # Positions where a name may start: a first and a second character of some head.
     candidates: re.Pattern[str]
     # The lengths of the names of each head, longest first: at() tries only these (most heads
-    # have one or two) rather than every length up to max_len (25). find() on the synthetic
-    # benchmark titles: 3.2 -> 2.0 us CPU a title (best of 9 process_time loops over
-    # _synthetic_titles(20000, seed=5), old and new code side by side).
+    # have one or two) rather than every length up to max_len (25).
     lengths: dict[str, tuple[int, ...]]
 
     def at(self, s: str, i: int) -> str | None:
@@ -508,15 +427,6 @@ class _Places:
         for k in lengths:
             if k <= rest and s[i : i + k] in self.codes:
                 return s[i : i + k]
-        return None
-
-    def at_reference(self, s: str, i: int) -> str | None:
-        """:meth:`at` trying every length, for tests."""
-        if s[i : i + 2] not in self.heads:
-            return None
-        for j in range(min(len(s), i + self.max_len), i + 1, -1):
-            if s[i:j] in self.codes:
-                return s[i:j]
         return None
 
     def find(self, s: str) -> list[str]:
@@ -538,25 +448,9 @@ class _Places:
                     break
         return found
 
-    def find_reference(self, s: str) -> list[str]:
-        """Position by position, for tests of :meth:`find`."""
-        found = []
-        i, n = 0, len(s) - 1
-        while i < n:
-            if s[i : i + 2] in self.heads:
-                name = self.at_reference(s, i)
-                if name is not None:
-                    found.append(name)
-                    i += len(name)
-                    continue
-            i += 1
-        return found
-
 
 @functools.cache
 def _places() -> _Places:
-    from matchcore.normalize._region import _index
-
     idx = _index()
     keys: dict[str, frozenset[str]] = {}
     for name, codes in idx.full.items():
@@ -566,14 +460,15 @@ def _places() -> _Places:
         if name in idx.wide and len(name) >= 2 and name not in _PLACE_STOP and name not in keys:
             keys[name] = codes
     resolved: dict[str, str | None] = {}
+    shared: dict[str, tuple[str, ...]] = {}
     for name, codes in keys.items():
         if len(name) < 2:
             continue
         if len(codes) == 1:
             resolved[name] = next(iter(codes))
         else:
-            home = [c for c in codes if c.startswith("37")]
-            resolved[name] = home[0] if len(home) == 1 else None
+            resolved[name] = None
+            shared[name] = tuple(sorted(codes))
     heads = frozenset(k[:2] for k in resolved)
 
     def chars(k: int) -> str:
@@ -584,6 +479,7 @@ def _places() -> _Places:
         lengths.setdefault(k[:2], set()).add(len(k))
     return _Places(
         codes=resolved,
+        shared=shared,
         heads=heads,
         max_len=max(len(k) for k in resolved),
         candidates=re.compile(f"(?=[{chars(0)}][{chars(1)}])"),
@@ -593,8 +489,6 @@ def _places() -> _Places:
 
 def _most_specific(codes: list[str]) -> list[str]:
     """Drop the codes that are ancestors of another code found (山东 济南 -> 济南)."""
-    from matchcore.normalize._region import _index
-
     lineage = _index().lineage
     return [c for c in codes if not any(o != c and c in lineage[o] for o in codes)]
 
@@ -660,7 +554,7 @@ def _strip_piece(piece: str, places: _Places) -> str:
     return piece
 
 
-def clean_title(text: str) -> CleanTitle:
+def clean_title(text: str, *, within: str | None = "370000") -> CleanTitle:
     """Split a posting title into the occupation words and the modifiers around them.
 
     Never raises: any string (``None`` and non-strings are read as their text) gives a
@@ -671,6 +565,10 @@ def clean_title(text: str) -> CleanTitle:
     ----------
     text : str
         A job title as typed in a posting or a seeker's record.
+    within : str or None, default "370000"
+        The province or city (6-digit code, as ``MatchConfig.within``) whose place is meant
+        when a name in the title is shared by places in several divisions (市中区): the one
+        inside it, if exactly one is. None leaves shared names out of ``regions``.
 
     Returns
     -------
@@ -695,7 +593,7 @@ def clean_title(text: str) -> CleanTitle:
         return CleanTitle("")
     if not isinstance(text, str):
         text = str(text)
-    return _clean_once(text)
+    return _clean_once(text, within)
 
 
 def _noise_free(s: str) -> str:
@@ -742,9 +640,8 @@ def _unbracket(s: str) -> tuple[str, list[str]]:
     brackets; the notes, in order.
 
     Notes and text come from one split (the pattern's group is the note) rather than a sub with
-    a callback, and it stops as soon as no bracket is left (most titles: after one pass), where
-    the reference runs a sub to see nothing change and then the stray sub: 1.33 -> 1.13 us CPU a
-    synthetic title (measured as for _Places.lengths).
+    a callback, and it stops as soon as no bracket is left (most titles: after one pass);
+    ``normalize._reference.unbracket`` is the plain version the tests compare it with.
     """
     notes: list[str] = []
     for _ in range(3):
@@ -755,22 +652,6 @@ def _unbracket(s: str) -> tuple[str, list[str]]:
         s = _SEP.join(parts[::2])
         if not _STRAY_BRACKETS.search(s):
             return s, notes
-    return _STRAY_BRACKETS.sub(_SEP, s), notes
-
-
-def _unbracket_reference(s: str) -> tuple[str, list[str]]:
-    """:func:`_unbracket` as a sub with a callback, until nothing changes, for tests."""
-    notes: list[str] = []
-
-    def keep_note(m: re.Match[str]) -> str:
-        notes.append(m.group(1))
-        return _SEP
-
-    for _ in range(3):
-        s2 = _BRACKET_RE.sub(keep_note, s)
-        if s2 == s:
-            break
-        s = s2
     return _STRAY_BRACKETS.sub(_SEP, s), notes
 
 
@@ -822,11 +703,7 @@ def _group_titles(group: str) -> tuple[str, ...]:
 
     What follows noise removal depends only on each group between separators, and distinct
     titles share most groups (the occupation words, with the noise around them removed): one
-    lookup replaces splitting, tidying and a :func:`_stable_cached` lookup per piece. From the
-    noise removal to the list of titles, CPU a title on ``_synthetic_titles(20000, seed=5)``
-    (best of 9 process_time loops, old and new code side by side; with the two shortcuts of
-    _noise_free and _remove_noise): 10.4 -> 9.1 us with every cache empty at the start, as the
-    benchmark runs it (half the groups are new there), 7.8 -> 5.1 us once they are warm.
+    lookup replaces splitting, tidying and a :func:`_stable_cached` lookup per piece.
     """
     out: list[str] = []
     for piece, verbatim in _group_pieces(group, _places()):
@@ -846,11 +723,20 @@ def _joblike_first(titles: list[str]) -> str | None:
     return None
 
 
-def _clean_once(text: str) -> CleanTitle:
-    return _clean_nfkc(_nfkc(text))
+def _clean_once(text: str, within: str | None = "370000") -> CleanTitle:
+    return _clean_nfkc(_nfkc(text), within)
 
 
-def _clean_nfkc(s: str) -> CleanTitle:
+@functools.lru_cache(maxsize=1024)
+def _inside(codes: tuple[str, ...], within: str) -> str | None:
+    """The one code of ``codes`` inside the division ``within``, None if none or several."""
+    prefix = within.rstrip("0")
+    prefix += "0" * (len(prefix) % 2)  # whole levels: 370000 -> 37, 370200 -> 3702
+    home = [c for c in codes if c.startswith(prefix)]
+    return home[0] if len(home) == 1 else None
+
+
+def _clean_nfkc(s: str, within: str | None = "370000") -> CleanTitle:
     """:func:`clean_title` of a string already NFKC-normalized (the title coder normalizes the
     raw title once, for this and for its own n-gram text)."""
     s = _simplified(s)
@@ -879,6 +765,8 @@ def _clean_nfkc(s: str) -> CleanTitle:
     regions: list[str] = []
     for name in places.find(full):
         code = places.codes[name]
+        if code is None and within is not None:
+            code = _inside(places.shared[name], within)
         if code is not None and code not in regions:
             regions.append(code)
     if len(regions) > 1:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from rapidfuzz import fuzz, process, utils
 
 from matchcore._errors import InvalidParameter, UnknownOccupation
 
@@ -197,8 +198,6 @@ class Taxonomy:
         raise UnknownOccupation(code, self._suggest(code))
 
     def _suggest(self, value: object, limit: int = 3) -> list[str]:
-        from rapidfuzz import fuzz, process
-
         text = str(value).strip()
         if not text:
             return []
@@ -370,8 +369,6 @@ class Taxonomy:
         >>> mc.occupations.load().search("电工", limit=1)[0].occupation.code
         '6-31-01-03'
         """
-        from rapidfuzz import fuzz, process, utils
-
         if not isinstance(limit, int) or limit < 1:
             raise InvalidParameter.of("limit", "Taxonomy.search", limit, "an int in [1, inf)")
         query = unicodedata.normalize("NFKC", str(text)).strip()

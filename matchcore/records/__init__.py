@@ -26,6 +26,8 @@ from matchcore.records._columns import (
     COLUMN_ALIASES,
     COLUMN_LABELS,
     KEY_GROUPS,
+    SEEKER_COLUMNS,
+    VACANCY_COLUMNS,
     canonical,
     read_groups,
 )
@@ -40,8 +42,6 @@ from matchcore.records._prepare import (
     DEFAULT_OPENINGS,
     MAX_TITLE_CHARS,
     REJECTED_CODES,
-    SEEKER_COLUMNS,
-    VACANCY_COLUMNS,
     Prepared,
     TitleCoderLike,
     as_polars,

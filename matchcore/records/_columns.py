@@ -1,4 +1,12 @@
-"""Column names as exports write them, key groups (重点群体), and the Chinese words of ``rejected``.
+"""The record schema, in one place: raw columns, their aliases, prepared columns and dtypes.
+
+A new input field is declared here first: its raw name (:data:`SEEKER_COLUMNS` /
+:data:`VACANCY_COLUMNS`), its Chinese label (:data:`COLUMN_LABELS`), the headers exports write
+for it (:data:`COLUMN_ALIASES`) and, if ``prepare`` hands it on, its prepared column with dtype
+and meaning (:data:`PREPARED_SEEKERS` / :data:`PREPARED_VACANCIES`, marked ``scoring=True`` when
+scoring cannot do without it). ``prepare`` casts to these dtypes, ``scoring`` checks its inputs
+against them, and ``docs/stages.md``'s tables are generated from them (:func:`update_docs`; a
+test fails when they differ).
 
 Registration systems export Chinese headers (岗位名称, 招聘人数, 文化程度, 出生年月 ...) and people
 write near-miss names (education for education_min, birthday for birth_year). :func:`canonical`
@@ -12,14 +20,234 @@ import difflib
 import functools
 import re
 import unicodedata
+from pathlib import Path
+from typing import NamedTuple
+
+import polars as pl
 
 __all__ = [
     "COLUMN_ALIASES",
     "COLUMN_LABELS",
     "KEY_GROUPS",
+    "PREPARED_SEEKERS",
+    "PREPARED_VACANCIES",
+    "REJECTED_SCHEMA",
+    "REQUIRED_COLUMNS",
+    "SEEKER_COLUMNS",
+    "VACANCY_COLUMNS",
+    "PreparedColumn",
     "canonical",
     "read_groups",
 ]
+
+# --------------------------------------------------------------------------------------------
+# raw columns
+
+#: Raw seeker columns prepare reads (all but the required ones may be absent).
+SEEKER_COLUMNS: tuple[str, ...] = (
+    "seeker_id", "category", "desired_title", "desired_occupation", "region", "willing_regions",
+    "education", "major", "graduation_year", "expected_salary", "experience_years",
+    "skill_level", "professional_title", "birth_year", "registered_at",
+)  # fmt: skip
+#: Raw vacancy columns prepare reads (``requirements``/``description`` feed the posting audit).
+VACANCY_COLUMNS: tuple[str, ...] = (
+    "vacancy_id", "employer_id", "title", "occupation_code", "openings", "region",
+    "education_min", "salary", "salary_min", "salary_max", "experience_min", "skill_level_min",
+    "professional_title_min", "age_min", "age_max", "age_range", "industry_code",
+    "advanced_manufacturing",
+    "internship", "session", "posted_at", "expires_at", "requirements", "description",
+)  # fmt: skip
+#: The raw columns each table must have; a tuple inside is "at least one of these".
+REQUIRED_COLUMNS: dict[str, tuple[str | tuple[str, ...], ...]] = {
+    "seekers": ("seeker_id", "region", ("desired_title", "desired_occupation")),
+    "vacancies": ("vacancy_id", "openings", "region", ("title", "occupation_code")),
+}
+
+# --------------------------------------------------------------------------------------------
+# prepared columns
+
+
+class PreparedColumn(NamedTuple):
+    """One column of a prepared table: its dtype, what it holds, and whether scoring needs it."""
+
+    dtype: pl.DataType
+    meaning: str
+    scoring: bool = False
+
+
+_C = PreparedColumn
+_ROW = _C(pl.UInt32(), "0-based position of the row in the input")
+_LINE = _C(pl.UInt32(), "the line a person sees in the file: the header is line 1, so `row + 2`")
+_TITLE_CORE = _C(pl.Utf8(), "the title cleaned to its occupation words (`clean_title`)", True)
+_OCCUPATION = _C(
+    pl.Utf8(), "CSCO code `X-XX-XX-XX` of level 1-4: as given, else coded from the title", True
+)
+_CONFIDENCE = _C(pl.Float64(), "the coder's confidence; 1.0 when given as a code")
+_REGION = _C(pl.Utf8(), "6-digit division code, the county where known", True)
+_CITY = _C(pl.Utf8(), "6-digit code of the prefecture (a municipality for its districts)", True)
+_SALARY_MIN = _C(pl.Float64(), "CNY a month", True)
+_SALARY_MAX = _C(pl.Float64(), "CNY a month", True)
+
+#: The prepared seeker table ``prepare`` returns, in column order. Null means unknown.
+PREPARED_SEEKERS: dict[str, PreparedColumn] = {
+    "row": _ROW,
+    "line": _LINE,
+    "seeker_id": _C(pl.Utf8(), "unique id", True),
+    "category": _C(pl.Utf8(), "`unemployed`, `graduate` or `other`, from the key groups", True),
+    "groups": _C(
+        pl.List(pl.Utf8()),
+        "key groups (重点群体) of `KEY_GROUPS`, several a person; null where no category is given",
+    ),
+    "desired_title": _C(pl.Utf8(), "as written, cut to `MAX_TITLE_CHARS`"),
+    "title_core": _TITLE_CORE,
+    "occupation_code": _OCCUPATION,
+    "occupation_confidence": _CONFIDENCE,
+    "occupation_codes": _C(
+        pl.List(pl.Utf8()),
+        "every occupation the desired title asks for, each wish coded on its own; `6-00-00-00`"
+        " stands for entry-level production work (普工), `*` for any entry-level work (不限)",
+    ),
+    "driving_class": _C(pl.Utf8(), "a driving licence class the desired title states (`C1`)"),
+    "region_code": _REGION,
+    "city_code": _CITY,
+    "willing_region_codes": _C(
+        pl.List(pl.Utf8()), "codes of the places the person would work in", True
+    ),
+    "education": _C(pl.Int8(), "`Education` level, 0 `NONE` .. 7 `DOCTOR`", True),
+    "major": _C(pl.Utf8(), "field of study as written", True),
+    "graduation_year": _C(pl.Int16(), "year of graduation"),
+    "salary_min": _SALARY_MIN,
+    "salary_max": _SALARY_MAX,
+    "experience_years": _C(pl.Float64(), "years of work experience", True),
+    "skill_level": _C(pl.Int8(), "`SkillLevel`, 1 `APPRENTICE` .. 8 `CHIEF`", True),
+    "professional_title": _C(
+        pl.Int8(), "`ProfessionalTitle` (职称), 1 `CLERK` .. 5 `SENIOR`", True
+    ),
+    "birth_year": _C(pl.Int16(), "year of birth", True),
+    "registered_at": _C(pl.Date(), "date of registration"),
+}
+#: The prepared vacancy table ``prepare`` returns, in column order. Null means not required.
+PREPARED_VACANCIES: dict[str, PreparedColumn] = {
+    "row": _ROW,
+    "line": _LINE,
+    "vacancy_id": _C(pl.Utf8(), "unique id", True),
+    "employer_id": _C(pl.Utf8(), "the employer's id"),
+    "title": _C(pl.Utf8(), "as written, cut to `MAX_TITLE_CHARS`"),
+    "title_core": _TITLE_CORE,
+    "occupation_code": _OCCUPATION,
+    "occupation_confidence": _CONFIDENCE,
+    "openings": _C(pl.Int32(), "positions to fill, >= 1"),
+    "region_code": _REGION,
+    "city_code": _CITY,
+    "education_min": _C(pl.Int8(), "lowest `Education` accepted", True),
+    "salary_min": _SALARY_MIN,
+    "salary_max": _SALARY_MAX,
+    "experience_min": _C(pl.Float64(), "years of experience asked for", True),
+    "skill_level_min": _C(pl.Int8(), "lowest `SkillLevel` accepted", True),
+    "professional_title_min": _C(pl.Int8(), "lowest `ProfessionalTitle` accepted", True),
+    "age_min": _C(pl.Int16(), "youngest age accepted", True),
+    "age_max": _C(pl.Int16(), "oldest age accepted", True),
+    "industry_code": _C(pl.Utf8(), "GB/T 4754-2017 industry code"),
+    "advanced_manufacturing": _C(
+        pl.Boolean(), "an advanced-manufacturing employer (as given, else from the industry)", True
+    ),
+    "internship": _C(pl.Boolean(), "a 就业见习 internship post", True),
+    "session": _C(pl.Utf8(), "a special recruitment event (专场)", True),
+    "posted_at": _C(pl.Date(), "date posted"),
+    "expires_at": _C(pl.Date(), "last date of the posting"),
+    "audit": _C(
+        pl.List(pl.Utf8()),
+        "categories of discriminatory requirements found in title, requirements and description",
+    ),
+    "housing": _C(pl.Boolean(), "the title or requirements offer housing (包住, 宿舍)"),
+    "driving_class": _C(pl.Utf8(), "the driving licence class asked for (`B2`)"),
+}
+
+#: The ``rejected`` table: one row per problem (``severity`` error rejects the row).
+REJECTED_SCHEMA: dict[str, pl.DataType] = {
+    "table": pl.Utf8(),
+    "row": pl.UInt32(),
+    "line": pl.UInt32(),
+    "id": pl.Utf8(),
+    "field": pl.Utf8(),
+    "value": pl.Utf8(),
+    "code": pl.Utf8(),
+    "reason": pl.Utf8(),
+    "severity": pl.Utf8(),
+}
+
+
+def dtypes(table: str) -> dict[str, pl.DataType]:
+    """Column -> dtype of the prepared ``table`` (``"seekers"`` or ``"vacancies"``), in order."""
+    cols = PREPARED_SEEKERS if table == "seekers" else PREPARED_VACANCIES
+    return {name: c.dtype for name, c in cols.items()}
+
+
+def scoring_columns(table: str) -> tuple[str, ...]:
+    """The prepared columns of ``table`` that scoring cannot do without, in table order."""
+    cols = PREPARED_SEEKERS if table == "seekers" else PREPARED_VACANCIES
+    return tuple(name for name, c in cols.items() if c.scoring)
+
+
+# --------------------------------------------------------------------------------------------
+# docs/stages.md
+
+_BEGIN = "<!-- generated from matchcore/records/_columns.py: {} -->"
+_END = "<!-- end of generated table -->"
+
+
+def schema_markdown(table: str) -> str:
+    """The markdown table of ``table``: ``raw seekers``/``raw vacancies`` (the raw columns) or
+    ``seekers``/``vacancies`` (the prepared ones) or ``rejected``."""
+    if table.startswith("raw "):
+        which = table[4:]
+        names = SEEKER_COLUMNS if which == "seekers" else VACANCY_COLUMNS
+        required: dict[str, str] = {}
+        for r in REQUIRED_COLUMNS[which]:
+            if isinstance(r, str):
+                required[r] = "yes"
+            else:
+                for n in r:
+                    required[n] = "or " + ", ".join(f"`{o}`" for o in r if o != n)
+        rows = ["| column | 中文 | required |", "|---|---|---|"]
+        rows += [f"| `{n}` | {COLUMN_LABELS.get(n, '')} | {required.get(n, '')} |" for n in names]
+    elif table == "rejected":
+        rows = ["| column | dtype |", "|---|---|"]
+        rows += [f"| `{n}` | {d} |" for n, d in REJECTED_SCHEMA.items()]
+    else:
+        cols = PREPARED_SEEKERS if table == "seekers" else PREPARED_VACANCIES
+        rows = ["| column | dtype | meaning | scoring needs it |", "|---|---|---|---|"]
+        rows += [
+            f"| `{n}` | {c.dtype} | {c.meaning} | {'yes' if c.scoring else ''} |"
+            for n, c in cols.items()
+        ]
+    return "\n".join(rows)
+
+
+_BLOCK = re.compile(
+    re.escape(_BEGIN).replace(r"\{\}", "(?P<table>[a-z ]+)") + r"\n.*?" + re.escape(_END), re.S
+)
+
+
+def render_docs(text: str) -> str:
+    """``text`` with every generated table (between the markers) rebuilt from this module."""
+
+    def table(m: re.Match[str]) -> str:
+        name = m.group("table")
+        return f"{_BEGIN.format(name)}\n{schema_markdown(name)}\n{_END}"
+
+    return _BLOCK.sub(table, text)
+
+
+def update_docs(path: str | Path = "docs/stages.md") -> bool:
+    """Rewrite the generated tables of ``path``; True if anything changed."""
+    path = Path(path)
+    old = path.read_text(encoding="utf-8")
+    new = render_docs(old)
+    if new != old:
+        path.write_text(new, encoding="utf-8")
+    return new != old
+
 
 #: The key groups (重点群体) a seeker may belong to, canonical Chinese names, several a person.
 #: 长期失业人员 (registered unemployed a year or more) also counts as 登记失业人员.

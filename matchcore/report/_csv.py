@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from matchcore._io import neutralize_cell
+from matchcore.report._html import column_header
 from matchcore.report._labels import COLUMNS
 
 if TYPE_CHECKING:
@@ -32,8 +33,6 @@ def _cell(value: Any, percent: bool) -> Any:
 
 def write_csv(rep: QuarterlyReport, folder: Path) -> list[Path]:
     """One CSV file per table, named by the table id, with Chinese headers and a title line."""
-    from matchcore.report._html import column_header
-
     out = []
     for tid, df in rep.tables.items():
         buf = io.StringIO()

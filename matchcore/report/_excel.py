@@ -8,6 +8,8 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from matchcore._io import neutralize_cell
+from matchcore.report._html import column_header
 from matchcore.report._labels import COLUMNS, TABLES
 
 if TYPE_CHECKING:
@@ -35,9 +37,6 @@ def _date(d: dt.date | None) -> str:
 def write_workbook(rep: QuarterlyReport, path: Path) -> Path:
     """Write the workbook to ``path`` (written to a temporary name first, then renamed)."""
     import xlsxwriter
-
-    from matchcore._io import neutralize_cell
-    from matchcore.report._html import column_header
 
     path = Path(path)
     tmp = path.with_name(path.name + ".part")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from matchcore._version import __version__
 from matchcore.report._labels import COLUMNS, TABLES, header
 from matchcore.report._svg import FONT_STACK
 
@@ -130,8 +131,6 @@ def _cards(rep: QuarterlyReport) -> list[dict[str, str]]:
 def render_html(rep: QuarterlyReport, *, embed_font: bool = True) -> str:
     """The page of ``rep`` as one self-contained HTML string."""
     import jinja2
-
-    from matchcore._version import __version__
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("matchcore.report", "templates"),

@@ -27,8 +27,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from matchcore import records
 from matchcore._errors import InvalidParameter, InvalidValue, MatchcoreError, MissingColumns
+from matchcore.normalize import region_name
+from matchcore.occupations import load
+from matchcore.report._csv import write_csv
+from matchcore.report._excel import write_workbook
+from matchcore.report._html import render_html
 from matchcore.report._labels import DEFAULT_KEY_GROUPS, REQUIRED_GROUPS, YOUTH
+from matchcore.report._pdf import find_chromium, print_pdf
 from matchcore.report._svg import bar_chart, histogram
 
 if TYPE_CHECKING:
@@ -45,8 +52,6 @@ _TOTAL = "合计"
 
 def _division_names(codes: pl.Series) -> dict[str, str]:
     """Code -> official name of the distinct division codes in ``codes``."""
-    from matchcore.normalize import region_name
-
     names = {}
     for code in codes.drop_nulls().unique().to_list():
         try:
@@ -120,8 +125,6 @@ def _typed(df: pl.DataFrame, types: dict[str, Any]) -> pl.DataFrame:
 
 def _key_group_order() -> tuple[str, ...]:
     try:
-        from matchcore import records
-
         vocab = tuple(getattr(records, "KEY_GROUPS", ()) or ())
     except ImportError:  # pragma: no cover
         vocab = ()
@@ -241,8 +244,6 @@ class QuarterlyReport:
         >>> "匹配建议不是录用" in page
         True
         """
-        from matchcore.report._html import render_html
-
         return render_html(self, embed_font=embed_font)
 
     def write(
@@ -271,10 +272,6 @@ class QuarterlyReport:
         -------
         list of Path
         """
-        from matchcore.report._csv import write_csv
-        from matchcore.report._excel import write_workbook
-        from matchcore.report._pdf import find_chromium, print_pdf
-
         if fmt not in ("all", "csv", "xlsx"):
             raise InvalidParameter.of("fmt", "QuarterlyReport.write", fmt, "'all', 'csv' or 'xlsx'")
         folder = Path(folder)
@@ -807,8 +804,6 @@ def _shortage(
     with_rates: Any,
 ) -> pl.DataFrame:
     """One row per listed occupation: postings coded to it or below it."""
-    from matchcore.occupations import load
-
     tax = load()
     listed = list(dict.fromkeys(codes))
 
@@ -941,13 +936,9 @@ def _comparison(
 
 
 def _taxonomy() -> Any:
-    from matchcore.occupations import load
-
     return load()
 
 
 @functools.cache
 def _major_group_names() -> dict[str, str]:
-    from matchcore.occupations import load
-
     return {o.code[0]: o.name for o in load().at_level(1)}

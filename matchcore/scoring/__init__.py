@@ -1,4 +1,4 @@
-"""Vectors, candidates and explained compatibility scores (issue 6).
+"""Vectors, candidates and explained compatibility scores.
 
 Pipeline: :class:`VacancyIndex` ``.fit(vacancies)`` vectorises and blocks the prepared vacancies;
 ``.candidates(seekers)`` returns, for every seeker, the best K vacancies among those passing the
@@ -12,8 +12,7 @@ without ever forming the full matrix (see :mod:`matchcore.scoring._index` for th
 Examples
 --------
 >>> import matchcore as mc
->>> from matchcore.scoring._fake import fake_prepared
->>> seekers, vacancies = fake_prepared(40, 30, seed=0)
+>>> seekers, vacancies = mc.synth.fake_prepared(40, 30, seed=0)
 >>> cand = mc.scoring.candidates(seekers, vacancies, mc.MatchConfig(candidates=5))
 >>> cand.scores.shape
 (40, 30)

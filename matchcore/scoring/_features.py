@@ -7,9 +7,11 @@ with ``-1`` for unknown, numbers float32 with NaN for unknown.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,7 @@ from matchcore._config import MatchConfig
 from matchcore._errors import InvalidParameter, MissingColumns
 from matchcore.normalize import DRIVING_CLASSES
 from matchcore.occupations import load
+from matchcore.records._columns import scoring_columns
 from matchcore.scoring._codes import CodeTable, code_table
 from matchcore.scoring._components import trainee_eligible
 from matchcore.scoring._related import major_codes, related_table, wish_id
@@ -37,41 +40,9 @@ __all__ = [
     "vacancy_features",
 ]
 
-SEEKER_COLUMNS = (
-    "seeker_id",
-    "category",
-    "title_core",
-    "occupation_code",
-    "region_code",
-    "city_code",
-    "willing_region_codes",
-    "education",
-    "major",
-    "salary_min",
-    "salary_max",
-    "experience_years",
-    "skill_level",
-    "professional_title",
-    "birth_year",
-)
-VACANCY_COLUMNS = (
-    "vacancy_id",
-    "title_core",
-    "occupation_code",
-    "region_code",
-    "city_code",
-    "education_min",
-    "salary_min",
-    "salary_max",
-    "experience_min",
-    "skill_level_min",
-    "professional_title_min",
-    "age_min",
-    "age_max",
-    "advanced_manufacturing",
-    "internship",
-    "session",
-)
+#: The prepared columns scoring needs (the schema in ``matchcore.records._columns`` marks them).
+SEEKER_COLUMNS = scoring_columns("seekers")
+VACANCY_COLUMNS = scoring_columns("vacancies")
 MAX_WILLING = 8
 
 
@@ -177,9 +148,6 @@ def _seats() -> dict[int, tuple[float, float]]:
     a county whose seat is not known there has no entry (its distances are unknown), rather than
     its city's seat.
     """
-    import csv
-    from importlib import resources
-
     text = resources.files("matchcore.scoring").joinpath("data", "county_seats.csv")
     out: dict[int, tuple[float, float]] = {}
     for r in csv.DictReader(text.read_text("utf-8").splitlines()):

@@ -8,6 +8,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from matchcore._daily import outcomes_table
 from matchcore._errors import InvalidParameter, MissingColumns
 from matchcore.scoring._components import component_names
 
@@ -61,8 +62,6 @@ def outcome_labels(
     >>> outcome_labels(recs, out, unknown="negative")[1].tolist()
     [True, False, False]
     """
-    from matchcore._daily import outcomes_table
-
     owner = "outcome_labels"
     if unknown not in ("drop", "negative"):
         raise InvalidParameter.of("unknown", owner, unknown, "one of 'drop', 'negative'")

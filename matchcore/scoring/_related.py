@@ -40,6 +40,7 @@ Both tables are plain CSV files a person can read and correct; the tests check e
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -140,7 +141,6 @@ def _majors() -> dict[str, tuple[str, ...]]:
 def _major_key(name: str | None) -> str:
     if not name:
         return ""
-    import unicodedata
 
     s = unicodedata.normalize("NFKC", str(name)).strip()
     for junk in ("（", "("):

@@ -11,7 +11,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from matchcore._errors import InvalidParameter, MatchcoreError
+from matchcore._matcher import Matcher, _read_manifest
 
 __all__ = ["HELP", "add_arguments", "app_from_env", "run", "serve", "warm"]
 
@@ -114,8 +117,6 @@ def serve(
     ...
     matchcore._matcher.SavedIndexError: [index_missing] no saved Matcher in '/nowhere' ...
     """
-    from matchcore._matcher import Matcher, _read_manifest
-
     limits = (
         ("port", port, 0),
         ("workers", workers, 1),
@@ -164,8 +165,6 @@ def serve(
 def warm(matcher: Any) -> Any:
     """Answer one made-up seeker, so the first real request does not pay for loading the title
     coder's model and the word segmenter (seconds); returns ``matcher``."""
-    import polars as pl
-
     one = {"seeker_id": ["warm-up"], "desired_title": ["电工"], "region": ["济南市"]}
     matcher.answer(pl.DataFrame(one), k=1)
     return matcher
@@ -173,7 +172,6 @@ def warm(matcher: Any) -> Any:
 
 def app_from_env() -> Any:
     """The app of one worker process: the index and journal named by the environment."""
-    from matchcore._matcher import Matcher
     from matchcore.service._app import create_app
     from matchcore.service._state import SharedMatcher
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 
 from matchcore._errors import InvalidParameter
-from matchcore.assign._validate import check_int
 
 __all__ = ["random_instance"]
+
+
+def _check_int(value: Any, name: str, owner: str, low: int) -> int:
+    """An int (not bool) of at least ``low``, as ``matchcore.assign`` checks its own."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        raise InvalidParameter.of(name, owner, value, f"an int in [{low}, inf)")
+    return int(value)
 
 
 def random_instance(
@@ -67,15 +75,15 @@ def random_instance(
     ((1000, 200), 1000, 10)
     """
     owner = "random_instance"
-    n = check_int(n_seekers, "n_seekers", owner, 1)
-    m = check_int(n_vacancies, "n_vacancies", owner, 1)
-    k = check_int(candidates, "candidates", owner, 1)
-    n_cities = min(check_int(n_cities, "n_cities", owner, 1), m)
+    n = _check_int(n_seekers, "n_seekers", owner, 1)
+    m = _check_int(n_vacancies, "n_vacancies", owner, 1)
+    k = _check_int(candidates, "candidates", owner, 1)
+    n_cities = min(_check_int(n_cities, "n_cities", owner, 1), m)
     if not 0.0 <= cross_city <= 1.0:
         raise InvalidParameter.of("cross_city", owner, cross_city, "a float in [0, 1]")
     if not 0.0 <= appeal <= 1.0:
         raise InvalidParameter.of("appeal", owner, appeal, "a float in [0, 1]")
-    total = 5 * m if openings is None else check_int(openings, "openings", owner, m)
+    total = 5 * m if openings is None else _check_int(openings, "openings", owner, m)
     rng = np.random.default_rng(seed)
 
     w = 1.0 / np.sqrt(np.arange(1, n_cities + 1))
