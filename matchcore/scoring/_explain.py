@@ -18,6 +18,7 @@ from matchcore._errors import MatchcoreError
 from matchcore.normalize import DRIVING_CLASSES, Education, ProfessionalTitle, SkillLevel
 from matchcore.normalize import region_name as _region_name
 from matchcore.occupations import load
+from matchcore.scoring._components import title_pairs
 from matchcore.scoring._features import code_table, distance_km
 from matchcore.scoring._related import OCCUPATION_PHRASES, occupation_kind
 
@@ -187,12 +188,10 @@ def explain_pairs(
     index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.int64]
 ) -> list[str]:
     """Reasons for pairs (seeker row, vacancy column) of a fitted index and seeker features."""
-    from matchcore.scoring._index import _title_pairs
-
     vf = index.vacancies_
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
-    tsim = _title_pairs(
+    tsim = title_pairs(
         sf.title_matrix, sf.arrays["title"][rows], vf.title_matrix, vf.arrays["title"][cols]
     )
     kinds, broad = occupation_kind(

@@ -16,6 +16,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from matchcore.normalize import DRIVING_CLASSES
+from matchcore.scoring._components import title_pairs
 from matchcore.scoring._explain import FAR_KM, _occupation_names, level_label, region_name
 from matchcore.scoring._features import code_table, distance_km
 from matchcore.scoring._related import occupation_kind
@@ -97,8 +98,6 @@ def reasons(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.int64
 
 def _columnwise(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.int64]) -> pl.Series:
     """:func:`reasons` for many pairs: every clause decided with numpy, strings by polars."""
-    from matchcore.scoring._index import _title_pairs
-
     vf = index.vacancies_
     ct = code_table()
     rows = np.asarray(rows, dtype=np.int64)
@@ -108,7 +107,7 @@ def _columnwise(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.i
         return pl.Series("reason", [], dtype=pl.Utf8)
     S = {k: v[rows] for k, v in sf.arrays.items() if getattr(v, "shape", (0,))[0] == sf.n}
     V = {k: v[cols] for k, v in vf.arrays.items() if getattr(v, "shape", (0,))[0] == vf.n}
-    tsim = _title_pairs(sf.title_matrix, S["title"], vf.title_matrix, V["title"])
+    tsim = title_pairs(sf.title_matrix, S["title"], vf.title_matrix, V["title"])
     occ_kind, broad = occupation_kind(sf.wish_sets, sf.major_sets, S["wish"], S["major"], V["occ"])
 
     # occupation clause: labels per distinct code, gathered (no per-pair Python)
