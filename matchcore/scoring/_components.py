@@ -51,6 +51,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from matchcore._errors import InvalidParameter
 from matchcore.normalize import ANY_WORK, FIELD_WORK, PRODUCTION_WORK
 from matchcore.occupations import load
 from matchcore.scoring._related import (
@@ -740,11 +741,14 @@ def registered(*extra: Component) -> Iterator[tuple[Component, ...]]:
     names = set(component_names())
     for c in extra:
         if not isinstance(c, Component):
-            raise TypeError(f"registered() takes Component objects, got {type(c).__name__}")
+            raise InvalidParameter.of("component", "registered", type(c).__name__, "a Component")
         if c.name in names:
-            raise ValueError(f"a component named {c.name!r} is already registered")
+            raise InvalidParameter.of("name", "registered", c.name, "a name not yet registered")
         if c.table is not None:
-            raise ValueError(f"component {c.name!r}: table is for the built-in components")
+            raise InvalidParameter.of(
+                f"Component({c.name!r}).table", "registered", c.table,
+                "None (a new component gets a table of its own)",
+            )  # fmt: skip
         names.add(c.name)
     _EXTRA.extend(extra)
     try:

@@ -377,6 +377,8 @@ class _Engine:
         vr = b.rows
         ctx = self._ctx(b)
         parts: _Parts = {}
+        S: dict[str, NDArray[Any]]  # each table's seeker (p, 1) and vacancy (1, q) features
+        V: dict[str, NDArray[Any]]
         self.pairs_scored += len(s_rows) * len(vr)
         out = np.take(t.disc[t.s_key[s_rows]], t.v_key[vr], axis=1)
         v_key = b.cache.get("v_key")
@@ -455,9 +457,9 @@ class _Engine:
             c = own.component
             ku, ki = np.unique(own.s_key[s_rows], return_inverse=True)
             ki = ki.ravel()
-            cached = b.cache.get(("own", c.name))
+            cached = b.cache.get("own:" + c.name)
             if cached is None:
-                cached = b.cache[("own", c.name)] = np.unique(own.v_key[vr], return_inverse=True)
+                cached = b.cache["own:" + c.name] = np.unique(own.v_key[vr], return_inverse=True)
             bu, bi = cached[0], cached[1].ravel()
             srows, vrows = own.s_first[ku], own.v_first[bu]
             S = {f: s[f][srows][:, None] for f in c.seeker_features}
