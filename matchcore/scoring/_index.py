@@ -774,10 +774,10 @@ class Candidates:
         >>> int(np.diff(c.top(2).scores.indptr).max())
         2
         """
+        if m is not None and (isinstance(m, bool) or not isinstance(m, int) or m < 1):
+            raise InvalidParameter.of("m", "Candidates.top", m, "an int in [1, inf) or None")
         if m is None or self.scores.nnz == 0 or int(np.diff(self.scores.indptr).max()) <= m:
             return self
-        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
-            raise InvalidParameter.of("m", "Candidates.top", m, "an int in [1, inf) or None")
         order, rank = self._ranked()
         keep = np.sort(order[rank <= m])
         rows, _cols = self.pairs()
