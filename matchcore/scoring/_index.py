@@ -654,6 +654,15 @@ def _positions(csr: Any, rows: NDArray[Any], cols: NDArray[Any]) -> NDArray[np.i
     return lo
 
 
+def _gather_ids(ids: NDArray[Any], idx: NDArray[np.int64]) -> pl.Series:
+    """``ids[idx]`` as strings, from whichever is shorter: the pairs (a few pairs of a large
+    index, online) or the ids (millions of pairs of the whole job, gathered by polars without a
+    fixed-width numpy string array of every pair)."""
+    if len(idx) < len(ids):
+        return pl.Series([str(x) for x in ids[idx].tolist()], dtype=pl.Utf8)
+    return pl.Series([str(x) for x in ids.tolist()], dtype=pl.Utf8).gather(idx)
+
+
 class _Spilled(Mapping[str, NDArray[np.float32]]):
     """Components in ``.npy`` files, memory-mapped read-only each time one is read: a gather maps
     the file, reads what it needs and lets go, so nothing stays resident between reads."""
@@ -910,8 +919,8 @@ class Candidates:
         if score is None:
             score = self.scores.data[pos]
         data: dict[str, Any] = {
-            "seeker_id": pl.Series(sf.ids[rows].astype(str), dtype=pl.Utf8),
-            "vacancy_id": pl.Series(index.vacancies_.ids[cols].astype(str), dtype=pl.Utf8),
+            "seeker_id": _gather_ids(sf.ids, rows),
+            "vacancy_id": _gather_ids(index.vacancies_.ids, cols),
             "rank": pl.Series(np.asarray(rank), dtype=pl.Int32),
             "score": pl.Series(np.asarray(score), dtype=pl.Float64),
         }
