@@ -779,9 +779,9 @@ class Candidates:
         >>> import matchcore as mc
         >>> from matchcore.scoring._fake import fake_prepared
         >>> s, v = fake_prepared(30, 20, seed=2)
-        >>> c = mc.scoring.candidates(s, v, k=4)
-        >>> int(np.diff(c.top(2).scores.indptr).max())
-        2
+        >>> c = mc.scoring.candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=4)
+        >>> int(np.diff(c.scores.indptr).max()), int(np.diff(c.top(2).scores.indptr).max())
+        (3, 2)
         """
         if m is not None and (isinstance(m, bool) or not isinstance(m, int) or m < 1):
             raise InvalidParameter.of("m", "Candidates.top", m, "an int in [1, inf) or None")
@@ -811,9 +811,9 @@ class Candidates:
         >>> import matchcore as mc
         >>> from matchcore.scoring._fake import fake_prepared
         >>> s, v = fake_prepared(30, 20, seed=2)
-        >>> c = mc.scoring.candidates(s, v, k=4)
+        >>> c = mc.scoring.candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=4)
         >>> r, col = c.pairs()
-        >>> bool((c.lookup(r[::-1], col[::-1]) == np.arange(len(r))[::-1]).all())
+        >>> len(r) > 0 and bool((c.lookup(r[::-1], col[::-1]) == np.arange(len(r))[::-1]).all())
         True
         """
         r = np.asarray(rows, dtype=np.int64).ravel()
@@ -896,13 +896,19 @@ class Candidates:
         >>> import matchcore as mc
         >>> from matchcore.scoring._fake import fake_prepared
         >>> s, v = fake_prepared(30, 20, seed=2)
-        >>> c = mc.scoring.candidates(s, v, k=4)
+        >>> c = mc.scoring.candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=4)
         >>> r, col = c.pairs()
-        >>> c.frame(r[:2], col[:2], rank=[1, 2], reasons=False).columns[:4]
-        ['seeker_id', 'vacancy_id', 'rank', 'score']
+        >>> c.frame(r[:2], col[:2], rank=[1, 2], reasons=False).columns[:5]
+        ['seeker_id', 'vacancy_id', 'rank', 'score', 'occupation']
         """
         r = np.asarray(rows, dtype=np.int64).ravel()
         c = np.asarray(cols, dtype=np.int64).ravel()
+        for name, values in (("cols", c), ("rank", rank), ("score", score), *(extra or {}).items()):
+            if values is not None and len(np.asarray(values)) != len(r):
+                raise InvalidParameter.of(
+                    name, "Candidates.frame", f"{len(np.asarray(values))} values",
+                    f"one value per pair ({len(r)})",
+                )  # fmt: skip
         return self._frame(self.lookup(r, c), r, c, rank, score, extra, reasons)
 
     def _frame(
