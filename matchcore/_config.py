@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matchcore._errors import InvalidParameter
+from matchcore.scoring._components import component_names, components, default_weights
 
 __all__ = ["AUTO_EXACT_PAIRS", "DEFAULT_WEIGHTS", "RECOMMEND_EPS_FACTOR", "MatchConfig"]
 
@@ -27,19 +28,10 @@ ASSIGNMENT_METHODS = ("auto", "exact", "auction", "greedy", "stable")
 #: the recommendations' auction bids in steps this many times ``auction_eps``
 RECOMMEND_EPS_FACTOR = 5.0
 
-#: Default weight of each score component (see :data:`matchcore.scoring.COMPONENTS`). They are
-#: normalised to sum to 1 when scores are computed, so only their ratios matter.
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "occupation": 0.40,
-    "title": 0.10,
-    "education": 0.10,
-    "salary": 0.10,
-    "region": 0.10,
-    "experience": 0.05,
-    "skill": 0.05,
-    "professional_title": 0.05,
-    "priority": 0.05,
-}
+#: Default weight of each built-in score component, from the registry
+#: (:data:`matchcore.scoring.COMPONENTS`). They are normalised to sum to 1 when scores are
+#: computed, so only their ratios matter.
+DEFAULT_WEIGHTS: dict[str, float] = default_weights()
 
 _OWNER = "MatchConfig"
 
@@ -74,12 +66,13 @@ def _check_weights(cfg: MatchConfig) -> None:
     w = cfg.weights
     if not isinstance(w, Mapping):
         raise _bad("weights", w, "a mapping of component name to a non-negative weight")
-    unknown = [k for k in w if k not in DEFAULT_WEIGHTS]
+    known = component_names()
+    unknown = [k for k in w if k not in known]
     if unknown:
         raise _bad(
             f"weights[{unknown[0]!r}]",
             w[unknown[0]],
-            f"a weight of a known component; valid components: {sorted(DEFAULT_WEIGHTS)}",
+            f"a weight of a known component; valid components: {sorted(known)}",
         )
     for k, v in w.items():
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
@@ -338,7 +331,7 @@ class MatchConfig:
     matchcore._errors.InvalidParameter: The 'topk' parameter of MatchConfig must be a known key; valid keys: ... Got 3 instead.
     """
 
-    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    weights: dict[str, float] = field(default_factory=default_weights)
     top_k: int = 10
     candidates: int = 50
     scope: str = "city"
@@ -379,7 +372,7 @@ class MatchConfig:
 
     def __post_init__(self) -> None:
         if isinstance(self.weights, Mapping):
-            merged = dict(DEFAULT_WEIGHTS)
+            merged = default_weights()
             merged.update(self.weights)
             object.__setattr__(self, "weights", _ReadOnlyWeights(merged))
         for name in ("legal_working_age", "trainee_age", "urgent_occupations"):
@@ -400,8 +393,9 @@ class MatchConfig:
         >>> MatchConfig(weights={k: 1.0 for k in DEFAULT_WEIGHTS}).normalized_weights()["title"]
         0.1111111111111111
         """
-        total = sum(self.weights.values())
-        return {k: float(self.weights[k]) / total for k in DEFAULT_WEIGHTS}
+        w = {c.name: float(self.weights.get(c.name, c.weight)) for c in components()}
+        total = sum(w.values())
+        return {k: v / total for k, v in w.items()}
 
     def replace(self, **changes: Any) -> MatchConfig:
         """A copy with some fields changed (validated like the constructor)."""

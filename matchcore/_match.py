@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +21,7 @@ from matchcore._errors import InvalidParameter
 from matchcore._memory import trim_heap
 from matchcore._progress import Progress
 from matchcore._result import MatchResult
+from matchcore.scoring import Candidates
 
 __all__ = ["UNMATCHED_REASONS", "match"]
 
@@ -62,53 +62,6 @@ def _peak_rss_gib() -> float | None:
         return None
     kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(kib / 2**20 if sys.platform != "darwin" else kib / 2**30, 3)
-
-
-def _best_per_row(csr: Any, m: int | None) -> Any:
-    """``csr`` keeping only each row's ``m`` highest stored entries (ties to the lower column).
-
-    Stored zeros stay stored (a stored entry is an allowed pair). None keeps everything.
-    """
-    if m is None or csr.nnz == 0 or int(np.diff(csr.indptr).max()) <= m:
-        return csr
-    from matchcore.assign._kernels import row_of_edge
-
-    rows = row_of_edge(csr.indptr)
-    order = np.lexsort((csr.indices, -np.asarray(csr.data), rows))
-    rank = np.arange(order.size) - np.searchsorted(rows[order], rows[order], side="left")
-    keep = np.sort(order[rank < m])
-    out = type(csr)(
-        (
-            np.asarray(csr.data)[keep],
-            csr.indices[keep],
-            np.r_[0, np.cumsum(np.bincount(rows[keep], minlength=csr.shape[0]))],
-        ),
-        shape=csr.shape,
-    )
-    return out
-
-
-def _edge_positions(csr: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Positions in ``csr.data`` of the stored pairs ``(rows[i], cols[i])``.
-
-    A binary search inside each pair's row, all pairs at once (columns are sorted within a row):
-    a few passes over the pairs asked for, instead of a sortable key per stored pair (an 8-byte
-    array of every candidate pair, 400 MB at province size).
-    """
-    rows = np.asarray(rows, dtype=np.int64)
-    cols = np.asarray(cols, dtype=np.int64)
-    lo = np.asarray(csr.indptr, dtype=np.int64)[rows]
-    hi = np.asarray(csr.indptr, dtype=np.int64)[rows + 1]
-    last = max(0, csr.indices.shape[0] - 1)
-    active = np.flatnonzero(lo < hi)
-    while active.size:
-        a_lo, a_hi = lo[active], hi[active]
-        mid = (a_lo + a_hi) // 2
-        right = csr.indices[np.minimum(mid, last)] < cols[active]
-        lo[active] = np.where(right, mid + 1, a_lo)
-        hi[active] = np.where(right, a_hi, mid)
-        active = active[lo[active] < hi[active]]
-    return lo
 
 
 def match(
@@ -256,9 +209,9 @@ def match(
             cand = index.fit(pv).candidates(ps)  # the result does not depend on n_jobs
             if cand.scores.nnz > SPILL_PAIRS:
                 spill = tempfile.TemporaryDirectory(prefix="matchcore-", ignore_cleanup_errors=True)
-                _spill_components(cand, Path(spill.name))
+                cand = cand.spill(spill.name)  # the in-memory components go with the old one
         capacity = pv["openings"].to_numpy().astype(np.int64)
-        graph = _best_per_row(cand.scores, config.assign_candidates)
+        graph = cand.top(config.assign_candidates).scores
         method = config.assignment_method(graph.nnz)
         day = None  # day to day: matchcore/_daily.py
         if previous is not None or outcomes is not None:
@@ -294,7 +247,13 @@ def match(
             )
             rec = rec if day is None else day.unbias(rec)
         with _stage("explain", timings, bar, peaks):
-            recommendations = _recommendations(cand, rec, ps, pv)
+            recommendations = cand.frame(
+                rec.seeker,
+                rec.vacancy,
+                rank=rec.rank,
+                score=rec.score,
+                extra={"assigned": pl.Series(rec.assigned, dtype=pl.Boolean)},
+            )
             if spill is not None:
                 spill.cleanup()
         with _stage("tables", timings, bar, peaks):
@@ -334,57 +293,16 @@ def match(
 SPILL_PAIRS = 10_000_000
 
 
-def _spill_components(cand: Any, folder: Path) -> None:
-    """Move ``cand.components`` to ``.npy`` files in ``folder`` and map them back read-only."""
-    for name in list(cand.components):
-        path = folder / f"{name}.npy"
-        np.save(path, np.asarray(cand.components[name]))
-        cand.components[name] = np.load(path, mmap_mode="r")  # our own raw array: no pickle
-
-
-#: recommendation pairs explained at a time (bounds the memory of the explain stage)
-REASON_CHUNK = 1_000_000
-
-
-def _recommendations(cand: Any, rec: Any, ps: pl.DataFrame, pv: pl.DataFrame) -> pl.DataFrame:
-    from matchcore.scoring import component_names
-    from matchcore.scoring._reasons import reasons
-
-    rows = np.asarray(rec.seeker, dtype=np.int64)
-    cols = np.asarray(rec.vacancy, dtype=np.int64)
-    pos = _edge_positions(cand.scores, rows, cols)
-    data: dict[str, Any] = {
-        "seeker_id": ps["seeker_id"].gather(rows),
-        "vacancy_id": pv["vacancy_id"].gather(cols),
-        "rank": pl.Series(rec.rank, dtype=pl.Int32),
-        "score": pl.Series(rec.score, dtype=pl.Float64),
-    }
-    for name in component_names():
-        # popped: a spilled (memory-mapped) component leaves memory once gathered
-        data[name] = pl.Series(cand.components.pop(name)[pos], dtype=pl.Float32)
-    data["assigned"] = pl.Series(rec.assigned, dtype=pl.Boolean)
-    index, sf = cand._context  # the fitted index and seeker features behind the candidates
-    # in chunks: a sentence depends on its own pair only, and the per-pair field gathers of a
-    # whole province (9.5 M lists) would otherwise be held all at once
-    step = REASON_CHUNK
-    parts = [
-        reasons(index, sf, rows[i : i + step], cols[i : i + step])
-        for i in range(0, len(rows), step)
-    ]
-    data["reason"] = pl.concat(parts) if parts else reasons(index, sf, rows, cols)
-    return pl.DataFrame(data)
-
-
 def _assignments_and_unmatched(
     vacancy_of: np.ndarray,
-    cand: Any,
+    cand: Candidates,
     ps: pl.DataFrame,
     pv: pl.DataFrame,
     rejected: pl.DataFrame,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     vacancy_of = np.asarray(vacancy_of, dtype=np.int64)
     chosen = np.flatnonzero(vacancy_of >= 0)
-    pos = _edge_positions(cand.scores, chosen, vacancy_of[chosen])
+    pos = cand.lookup(chosen, vacancy_of[chosen])
     assignments = pl.DataFrame(
         {
             "seeker_id": ps["seeker_id"].gather(chosen),

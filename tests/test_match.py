@@ -199,28 +199,68 @@ def test_no_candidates_reason():
     assert np.isclose(r.summary()["fill_rate"], 0.0)
 
 
-def test_best_per_row_keeps_each_rows_top_entries():
-    import scipy.sparse as sp
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 6))
+def test_candidates_top_keeps_each_rows_best_pairs_ties_to_the_lower_vacancy_id(seed, m):
+    from matchcore.scoring._fake import fake_prepared
 
-    from matchcore._match import _best_per_row
+    s, v = fake_prepared(25, 30, seed=seed % 50, n_cities=1)
+    cand = mc.scoring.candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=8)
+    top = cand.top(m)
+    ids = v["vacancy_id"].to_list()
+    dense, got = cand.scores.toarray(), top.scores.toarray()
+    stored = np.zeros(dense.shape, bool)
+    rows, cols = cand.pairs()
+    stored[rows, cols] = True
+    for i in range(dense.shape[0]):
+        best = sorted(np.flatnonzero(stored[i]), key=lambda j: (-dense[i, j], ids[j]))[:m]
+        want = np.zeros(dense.shape[1])
+        want[best] = dense[i, best]
+        np.testing.assert_array_equal(got[i], want)
+    # the components follow their pairs, and the rank of to_frame is the same order
+    pos = cand.lookup(*top.pairs())
+    for name in mc.scoring.component_names():
+        np.testing.assert_array_equal(top.components[name], cand.components[name][pos])
+    a = top.to_frame(reasons=False)
+    b = cand.to_frame(top=m, reasons=False)
+    assert a.equals(b)
 
-    @settings(max_examples=40, deadline=None)
-    @given(st.integers(0, 10_000), st.integers(1, 6))
-    def check(seed, m):
-        rng = np.random.default_rng(seed)
-        dense = np.round(rng.random((12, 9)), 1) * (rng.random((12, 9)) < 0.6)
-        csr = sp.csr_array(dense)
-        got = _best_per_row(csr, m).toarray()
-        for i in range(12):
-            cols = np.flatnonzero(dense[i])
-            best = sorted(cols, key=lambda j: (-dense[i, j], j))[:m]
-            want = np.zeros(9)
-            want[best] = dense[i, best]
-            np.testing.assert_array_equal(got[i], want)
 
-    check()
+def test_candidates_lookup_refuses_a_pair_that_is_not_stored():
+    from matchcore.scoring._fake import fake_prepared
+
+    s, v = fake_prepared(30, 20, seed=1)
+    cand = mc.scoring.candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=2)
+    rows, cols = cand.pairs()
+    assert len(rows) > 0
+    free = next(j for j in range(20) if j not in set(cols[rows == rows[0]].tolist()))
+    cand.lookup(rows[:1], cols[:1])  # a stored pair is found
+    with pytest.raises(mc.InvalidParameter, match=r"Candidates\.lookup"):
+        cand.lookup([rows[0]], [free])
+
+
+def test_match_leaves_the_candidates_it_reads_unchanged(monkeypatch):
+    import matchcore._match as match_module
+    from matchcore.scoring import VacancyIndex
+
+    seen = []
+    original = VacancyIndex.candidates
+
+    def keep(self, *args, **kwargs):
+        cand = original(self, *args, **kwargs)
+        seen.append((cand, {n: a.copy() for n, a in cand.components.items()}))
+        return cand
+
+    monkeypatch.setattr(VacancyIndex, "candidates", keep)
+    monkeypatch.setattr(match_module, "SPILL_PAIRS", 0)  # the spilling path too
+    seekers, vacancies = mc.synth.province(300, 80, seed=5)
+    mc.match(seekers, vacancies, config=mc.MatchConfig(top_k=5), progress=False)
+    ((cand, before),) = seen
+    assert sorted(cand.components) == sorted(before)
+    for name, values in before.items():
+        assert isinstance(cand.components[name], np.ndarray)
+        np.testing.assert_array_equal(cand.components[name], values)
+    assert cand.to_frame(top=2).height > 0
 
 
 def test_assign_candidates_restricts_the_assignment(province, result):
@@ -235,12 +275,12 @@ def test_assign_candidates_restricts_the_assignment(province, result):
 
 
 def test_reasons_in_chunks_equal_one_piece(monkeypatch):
-    import matchcore._match as match_module
+    from matchcore.scoring import _index
 
     seekers, vacancies = mc.synth.province(400, 100, seed=3)
     cfg = mc.MatchConfig(top_k=5)
     whole = mc.match(seekers, vacancies, config=cfg, progress=False).recommendations
-    monkeypatch.setattr(match_module, "REASON_CHUNK", 7)
+    monkeypatch.setattr(_index, "REASON_CHUNK", 7)
     chunked = mc.match(seekers, vacancies, config=cfg, progress=False).recommendations
     assert whole.height > 7
     assert chunked.equals(whole)
@@ -269,7 +309,7 @@ def test_spilled_components_give_the_same_tables(monkeypatch):
 def test_edge_positions_equal_a_search_over_every_pair_key(n, m, density, seed):
     import scipy.sparse as sp
 
-    from matchcore._match import _edge_positions
+    from matchcore.scoring._index import _positions as _edge_positions
 
     rng = np.random.default_rng(seed)
     dense = (rng.random((n, m)) < density) * rng.random((n, m))

@@ -3,9 +3,12 @@
 Pipeline: :class:`VacancyIndex` ``.fit(vacancies)`` vectorises and blocks the prepared vacancies;
 ``.candidates(seekers)`` returns, for every seeker, the best K vacancies among those passing the
 hard constraints as a :class:`Candidates` result (a ``scipy.sparse.csr_array`` of final scores plus
-one array per component of :data:`COMPONENTS`), exactly equal to a brute-force scan of all pairs
-without ever forming the full matrix (see :mod:`matchcore.scoring._index` for the design).
-``Candidates.to_frame()`` gives the table with a Chinese ``reason`` per pair, and
+one array per registered component), exactly equal to a brute-force scan of all pairs without ever
+forming the full matrix (see :mod:`matchcore.scoring._index` for the design). The components are
+:class:`Component` objects in one registry (:data:`COMPONENTS`, :func:`components`; see
+:mod:`matchcore.scoring._components` for how to add one). ``Candidates.top(m)``,
+``Candidates.lookup(rows, cols)`` and ``Candidates.frame(rows, cols, rank=...)`` are what later
+stages read; ``Candidates.to_frame()`` gives the table with a Chinese ``reason`` per pair, and
 :func:`fit_weights` learns the weights of :class:`matchcore.MatchConfig` from past hires
 (:func:`outcome_labels` turns recorded outcomes into its input).
 
@@ -24,6 +27,7 @@ from matchcore.scoring._components import (
     COMPONENTS,
     Component,
     component_names,
+    components,
     education_allowed,
     education_score,
     experience_score,
@@ -31,6 +35,7 @@ from matchcore.scoring._components import (
     priority_score,
     region_allowed,
     region_score,
+    registered,
     salary_score,
     trainee_eligible,
 )
@@ -46,6 +51,7 @@ __all__ = [
     "VacancyIndex",
     "candidates",
     "component_names",
+    "components",
     "education_allowed",
     "education_score",
     "experience_score",
@@ -56,6 +62,7 @@ __all__ = [
     "priority_score",
     "region_allowed",
     "region_score",
+    "registered",
     "relatedness",
     "salary_score",
     "trainee_eligible",

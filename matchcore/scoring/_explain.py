@@ -7,6 +7,7 @@ e.g. ``职业相同（电工 6-31-01-03）；同在济南市；学历满足（�
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from enum import IntEnum
 from functools import lru_cache
 from typing import Any
@@ -18,6 +19,7 @@ from matchcore._errors import MatchcoreError
 from matchcore.normalize import DRIVING_CLASSES, Education, ProfessionalTitle, SkillLevel
 from matchcore.normalize import region_name as _region_name
 from matchcore.occupations import load
+from matchcore.scoring._components import ScoreContext, components, title_pairs
 from matchcore.scoring._features import code_table, distance_km
 from matchcore.scoring._related import OCCUPATION_PHRASES, occupation_kind
 
@@ -85,6 +87,7 @@ def _one(
     title_sim: float,
     occ_kind: int,
     broad: int,
+    extra: Sequence[str] = (),
 ) -> str:
     ct = code_table()
     parts: list[str] = []
@@ -178,21 +181,38 @@ def _one(
         flags.append("专场招聘")
     if flags:
         parts.append("重点：" + "、".join(flags))
+    parts.extend(extra)
     if v["flagged"]:
         parts.append("注意：该岗位招聘条件含待审核内容")
     return "；".join(parts)
+
+
+def registered_phrases(
+    index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.int64]
+) -> list[list[str | None]]:
+    """Phrases of the components that state their own (``Component.reason``), one list per such
+    component in registry order, one entry per pair (None: nothing to say)."""
+    vf = index.vacancies_
+    out = []
+    ctx = ScoreContext(sf.title_matrix, vf.title_matrix, sf.wish_sets, sf.major_sets)
+    for c in components():
+        if c.reason is None:
+            continue
+        s = {f: sf.arrays[f][rows] for f in c.seeker_features}
+        v = {f: vf.arrays[f][cols] for f in c.vacancy_features}
+        value = np.broadcast_to(np.asarray(c.value(s, v, ctx), dtype=np.float32), (len(rows),))
+        out.append(list(c.reason(value)))
+    return out
 
 
 def explain_pairs(
     index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.int64]
 ) -> list[str]:
     """Reasons for pairs (seeker row, vacancy column) of a fitted index and seeker features."""
-    from matchcore.scoring._index import _title_pairs
-
     vf = index.vacancies_
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
-    tsim = _title_pairs(
+    tsim = title_pairs(
         sf.title_matrix, sf.arrays["title"][rows], vf.title_matrix, vf.arrays["title"][cols]
     )
     kinds, broad = occupation_kind(
@@ -241,11 +261,15 @@ def explain_pairs(
     stitles = sf.titles[sf.arrays["title"][rows]].tolist()
     vtitles = vf.titles[vf.arrays["title"][cols]].tolist()
     ts, ks, bs = tsim.tolist(), kinds.tolist(), broad.tolist()
+    extra = registered_phrases(index, sf, rows, cols)
     out = []
     for i in range(len(rows)):
         s = {k: sl[k][i] for k in skeys}
         for k in ("w_county", "w_city", "w_prov"):
             s[k] = set(s[k])
         v = {k: vl[k][i] for k in vkeys}
-        out.append(_one(s, v, majors[i], str(stitles[i]), str(vtitles[i]), ts[i], ks[i], bs[i]))
+        phrases = [str(p[i]) for p in extra if p[i] is not None]
+        out.append(
+            _one(s, v, majors[i], str(stitles[i]), str(vtitles[i]), ts[i], ks[i], bs[i], phrases)
+        )
     return out

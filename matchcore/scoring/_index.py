@@ -40,10 +40,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -57,15 +59,12 @@ from matchcore._memory import trim_heap
 from matchcore._progress import Progress
 from matchcore.normalize import DRIVING_CLASSES, covers
 from matchcore.scoring._components import (
+    Component,
+    ScoreContext,
     component_names,
+    components,
     education_allowed,
-    education_score,
-    experience_score,
-    level_score,
-    priority_score,
     region_allowed,
-    region_score,
-    salary_score,
 )
 from matchcore.scoring._features import (
     CIRCUITY,
@@ -77,7 +76,8 @@ from matchcore.scoring._features import (
     seeker_features,
     vacancy_features,
 )
-from matchcore.scoring._related import MAJOR_FIT, WITHIN_MINOR, related_table
+from matchcore.scoring._reasons import reasons as build_reasons
+from matchcore.scoring._related import related_table
 
 #: DRIVE_COVERS[held, needed]: codes of DRIVING_CLASSES + 1 (0 = none stated, which passes)
 DRIVE_COVERS = np.array(
@@ -94,36 +94,7 @@ log = logging.getLogger(__name__)
 
 F32 = np.float32
 NEG = F32(-np.inf)
-TITLE_QUANTUM = 1024.0
-_NAMES = tuple(component_names())
 _GROUPS = 10  # major groups 1..8 (0 = unknown / all groups)
-
-
-def _title_sim(a: sp.csr_matrix, b: sp.csr_matrix) -> NDArray[np.float32]:
-    """Dense cosine table of TF-IDF rows, rounded to 1/1024 so that every path gets equal values."""
-    if a.shape[1] == 0 or a.shape[0] == 0 or b.shape[0] == 0:
-        return np.zeros((a.shape[0], b.shape[0]), dtype=F32)
-    d = (a @ b.T).toarray()
-    return (np.round(d * TITLE_QUANTUM) / TITLE_QUANTUM).astype(F32)
-
-
-def _title_pairs(
-    a: sp.csr_matrix, ia: NDArray[Any], b: sp.csr_matrix, ib: NDArray[Any]
-) -> NDArray[np.float32]:
-    """Title cosine of row pairs ``(a[ia[i]], b[ib[i]])``, rounded like :func:`_title_sim`."""
-    out = np.zeros(len(ia), dtype=F32)
-    if a.shape[1] == 0 or len(ia) == 0:
-        return out
-    key = ia.astype(np.int64) * (b.shape[0] + 1) + ib
-    uk, inv = np.unique(key, return_inverse=True)
-    ua, ub = uk // (b.shape[0] + 1), uk % (b.shape[0] + 1)
-    vals = np.zeros(len(uk), dtype=np.float64)
-    step = 500_000
-    for s in range(0, len(uk), step):
-        x = a[ua[s : s + step]].multiply(b[ub[s : s + step]])
-        vals[s : s + step] = np.asarray(x.sum(axis=1)).ravel()
-    out[:] = (np.round(vals * TITLE_QUANTUM) / TITLE_QUANTUM)[inv]
-    return out
 
 
 def _truncate_index(
@@ -154,16 +125,87 @@ def _truncate_index(
     return np.concatenate([rest, keep])
 
 
+#: The engine's tables, in the order their weighted values are summed. A built-in component names
+#: its table (``Component.table``); each table is keyed on distinct feature rows of its own:
+#: levels: the ordinal levels and flags (with the education, trainee and licence constraints);
+#: occupation: wish profile and major x the block's distinct codes (with ``min_occupation``);
+#: title: distinct titles; region: each seeker x the block's distinct (county, city) (with the
+#: region and commuting constraints); numbers: distinct (expectation, years) x (offer, years
+#: required) (with ``min_experience_share``). A component without a table gets a table of its own,
+#: keyed on its ``seeker_features`` x ``vacancy_features``, summed after these.
+TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "levels": (
+        ("edu", "skill", "prof", "eligible", "drive"),
+        ("edu", "skill", "prof", "internship", "am", "urgent", "session", "drive"),
+    ),
+    "occupation": (("wish", "major"), ("occ",)),
+    "title": (("title",), ("title",)),
+    "region": (("county", "city", "w_county", "w_city", "w_prov"), ("county", "city")),
+    "numbers": (("expect", "years"), ("offer", "exp_min")),
+}
+
+
+def _members(table: str | None) -> list[Component]:
+    """The registered components scored in ``table`` (None: those with a table of their own)."""
+    out = [c for c in components() if c.table == table]
+    for c in out:
+        if table is None:
+            continue
+        s_ok, v_ok = TABLES[table]
+        extra = set(c.seeker_features) - set(s_ok) | set(c.vacancy_features) - set(v_ok)
+        if extra:
+            raise InvalidParameter.of(
+                f"Component({c.name!r}).table", "VacancyIndex", table,
+                f"a table keyed on every feature the component reads (not {sorted(extra)})",
+            )  # fmt: skip
+    return out
+
+
+def _weighted(
+    members: Sequence[Component], values: dict[str, NDArray[np.float32]], w: dict[str, float]
+) -> NDArray[np.float32]:
+    """Sum of ``w * value`` over ``members`` in registry order, float32 (the order is part of the
+    result: float sums are not associative)."""
+    first, *rest = members
+    acc = F32(w[first.name]) * values[first.name]
+    for c in rest:
+        acc = acc + F32(w[c.name]) * values[c.name]
+    return np.asarray(acc, dtype=F32)
+
+
+def _values(
+    members: Sequence[Component],
+    s: dict[str, NDArray[Any]],
+    v: dict[str, NDArray[Any]],
+    ctx: ScoreContext,
+    shape: tuple[int, int],
+) -> dict[str, NDArray[np.float32]]:
+    """Unweighted value tables of ``members``, each of ``shape``."""
+    out = {}
+    for c in members:
+        val = np.asarray(c.value(s, v, ctx), dtype=F32)
+        out[c.name] = val if val.shape == shape else np.broadcast_to(val, shape).copy()
+    return out
+
+
+@dataclass(frozen=True)
+class _Own:
+    """A component's own table: its features keyed on each side (rows of distinct values)."""
+
+    component: Component
+    s_key: NDArray[np.int32]
+    s_first: NDArray[np.int64]
+    v_key: NDArray[np.int32]
+    v_first: NDArray[np.int64]
+
+
 @dataclass(frozen=True)
 class _Tables:
     """Everything a block needs that depends on both sides and the weights."""
 
     w: dict[str, float]
     disc: NDArray[np.float32]  # (n_seeker_keys, n_vacancy_keys), weighted, -inf = not allowed
-    edu: NDArray[np.float32]  # unweighted components over the same keys
-    skill: NDArray[np.float32]
-    prof: NDArray[np.float32]
-    prio: NDArray[np.float32]
+    levels: dict[str, NDArray[np.float32]]  # unweighted components over the same keys
     s_key: NDArray[np.int32]
     v_key: NDArray[np.int32]
     # salary and experience over distinct (expectation, years) x (offer, years required)
@@ -171,6 +213,7 @@ class _Tables:
     s_vals2: NDArray[np.float64]  # (n_keys, 2): expectation, years; NaN unknown
     v_key2: NDArray[np.int32]
     v_vals2: NDArray[np.float64]  # (n_keys, 2): offer top, years required
+    own: tuple[_Own, ...] = ()
 
 
 def _keys(cols: Sequence[NDArray[Any]]) -> tuple[NDArray[np.int32], NDArray[np.int64]]:
@@ -191,12 +234,29 @@ def _keys(cols: Sequence[NDArray[Any]]) -> tuple[NDArray[np.int32], NDArray[np.i
     return inv.reshape(-1).astype(np.int32), m[first]
 
 
+def _key_rows(cols: Sequence[NDArray[Any]], n: int) -> tuple[NDArray[np.int32], NDArray[np.int64]]:
+    """Dense ids of the distinct rows of any feature columns (1-d or 2-d, NaN equal to NaN) and
+    the position of one row of each."""
+    ids = []
+    for c in cols:
+        a = np.asarray(c)
+        if a.ndim == 1:
+            _u, inv = np.unique(a, return_inverse=True)
+        else:
+            _u, inv = np.unique(a.reshape(len(a), -1), axis=0, return_inverse=True)
+        ids.append(inv.reshape(-1))
+    if not ids or n == 0:
+        return np.zeros(n, dtype=np.int32), np.zeros(min(n, 1), dtype=np.int64)
+    key, _rows = _keys(ids)
+    _u, first = np.unique(key, return_index=True)
+    return key, first.astype(np.int64)
+
+
 def _vacancy_keys(vf: Features) -> tuple[Any, ...]:
     """The vacancy half of :func:`_build_tables`: depends on the vacancies only."""
     v = vf.arrays
-    flags = v["am"].astype(np.int64) + v["urgent"] + v["session"]
-    v_key, vu = _keys([v["edu"], v["skill"], v["prof"], v["internship"], flags, v["drive"]])
-    v_key2, v_vals2 = _float_keys([v["offer"], v["exp_min"]])
+    v_key, vu = _keys([v[f] for f in TABLES["levels"][1]])
+    v_key2, v_vals2 = _float_keys([v[f] for f in TABLES["numbers"][1]])
     return v_key, vu, v_key2, v_vals2
 
 
@@ -205,28 +265,29 @@ def _build_tables(
 ) -> _Tables:
     w = config.normalized_weights()
     s = sf.arrays
-    s_key, su = _keys([s["edu"], s["skill"], s["prof"], s["eligible"], s["drive"]])
+    s_names, v_names = TABLES["levels"]
+    s_key, su = _keys([s[f] for f in s_names])
     v_key, vu, v_key2, v_vals2 = _vacancy_keys(vf) if vkeys is None else vkeys
-    se, ss, sp_, sel, sdr = (su[:, i][:, None] for i in range(5))
-    ve, vs, vp, vi, vfl, vdr = (vu[:, i][None, :] for i in range(6))
-    edu = education_score(se, ve)
-    skill = level_score(ss, vs)
-    prof = level_score(sp_, vp)
-    prio = priority_score(vfl, 0, 0, vi, sel)
-    disc = (
-        F32(w["education"]) * edu
-        + F32(w["skill"]) * skill
-        + F32(w["professional_title"]) * prof
-        + F32(w["priority"]) * prio
-    ).astype(F32)
+    S = {f: su[:, i][:, None] for i, f in enumerate(s_names)}
+    V = {f: vu[:, i][None, :] for i, f in enumerate(v_names)}
+    members = _members("levels")
+    levels = _values(members, S, V, ScoreContext(), (len(su), len(vu)))
+    disc = _weighted(members, levels, w)
+    se, sel, sdr = S["edu"], S["eligible"], S["drive"]
+    ve, vi, vdr = V["edu"], V["internship"], V["drive"]
     allowed = (
         education_allowed(se, ve, config.education_tolerance)
         & (~vi.astype(bool) | sel.astype(bool))
         & DRIVE_COVERS[sdr, vdr]  # a stated licence class that does not cover the one required
     )
     disc = np.where(allowed, disc, NEG).astype(F32)
-    s_key2, s_vals2 = _float_keys([s["expect"], s["years"]])
-    return _Tables(w, disc, edu, skill, prof, prio, s_key, v_key, s_key2, s_vals2, v_key2, v_vals2)
+    s_key2, s_vals2 = _float_keys([s[f] for f in TABLES["numbers"][0]])
+    own = []
+    for c in _members(None):
+        sk, sfirst = _key_rows([s[f] for f in c.seeker_features], sf.n)
+        vk, vfirst = _key_rows([vf.arrays[f] for f in c.vacancy_features], vf.n)
+        own.append(_Own(c, sk, sfirst, vk, vfirst))
+    return _Tables(w, disc, levels, s_key, v_key, s_key2, s_vals2, v_key2, v_vals2, tuple(own))
 
 
 def _float_keys(cols: Sequence[NDArray[Any]]) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
@@ -258,7 +319,9 @@ class _Block:
     reg_xy: NDArray[np.float32]  # (n_regions, 2) county-seat coordinates, NaN unknown
     key2_u: NDArray[np.int32]
     key2_inv: NDArray[np.intp]
-    major_table: NDArray[np.float32] | None = None  # (n_majors, n_codes), filled on first use
+    # tables that depend on the block only, filled on first use (thread-safe enough: a race
+    # computes the same value twice)
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
 class _Engine:
@@ -276,6 +339,8 @@ class _Engine:
         self.t = _build_tables(sf, self.vf, config, cached[1])
         self.ct = code_table()
         self.pairs_scored = 0
+        self.ctx = ScoreContext(sf.title_matrix, self.vf.title_matrix, sf.wish_sets, sf.major_sets)
+        self.members = {name: _members(name) for name in TABLES}
 
     def block(self, v_rows: NDArray[np.int64]) -> _Block:
         v = self.vf.arrays
@@ -304,77 +369,107 @@ class _Engine:
             ki.ravel(),
         )
 
-    def occupation_table(
-        self, wish: NDArray[Any], major: NDArray[Any], b: _Block
-    ) -> NDArray[np.float32]:
-        """Occupation component of seekers (wish profile, major) x the block's distinct codes.
-
-        The best relatedness of any of the seeker's wishes, or :data:`MAJOR_FIT` where their
-        major trains for the posting's occupation (see :mod:`matchcore.scoring._related`).
-        """
-        rel = related_table().rel
-        ws = self.sf.wish_sets[wish]  # (P, W)
-        out = rel[ws[:, :, None], b.code_u[None, None, :]].max(axis=1)
-        has = major > 0
-        if np.any(has):
-            mt = b.major_table
-            if mt is None:
-                hit = rel[self.sf.major_sets[:, :, None], b.code_u[None, None, :]] >= WITHIN_MINOR
-                mt = np.where(hit.any(axis=1), F32(MAJOR_FIT), F32(0))
-                object.__setattr__(b, "major_table", mt)  # cached on the (private) block
-            allowed = related_table().major_allowed(ws, b.code_u.astype(np.int64))
-            out = np.maximum(out, np.where(allowed, mt[major], F32(0)))
-        return out.astype(F32)
+    def _ctx(self, b: _Block) -> ScoreContext:
+        return dataclasses.replace(self.ctx, cache=b.cache)
 
     def scores(self, s_rows: NDArray[np.int64], b: _Block) -> tuple[NDArray[np.float32], _Parts]:
         """Weighted scores, shape (len(s_rows), len(b.rows)), ``-inf`` where not allowed, and the
         unweighted component tables they were summed from."""
         s, v, t, w = self.sf.arrays, self.vf.arrays, self.t, self.t.w
         vr = b.rows
+        ctx = self._ctx(b)
+        parts: _Parts = {}
+        S: dict[str, NDArray[Any]]  # each table's seeker (p, 1) and vacancy (1, q) features
+        V: dict[str, NDArray[Any]]
         self.pairs_scored += len(s_rows) * len(vr)
         out = np.take(t.disc[t.s_key[s_rows]], t.v_key[vr], axis=1)
-        # occupation over distinct (occ, major) profiles
-        prof = s["wish"][s_rows].astype(np.int64) * 65536 + s["major"][s_rows]
-        pu, pi = np.unique(prof, return_inverse=True)
-        pi = pi.ravel()
-        occ_t = self.occupation_table(pu // 65536, pu % 65536, b)
+        v_key = b.cache.get("v_key")
+        if v_key is None:
+            v_key = b.cache["v_key"] = t.v_key[vr]
+        s_key = t.s_key[s_rows]
+        for name in self.members["levels"]:
+            parts[name.name] = (t.levels[name.name], s_key, v_key)
         tmp = np.empty_like(out)  # one reused buffer: fresh allocations cost page faults
-        occ_w = np.where(
-            occ_t >= F32(self.config.min_occupation), occ_t * F32(w["occupation"]), NEG
-        ).astype(F32)
-        out += np.take(occ_w[pi], b.code_inv, axis=1, out=tmp)
+        # occupation over distinct (wish profile, major) x the block's distinct codes
+        members = self.members["occupation"]
+        if members:
+            prof = s["wish"][s_rows].astype(np.int64) * 65536 + s["major"][s_rows]
+            pu, pi = np.unique(prof, return_inverse=True)
+            pi = pi.ravel()
+            S = {"wish": (pu // 65536)[:, None], "major": (pu % 65536)[:, None]}
+            vals = _values(members, S, {"occ": b.code_u[None, :]}, ctx, (len(pu), len(b.code_u)))
+            wsum = _weighted(members, vals, w)
+            if "occupation" in vals:
+                ok = vals["occupation"] >= F32(self.config.min_occupation)
+                wsum = np.where(ok, wsum, NEG).astype(F32)
+            out += np.take(wsum[pi], b.code_inv, axis=1, out=tmp)
+            parts.update({c.name: (vals[c.name], pi, b.code_inv) for c in members})
         # title over distinct titles
-        su, si = np.unique(s["title"][s_rows], return_inverse=True)
-        si = si.ravel()
-        tt = _title_sim(self.sf.title_matrix[su], self.vf.title_matrix[b.title_u])
-        if w["title"] > 0:
-            out += np.take((tt * F32(w["title"]))[si], b.title_inv, axis=1, out=tmp)
+        members = self.members["title"]
+        if members:
+            su, si = np.unique(s["title"][s_rows], return_inverse=True)
+            si = si.ravel()
+            S, V = {"title": su[:, None]}, {"title": b.title_u[None, :]}
+            vals = _values(members, S, V, ctx, (len(su), len(b.title_u)))
+            if any(w[c.name] > 0 for c in members):
+                out += np.take(_weighted(members, vals, w)[si], b.title_inv, axis=1, out=tmp)
+            parts.update({c.name: (vals[c.name], si, b.title_inv) for c in members})
         # region over the block's distinct (county, city), with the region constraint
         sr = s_rows[:, None]
-        args = (
-            s["county"][sr],
-            s["city"][sr],
-            s["w_county"][s_rows][:, None, :],
-            s["w_city"][s_rows][:, None, :],
-            s["w_prov"][s_rows][:, None, :],
-        )
-        rt = region_score(*args, b.reg_county[None, :], b.reg_city[None, :])
-        ok = region_allowed(args[1], args[3], args[4], b.reg_city[None, :], self.config.scope)
+        S = {
+            "county": s["county"][sr],
+            "city": s["city"][sr],
+            "w_county": s["w_county"][s_rows][:, None, :],
+            "w_city": s["w_city"][s_rows][:, None, :],
+            "w_prov": s["w_prov"][s_rows][:, None, :],
+        }
+        V = {"county": b.reg_county[None, :], "city": b.reg_city[None, :]}
+        members = self.members["region"]
+        ok = region_allowed(S["city"], S["w_city"], S["w_prov"], V["city"], self.config.scope)
         ok &= self.commutable(s_rows, b)
-        rw = np.where(ok, rt * F32(w["region"]), NEG).astype(F32)
+        local = np.arange(len(s_rows))
+        if members:
+            vals = _values(members, S, V, ctx, (len(s_rows), len(b.reg_county)))
+            rw = np.where(ok, _weighted(members, vals, w), NEG).astype(F32)
+            parts.update({c.name: (vals[c.name], local, b.reg_inv) for c in members})
+        else:
+            rw = np.where(ok, F32(0), NEG).astype(F32)
         out += np.take(rw, b.reg_inv, axis=1, out=tmp)
         # salary and experience over distinct values
         ku, ki = np.unique(t.s_key2[s_rows], return_inverse=True)
         ki = ki.ravel()
         sv, vv = t.s_vals2[ku], t.v_vals2[b.key2_u]
-        sal = salary_score(sv[:, 0][:, None], vv[:, 0][None, :])
-        exp = experience_score(sv[:, 1][:, None], vv[:, 1][None, :])
-        se = F32(w["salary"]) * sal + F32(w["experience"]) * exp
+        s_names, v_names = TABLES["numbers"]
+        S = {f: sv[:, i][:, None] for i, f in enumerate(s_names)}
+        V = {f: vv[:, i][None, :] for i, f in enumerate(v_names)}
+        members = self.members["numbers"]
+        if members:
+            vals = _values(members, S, V, ctx, (len(ku), len(b.key2_u)))
+            se = _weighted(members, vals, w)
+            parts.update({c.name: (vals[c.name], ki, b.key2_inv) for c in members})
+        else:
+            se = np.zeros((len(ku), len(b.key2_u)), dtype=F32)
         share = self.config.min_experience_share
         if share > 0:  # more than that share of the required years missing: not this job yet
-            years, need = sv[:, 1][:, None], vv[:, 1][None, :]
+            years, need = S["years"], V["exp_min"]
             se = np.where((need > 0) & (years < share * need), NEG, se)
         out += np.take(se[ki].astype(F32), b.key2_inv, axis=1, out=tmp)
+        # components with a table of their own, over their distinct feature rows
+        for own in t.own:
+            c = own.component
+            ku, ki = np.unique(own.s_key[s_rows], return_inverse=True)
+            ki = ki.ravel()
+            cached = b.cache.get("own:" + c.name)
+            if cached is None:
+                cached = b.cache["own:" + c.name] = np.unique(own.v_key[vr], return_inverse=True)
+            bu, bi = cached[0], cached[1].ravel()
+            srows, vrows = own.s_first[ku], own.v_first[bu]
+            S = {f: s[f][srows][:, None] for f in c.seeker_features}
+            V = {f: v[f][vrows][None, :] for f in c.vacancy_features}
+            vals = _values([c], S, V, ctx, (len(ku), len(bu)))
+            if w[c.name] > 0:
+                out += np.take(_weighted([c], vals, w)[ki], bi, axis=1, out=tmp)
+            parts[c.name] = (vals[c.name], ki, bi)
         if self.config.vacancy_age_limits:
             age = s["age"][s_rows][:, None]
             bad = (age < v["age_min"][vr][None, :]) | (age > v["age_max"][vr][None, :])
@@ -382,7 +477,6 @@ class _Engine:
         floor = F32(self.config.min_score)
         if floor > 0:
             out[out < floor] = NEG
-        parts = _Parts(occ_t, pi, tt, si, rt, sal, exp, ki)
         return out, parts
 
     def commutable(self, s_rows: NDArray[np.int64], b: _Block) -> NDArray[np.bool_]:
@@ -403,26 +497,15 @@ class _Engine:
         return np.asarray(near | b.reg_housing[None, :] | willing)
 
     def components(
-        self,
-        s_rows: NDArray[np.int64],
-        b: _Block,
-        p: _Parts,
-        r: NDArray[np.intp],
-        c: NDArray[np.intp],
+        self, p: _Parts, r: NDArray[np.intp], c: NDArray[np.intp]
     ) -> NDArray[np.float32]:
-        """Unweighted components of the chosen entries (local rows ``r``, columns ``c``)."""
-        t = self.t
-        sk, vk = t.s_key[s_rows[r]], t.v_key[b.rows[c]]
-        out = np.empty((len(r), len(_NAMES)), dtype=F32)
-        out[:, 0] = p.occ[p.occ_row[r], b.code_inv[c]]
-        out[:, 1] = p.title[p.title_row[r], b.title_inv[c]]
-        out[:, 2] = t.edu[sk, vk]
-        out[:, 3] = p.sal[p.key2_row[r], b.key2_inv[c]]
-        out[:, 4] = p.region[r, b.reg_inv[c]]
-        out[:, 5] = p.exp[p.key2_row[r], b.key2_inv[c]]
-        out[:, 6] = t.skill[sk, vk]
-        out[:, 7] = t.prof[sk, vk]
-        out[:, 8] = t.prio[sk, vk]
+        """Unweighted components of the chosen entries (local rows ``r``, columns ``c``), one
+        column per registered component."""
+        names = [comp.name for comp in components()]
+        out = np.empty((len(r), len(names)), dtype=F32)
+        for j, name in enumerate(names):
+            table, row_of, col_of = p[name]
+            out[:, j] = table[row_of[r], col_of[c]]
         return out
 
     def topk(self, s_rows: NDArray[np.int64], b: _Block, k: int) -> _Kept:
@@ -449,22 +532,13 @@ class _Engine:
         idx = _truncate_index(r, c, vals, self.vf.arrays["tiebreak"][b.rows], k)
         if idx is not None:
             r, c, vals = r[idx], c[idx], vals[idx]
-        comps = self.components(s_rows, b, parts, r, c)
+        comps = self.components(parts, r, c)
         return _Kept.make(s_rows[r], b.rows[c], vals, comps)
 
 
-@dataclass(frozen=True)
-class _Parts:
-    """Unweighted component tables of one (chunk x block) and how rows/columns index them."""
-
-    occ: NDArray[np.float32]
-    occ_row: NDArray[np.intp]
-    title: NDArray[np.float32]
-    title_row: NDArray[np.intp]
-    region: NDArray[np.float32]
-    sal: NDArray[np.float32]
-    exp: NDArray[np.float32]
-    key2_row: NDArray[np.intp]
+#: Per component: its unweighted table over one (chunk x block), and arrays mapping the chunk's
+#: rows and the block's columns to the table's rows and columns.
+_Parts = dict[str, tuple[NDArray[np.float32], NDArray[Any], NDArray[Any]]]
 
 
 class _Kept:
@@ -488,7 +562,7 @@ class _Kept:
     def empty(cls) -> _Kept:
         return cls(
             [np.zeros(0, np.int32), np.zeros(0, np.int32)]
-            + [np.zeros(0, F32) for _ in range(1 + len(_NAMES))]
+            + [np.zeros(0, F32) for _ in range(1 + len(components()))]
         )
 
     @property
@@ -531,6 +605,15 @@ class _Kept:
             self.arrays[j] = self.arrays[j][mask]
 
 
+def _outside_group_bound(w: dict[str, float]) -> float:
+    """Highest weighted score a pair outside every occupation group of the seeker can reach:
+    the weighted sum of each component's :meth:`~Component.bound_outside_groups`, written as
+    the most a full score loses so that the default weights give exactly ``1 - w_occupation``."""
+    top = sum(w[c.name] * c.high for c in components())
+    loss = sum(w[c.name] * (c.high - c.bound_outside_groups()) for c in components())
+    return (1.0 if math.isclose(top, 1.0) else top) - loss
+
+
 #: from this many kept pairs the C heap is trimmed inside :meth:`VacancyIndex.candidates` (a
 #: province's run leaves gigabytes of freed blocks; one seeker online has nothing to give back)
 TRIM_PAIRS = 1_000_000
@@ -542,9 +625,88 @@ def _chunks(rows: NDArray[np.int64], m: int, budget: int) -> Iterator[NDArray[np
         yield rows[i : i + step]
 
 
+#: pairs whose reasons are built at a time by :meth:`Candidates.frame` (a sentence depends on its
+#: own pair only; the per-pair field gathers of a whole province, 9.5 M lists, would otherwise be
+#: held all at once)
+REASON_CHUNK = 1_000_000
+
+
+def _positions(csr: Any, rows: NDArray[Any], cols: NDArray[Any]) -> NDArray[np.int64]:
+    """Positions in ``csr.data`` of the pairs ``(rows[i], cols[i])``, or of where they would go.
+
+    A binary search inside each pair's row, all pairs at once (columns are sorted within a row):
+    a few passes over the pairs asked for, instead of a sortable key per stored pair (an 8-byte
+    array of every candidate pair, 400 MB at province size).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    lo = np.asarray(csr.indptr, dtype=np.int64)[rows]
+    hi = np.asarray(csr.indptr, dtype=np.int64)[rows + 1]
+    last = max(0, csr.indices.shape[0] - 1)
+    active = np.flatnonzero(lo < hi)
+    while active.size:
+        a_lo, a_hi = lo[active], hi[active]
+        mid = (a_lo + a_hi) // 2
+        right = csr.indices[np.minimum(mid, last)] < cols[active]
+        lo[active] = np.where(right, mid + 1, a_lo)
+        hi[active] = np.where(right, a_hi, mid)
+        active = active[lo[active] < hi[active]]
+    return lo
+
+
+def _gather_ids(ids: NDArray[Any], idx: NDArray[np.int64]) -> pl.Series:
+    """``ids[idx]`` as strings, from whichever is shorter: the pairs (a few pairs of a large
+    index, online) or the ids (millions of pairs of the whole job, gathered by polars without a
+    fixed-width numpy string array of every pair)."""
+    if len(idx) < len(ids):
+        return pl.Series([str(x) for x in ids[idx].tolist()], dtype=pl.Utf8)
+    return pl.Series([str(x) for x in ids.tolist()], dtype=pl.Utf8).gather(idx)
+
+
+class _Spilled(Mapping[str, NDArray[np.float32]]):
+    """Components in ``.npy`` files, memory-mapped read-only each time one is read: a gather maps
+    the file, reads what it needs and lets go, so nothing stays resident between reads."""
+
+    def __init__(self, folder: Path, names: Sequence[str]) -> None:
+        self.folder = folder
+        self.names = tuple(names)
+
+    def __getitem__(self, name: str) -> NDArray[np.float32]:
+        if name not in self.names:
+            raise KeyError(name)
+        return np.load(self.folder / f"{name}.npy", mmap_mode="r")  # our own raw array: no pickle
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+class _Selected(Mapping[str, NDArray[np.float32]]):
+    """The entries ``positions`` of other components, gathered when one is read."""
+
+    def __init__(self, base: Mapping[str, NDArray[np.float32]], positions: NDArray[Any]) -> None:
+        self.base = base
+        self.positions = positions
+
+    def __getitem__(self, name: str) -> NDArray[np.float32]:
+        return np.asarray(self.base[name][self.positions])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.base)
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+
 @dataclass(frozen=True)
 class Candidates:
     """Candidate pairs with their final scores and per-component scores.
+
+    Nothing changes a ``Candidates`` once made: :meth:`top` and :meth:`spill` return new ones.
+    Pairs are ranked within a seeker by score, ties to the lower ``vacancy_id`` (the one tie
+    rule of :meth:`top`, :meth:`to_frame` and the candidate generation itself).
 
     Attributes
     ----------
@@ -552,8 +714,8 @@ class Candidates:
         Final score in [0, 1] of every kept pair; rows in prepared-seeker order, columns in
         prepared-vacancy order, entries sorted by column within a row. A stored entry (even a
         zero) is an allowed pair.
-    components : dict of str to ndarray of float32
-        One array per component (:data:`matchcore.scoring.COMPONENTS` order), aligned with
+    components : mapping of str to ndarray of float32
+        One array per component (:func:`matchcore.scoring.component_names` order), aligned with
         ``scores.data``.
     k : int
         Candidates per seeker asked for.
@@ -561,10 +723,12 @@ class Candidates:
         Seeker rows given no candidates because their age is outside the legal working age.
     stats : dict
         Figures of the run: ``pairs_scored``, ``fallback_seekers``, ``seconds``, ``method``.
+    in_reach : ndarray of int64, shape (n_seekers,), optional
+        Postings in each seeker's cities (the region constraint alone, before suitability).
     """
 
     scores: sp.csr_array
-    components: dict[str, NDArray[np.float32]]
+    components: Mapping[str, NDArray[np.float32]]
     k: int
     excluded: NDArray[np.int64]
     stats: dict[str, Any] = field(default_factory=dict)
@@ -581,6 +745,102 @@ class Candidates:
         rows = np.repeat(np.arange(self.shape[0]), np.diff(self.scores.indptr))
         return rows, self.scores.indices.astype(np.int64)
 
+    def _fitted(self, owner: str) -> tuple[Any, Any]:
+        if self._context is None:
+            raise InvalidParameter.of(
+                "candidates", owner, None, "a result of VacancyIndex.candidates"
+            )
+        return self._context
+
+    def _ranked(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Entry positions sorted by (seeker row, score descending, vacancy_id), and the rank
+        (1 = best) of each in that order."""
+        index, _sf = self._fitted("Candidates.top")
+        rows, cols = self.pairs()
+        tb = index.vacancies_.arrays["tiebreak"][cols]
+        order = np.lexsort((tb, -self.scores.data.astype(np.float64), rows))
+        rows_o = rows[order]
+        starts = (
+            np.flatnonzero(np.r_[True, rows_o[1:] != rows_o[:-1]])
+            if len(rows_o)
+            else np.zeros(0, np.int64)
+        )
+        rank = np.arange(len(rows_o)) - np.repeat(starts, np.diff(np.r_[starts, len(rows_o)])) + 1
+        return order.astype(np.int64), rank.astype(np.int64)
+
+    def top(self, m: int | None) -> Candidates:
+        """Each seeker's ``m`` best pairs (ties to the lower ``vacancy_id``), as new candidates.
+
+        ``self`` when no seeker has more than ``m`` (or ``m`` is None). The components of the
+        result are read from this one's when asked for (no copy is made here).
+
+        Examples
+        --------
+        >>> import matchcore as mc
+        >>> from matchcore.scoring._fake import fake_prepared
+        >>> s, v = fake_prepared(30, 20, seed=2)
+        >>> c = mc.scoring.candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=4)
+        >>> int(np.diff(c.scores.indptr).max()), int(np.diff(c.top(2).scores.indptr).max())
+        (3, 2)
+        """
+        if m is not None and (isinstance(m, bool) or not isinstance(m, int) or m < 1):
+            raise InvalidParameter.of("m", "Candidates.top", m, "an int in [1, inf) or None")
+        if m is None or self.scores.nnz == 0 or int(np.diff(self.scores.indptr).max()) <= m:
+            return self
+        order, rank = self._ranked()
+        keep = np.sort(order[rank <= m])
+        rows, _cols = self.pairs()
+        counts = np.bincount(rows[keep], minlength=self.shape[0])
+        scores = sp.csr_array(
+            (self.scores.data[keep], self.scores.indices[keep], np.r_[0, np.cumsum(counts)]),
+            shape=self.shape,
+        )
+        return dataclasses.replace(self, scores=scores, components=_Selected(self.components, keep))
+
+    def lookup(self, rows: ArrayLike, cols: ArrayLike) -> NDArray[np.int64]:
+        """Positions of the stored pairs ``(rows[i], cols[i])`` in ``scores.data`` and in every
+        ``components`` array.
+
+        Raises
+        ------
+        InvalidParameter
+            Where a pair is not stored.
+
+        Examples
+        --------
+        >>> import matchcore as mc
+        >>> from matchcore.scoring._fake import fake_prepared
+        >>> s, v = fake_prepared(30, 20, seed=2)
+        >>> c = mc.scoring.candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=4)
+        >>> r, col = c.pairs()
+        >>> len(r) > 0 and bool((c.lookup(r[::-1], col[::-1]) == np.arange(len(r))[::-1]).all())
+        True
+        """
+        r = np.asarray(rows, dtype=np.int64).ravel()
+        c = np.asarray(cols, dtype=np.int64).ravel()
+        pos = _positions(self.scores, r, c)
+        indptr = np.asarray(self.scores.indptr, dtype=np.int64)
+        idx = self.scores.indices
+        safe = np.minimum(pos, max(0, len(idx) - 1))
+        stored = (pos < indptr[r + 1]) & (idx[safe] == c) if len(idx) else np.zeros(len(r), bool)
+        if not stored.all():
+            bad = int(np.flatnonzero(~stored)[0])
+            raise InvalidParameter.of(
+                "pairs", "Candidates.lookup", f"({r[bad]}, {c[bad]})", "stored candidate pairs"
+            )
+        return pos
+
+    def spill(self, folder: str | Path) -> Candidates:
+        """The same candidates with the components in ``.npy`` files in ``folder``, memory-mapped
+        when read; ``self`` is unchanged (drop it to give the memory back).
+
+        The files must outlive the result (a temporary folder removed after the last read).
+        """
+        path = Path(folder)
+        for name, values in self.components.items():
+            np.save(path / f"{name}.npy", np.asarray(values))
+        return dataclasses.replace(self, components=_Spilled(path, list(self.components)))
+
     def explain(
         self, seeker_rows: Sequence[int] | NDArray[Any], vacancy_rows: Sequence[int] | NDArray[Any]
     ) -> list[str]:
@@ -595,19 +855,93 @@ class Candidates:
         >>> c.explain([0], [0])[0].startswith("职业")
         True
         """
-        from matchcore.scoring._reasons import reasons
-
-        if self._context is None:
-            raise InvalidParameter.of(
-                "candidates", "Candidates.explain", None, "a result of VacancyIndex.candidates"
-            )
-        index, sf = self._context
-        return reasons(
+        index, sf = self._fitted("Candidates.explain")
+        return build_reasons(
             index,
             sf,
             np.asarray(seeker_rows, dtype=np.int64),
             np.asarray(vacancy_rows, dtype=np.int64),
         ).to_list()
+
+    def frame(
+        self,
+        rows: ArrayLike,
+        cols: ArrayLike,
+        *,
+        rank: ArrayLike,
+        score: ArrayLike | None = None,
+        extra: Mapping[str, pl.Series] | None = None,
+        reasons: bool = True,
+    ) -> pl.DataFrame:
+        """The table of the given stored pairs, in the order given.
+
+        Columns ``seeker_id, vacancy_id, rank, score``, one per component, the ``extra`` ones,
+        ``reason``.
+
+        Parameters
+        ----------
+        rows, cols : array of int, shape (n,)
+            Seeker rows and vacancy columns of stored pairs.
+        rank : array of int, shape (n,)
+            The rank column.
+        score : array of float, shape (n,), optional
+            The score column (default: the stored scores).
+        extra : mapping of str to polars.Series, optional
+            Columns placed between the components and the reason.
+        reasons : bool
+            Build the ``reason`` sentences (the slow part: about 2 microseconds a pair).
+
+        Examples
+        --------
+        >>> import matchcore as mc
+        >>> from matchcore.scoring._fake import fake_prepared
+        >>> s, v = fake_prepared(30, 20, seed=2)
+        >>> c = mc.scoring.candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=4)
+        >>> r, col = c.pairs()
+        >>> c.frame(r[:2], col[:2], rank=[1, 2], reasons=False).columns[:5]
+        ['seeker_id', 'vacancy_id', 'rank', 'score', 'occupation']
+        """
+        r = np.asarray(rows, dtype=np.int64).ravel()
+        c = np.asarray(cols, dtype=np.int64).ravel()
+        for name, values in (("cols", c), ("rank", rank), ("score", score), *(extra or {}).items()):
+            if values is not None and len(np.asarray(values)) != len(r):
+                raise InvalidParameter.of(
+                    name, "Candidates.frame", f"{len(np.asarray(values))} values",
+                    f"one value per pair ({len(r)})",
+                )  # fmt: skip
+        return self._frame(self.lookup(r, c), r, c, rank, score, extra, reasons)
+
+    def _frame(
+        self,
+        pos: NDArray[np.int64],
+        rows: NDArray[np.int64],
+        cols: NDArray[np.int64],
+        rank: ArrayLike,
+        score: ArrayLike | None,
+        extra: Mapping[str, pl.Series] | None,
+        with_reasons: bool,
+    ) -> pl.DataFrame:
+        index, sf = self._fitted("Candidates.frame")
+        if score is None:
+            score = self.scores.data[pos]
+        data: dict[str, Any] = {
+            "seeker_id": _gather_ids(sf.ids, rows),
+            "vacancy_id": _gather_ids(index.vacancies_.ids, cols),
+            "rank": pl.Series(np.asarray(rank), dtype=pl.Int32),
+            "score": pl.Series(np.asarray(score), dtype=pl.Float64),
+        }
+        for name in component_names():
+            # one component at a time: a spilled one is mapped, gathered and let go
+            data[name] = pl.Series(np.asarray(self.components[name][pos]), dtype=pl.Float32)
+        data.update(extra or {})
+        if with_reasons:
+            step = REASON_CHUNK
+            parts = [
+                build_reasons(index, sf, rows[i : i + step], cols[i : i + step])
+                for i in range(0, len(rows), step)
+            ]
+            data["reason"] = pl.concat(parts) if parts else build_reasons(index, sf, rows, cols)
+        return pl.DataFrame(data)
 
     def to_frame(self, *, top: int | None = None, reasons: bool = True) -> pl.DataFrame:
         """The pairs as a table: seeker_id, vacancy_id, rank, score, one column per component, reason.
@@ -617,45 +951,19 @@ class Candidates:
         top : int, optional
             Keep only the ``top`` best pairs of each seeker (reasons are built only for them).
         reasons : bool
-            Build the ``reason`` sentences (the slow part: about 20 microseconds a pair).
+            Build the ``reason`` sentences (the slow part).
 
         Returns
         -------
         polars.DataFrame
             Sorted by seeker row then rank; rank 1 is the best, ties broken by vacancy_id.
         """
-        if self._context is None:
-            raise InvalidParameter.of(
-                "candidates", "Candidates.to_frame", None, "a result of VacancyIndex.candidates"
-            )
-        index, sf = self._context
-        rows, cols = self.pairs()
-        score = self.scores.data.astype(np.float64)
-        tb = index.vacancies_.arrays["tiebreak"][cols]
-        order = np.lexsort((tb, -score, rows))
-        rows_o = rows[order]
-        starts = (
-            np.flatnonzero(np.r_[True, rows_o[1:] != rows_o[:-1]])
-            if len(rows_o)
-            else np.zeros(0, np.int64)
-        )
-        rank = np.arange(len(rows_o)) - np.repeat(starts, np.diff(np.r_[starts, len(rows_o)])) + 1
+        self._fitted("Candidates.to_frame")
+        order, rank = self._ranked()
         keep = rank <= top if top is not None else np.ones(len(rank), dtype=bool)
         sel = order[keep]
-        data: dict[str, Any] = {
-            "seeker_id": sf.ids[rows[sel]].astype(str),
-            "vacancy_id": index.vacancies_.ids[cols[sel]].astype(str),
-            "rank": rank[keep].astype(np.int32),
-            "score": score[sel],
-        }
-        for name in component_names():
-            data[name] = self.components[name][sel]
-        df = pl.DataFrame(data)
-        if reasons:
-            from matchcore.scoring._reasons import reasons as build_reasons
-
-            df = df.with_columns(build_reasons(index, sf, rows[sel], cols[sel]).alias("reason"))
-        return df
+        rows, cols = self.pairs()
+        return self._frame(sel, rows[sel], cols[sel], rank[keep], None, None, reasons)
 
 
 class VacancyIndex:
@@ -1022,9 +1330,10 @@ class VacancyIndex:
                     mins = np.full(sf.n, np.inf)
                     np.minimum.at(mins, kept.rows, kept.vals.astype(np.float64))
                     kth[full] = mins[full]
-                # outside the groups a seeker relates to the occupation component is 0: such a
-                # pair is under the suitability floor, or scores at most 1 - w_occupation
-                bound = 1.0 - engine.t.w["occupation"] + 1e-5
+                # outside the groups a seeker relates to, each component is at most its
+                # ``group_high`` (occupation: 0): such a pair is under the suitability floor, or
+                # scores at most this bound
+                bound = _outside_group_bound(engine.t.w) + 1e-5
                 need = np.zeros(sf.n, dtype=bool)
                 if cfg.min_occupation <= 0:
                     need[legal] = (kth[legal] < bound) & (sigs % 1024 != 0)
@@ -1091,7 +1400,7 @@ class VacancyIndex:
         kept.arrays[2] = np.zeros(0, F32)
         scores = sp.csr_array((score, indices, indptr), shape=(n_s, n_v))
         comps: dict[str, NDArray[np.float32]] = {}
-        for j, name in enumerate(_NAMES):
+        for j, name in enumerate(component_names()):
             comps[name] = kept.arrays[3 + j][perm]
             kept.arrays[3 + j] = np.zeros(0, F32)
         return scores, comps

@@ -16,7 +16,15 @@ import polars as pl
 from numpy.typing import NDArray
 
 from matchcore.normalize import DRIVING_CLASSES
-from matchcore.scoring._explain import FAR_KM, _occupation_names, level_label, region_name
+from matchcore.scoring._components import title_pairs
+from matchcore.scoring._explain import (
+    FAR_KM,
+    _occupation_names,
+    explain_pairs,
+    level_label,
+    region_name,
+    registered_phrases,
+)
 from matchcore.scoring._features import code_table, distance_km
 from matchcore.scoring._related import occupation_kind
 
@@ -89,16 +97,12 @@ def reasons(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.int64
     that function itself for a few pairs).
     """
     if 0 < len(rows) <= _SMALL_PAIRS:
-        from matchcore.scoring._explain import explain_pairs
-
         return pl.Series("reason", explain_pairs(index, sf, rows, cols), dtype=pl.Utf8)
     return _columnwise(index, sf, rows, cols)
 
 
 def _columnwise(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.int64]) -> pl.Series:
     """:func:`reasons` for many pairs: every clause decided with numpy, strings by polars."""
-    from matchcore.scoring._index import _title_pairs
-
     vf = index.vacancies_
     ct = code_table()
     rows = np.asarray(rows, dtype=np.int64)
@@ -108,7 +112,7 @@ def _columnwise(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.i
         return pl.Series("reason", [], dtype=pl.Utf8)
     S = {k: v[rows] for k, v in sf.arrays.items() if getattr(v, "shape", (0,))[0] == sf.n}
     V = {k: v[cols] for k, v in vf.arrays.items() if getattr(v, "shape", (0,))[0] == vf.n}
-    tsim = _title_pairs(sf.title_matrix, S["title"], vf.title_matrix, V["title"])
+    tsim = title_pairs(sf.title_matrix, S["title"], vf.title_matrix, V["title"])
     occ_kind, broad = occupation_kind(sf.wish_sets, sf.major_sets, S["wish"], S["major"], V["occ"])
 
     # occupation clause: labels per distinct code, gathered (no per-pair Python)
@@ -178,10 +182,23 @@ def _columnwise(index: Any, sf: Any, rows: NDArray[np.int64], cols: NDArray[np.i
             "urgent": V["urgent"].astype(bool),
             "trainee": V["internship"].astype(bool) & eligible,
             "session": V["session"].astype(bool),
+            "extra": _joined(registered_phrases(index, sf, rows, cols), n),
         }
     )
     label, sentence = _sentence()
     return df.with_columns(label).select(sentence).to_series()
+
+
+def _joined(phrases: list[list[str | None]], n: int) -> pl.Series:
+    """The phrases of the components that state their own, joined per pair (null: none)."""
+    if not phrases:
+        return pl.Series("extra", [None] * n, dtype=pl.Utf8)
+    cols = [pl.Series(f"p{i}", p, dtype=pl.Utf8) for i, p in enumerate(phrases)]
+    return (
+        pl.DataFrame(cols)
+        .select(pl.concat_str(pl.all(), separator="；", ignore_nulls=True).replace("", None))
+        .to_series()
+    )
 
 
 @lru_cache(maxsize=1)
@@ -310,6 +327,7 @@ def _sentence() -> tuple[pl.Expr, pl.Expr]:
             level("技能等级", "vskill", "sskill", "skill_need", "skill_have"),
             level("职称", "vprof", "sprof", "prof_need", "prof_have"),
             priority,
+            c("extra"),
             flagged,
         ],
         separator="；",
