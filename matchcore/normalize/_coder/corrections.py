@@ -79,7 +79,7 @@ class Corrections:
 
     Examples
     --------
-    >>> from matchcore.normalize._coder_corrections import Corrections
+    >>> from matchcore.normalize._coder.corrections import Corrections
     >>> c = Corrections().add("仓管员", "4-02-06-03", who="u1", when="2026-01-05")
     >>> c.lookup("仓管员（包吃住）"), c.lookup("仓库主管")
     ('4-02-06-03', None)
