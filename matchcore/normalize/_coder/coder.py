@@ -83,6 +83,9 @@ class TitleCoder:
     review_precision : float or None
         Instead of ``review_below``: the precision the automatically settled titles must reach
         (on the same curve: the lowest threshold whose cross-validated precision reaches it).
+    builtin_history : bool, default True
+        Learn from the shipped coded history as well as the classification. Set False to measure
+        the coder on that history by cross-validation (see :func:`cross_validate`).
 
     Notes
     -----
@@ -94,9 +97,6 @@ class TitleCoder:
     in ``data/coder_generic.csv``; these get no code and confidence 0), (d) it is longer than
     40 characters (coded by the main job of its first 40), or (e) it is empty. A title a
     caseworker corrected (see :meth:`correct`) is never sent back: its code is the correction.
-    builtin_history : bool, default True
-        Learn from the shipped coded history as well as the classification. Set False to measure
-        the coder on that history by cross-validation (see :func:`cross_validate`).
 
     Attributes
     ----------
