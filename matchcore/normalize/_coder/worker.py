@@ -35,7 +35,7 @@ _WORKERS = 2
 # (forking and the pipes cost tens of milliseconds: below this, cleaning runs here).
 _PROCESS_MIN = 8_192
 
-Prepared = tuple[str, tuple[str, ...]]
+_Prepared = tuple[str, tuple[str, ...]]
 
 
 def _score_titles(
@@ -43,7 +43,7 @@ def _score_titles(
     score: Callable[[list[str]], tuple[Any, ...]],
     *,
     progress: bool | None,
-) -> tuple[list[Prepared], dict[str, int], list[tuple[Any, ...]]]:
+) -> tuple[list[_Prepared], dict[str, int], list[tuple[Any, ...]]]:
     """Clean ``titles`` and score every text they give, each once, in batches.
 
     Returns each title's prepared texts (``("", ())`` for a blank title), the row of each
@@ -53,7 +53,7 @@ def _score_titles(
     n = len(titles)
     texts: dict[str, int] = {}
     text_list: list[str] = []
-    prepared: list[Prepared] = []
+    prepared: list[_Prepared] = []
     futures: list[Future[tuple[Any, ...]]] = []
     pool = (
         ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="matchcore-coder")
