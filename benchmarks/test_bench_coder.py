@@ -24,10 +24,11 @@ import time
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 import matchcore as mc
 from matchcore.normalize import TitleCoder, _coder, _text
-from matchcore.normalize._coder_coverage import precision_at_coverage
+from matchcore.normalize._coder.coverage import precision_at_coverage
 from matchcore.normalize._text import clean_title
 
 NOISE = [
@@ -71,8 +72,8 @@ def _cpu_seconds() -> float:
 
 def _clear_title_caches() -> None:
     """Forget every cleaned title, piece and normalized text (nothing served from earlier runs)."""
-    _coder._prepare.cache_clear()
-    _coder._normalize.cache_clear()
+    _coder.cleaning._prepare.cache_clear()
+    _coder.cleaning._normalize.cache_clear()
     _text._stable_cached.cache_clear()
     _text._group_titles.cache_clear()
 
@@ -94,7 +95,7 @@ def _figures(r: dict) -> str:  # type: ignore[type-arg]
 
 
 def test_coder_quality_cross_validated(report) -> None:  # type: ignore[no-untyped-def]
-    titles, codes = _coder._builtin_history()
+    titles, codes = _coder.data._builtin_history()
     t0 = time.perf_counter()
     r = _coder.cross_validate(titles, codes, folds=5, seed=0)
     took = time.perf_counter() - t0
@@ -107,16 +108,18 @@ def test_coder_quality_cross_validated(report) -> None:  # type: ignore[no-untyp
     # The same out-of-fold predictions on each half of a fixed split: model changes are chosen
     # by looking at errors of the INSPECT half only, so the HELD-OUT half's figures are the
     # honest measure of a change.
-    pred, tops, raw, backed = _coder._oof_predictions(
+    pred, tops, raw, backed = _coder.evaluation._oof_predictions(
         titles, codes, folds=5, seed=0, threshold=TitleCoder().threshold
     )
     inspect = dev_halves(len(titles))
     for name, mask in (("INSPECT", inspect), ("HELD-OUT", ~inspect)):
-        half = _coder._cv_figures(codes, pred, tops, raw, backed, folds=5, seed=0, mask=mask)
+        half = _coder.evaluation._cv_figures(
+            codes, pred, tops, raw, backed, folds=5, seed=0, mask=mask
+        )
         report(f"coder 5-fold CV, {name} half ({half['n']} titles): {_figures(half)}")
     # In sample, only to show the gap (the shipped coder has seen these titles).
     coded = TitleCoder().code(list(titles), progress=False)
-    right = [_coder._agrees(p, e) for p, e in zip(coded["code"], codes)]
+    right = [_coder.calibration._agrees(p, e) for p, e in zip(coded["code"], codes)]
     l1 = np.mean([p is not None and p[0] == e[0] for p, e in zip(coded["code"], codes)])
     report(f"coder in-sample (not a quality figure): L1 {l1:.1%}, detailed {np.mean(right):.1%}")
     # Floors well under the measured figures: catch a broken model, not noise.
@@ -131,8 +134,8 @@ def test_coder_speed(scale, report) -> None:  # type: ignore[no-untyped-def]
     n = DISTINCT.get(name, 10_000)
     titles = _synthetic_titles(n)
     # Build time of a ready coder (the base model is cached per process: clear it first).
-    _coder._base_model.cache_clear()
-    _coder._tree.cache_clear()
+    _coder.model._base_model.cache_clear()
+    _coder.model._documents.cache_clear()
     _clear_title_caches()
     t0 = time.perf_counter()
     coder = TitleCoder()
@@ -150,7 +153,7 @@ def test_coder_speed(scale, report) -> None:  # type: ignore[no-untyped-def]
     _clear_title_caches()
     c0 = time.process_time()
     for t in others:
-        _coder._prepare(t)
+        _coder.cleaning._prepare(t)
     prepare_us = 1e6 * (time.process_time() - c0) / len(others)
     _clear_title_caches()  # cold: as a fresh process would code them
     t0, c0 = time.perf_counter(), _cpu_seconds()
@@ -185,18 +188,18 @@ def test_coder_speed(scale, report) -> None:  # type: ignore[no-untyped-def]
 
 def _oof(titles, codes):  # type: ignore[no-untyped-def]
     """Out-of-fold code, calibrated confidence and correctness of every shipped history title."""
-    pred, _, raw, stratum = _coder._oof_predictions(
+    pred, _, raw, stratum = _coder.evaluation._oof_predictions(
         titles, codes, folds=5, seed=0, threshold=TitleCoder().threshold
     )
-    correct = np.array([_coder._agrees(p, e) for p, e in zip(pred, codes)])
-    conf = _coder._oof_confidence(pred, raw, stratum, correct, folds=5, seed=0)
+    correct = np.array([_coder.calibration._agrees(p, e) for p, e in zip(pred, codes)])
+    conf = _coder.evaluation._oof_confidence(pred, raw, stratum, correct, folds=5, seed=0)
     return pred, conf, correct
 
 
 def test_coder_precision_at_coverage(report) -> None:  # type: ignore[no-untyped-def]
     """Rank the titles by confidence: the share right among the most confident 10 % .. 100 %
     (5-fold CV on the shipped history; targets of issue #21: >= 90 % at 50 %, >= 95 % at 20 %)."""
-    titles, codes = _coder._builtin_history()
+    titles, codes = _coder.data._builtin_history()
     _, conf, correct = _oof(titles, codes)
     curve = precision_at_coverage(conf, correct)
     report(
@@ -223,7 +226,7 @@ def _apply(  # type: ignore[no-untyped-def]
     """Corrections of the chosen titles (each the expert's code of that title, keyed on its main
     job, the last one of a main job winning) applied to every title sharing its main job, with
     the confidence the coder gives (1.0 for the corrected title itself)."""
-    from matchcore.normalize._coder_corrections import SAME_JOB_CONFIDENCE
+    from matchcore.normalize._coder.corrections import SAME_JOB_CONFIDENCE
 
     fix = {keys[i]: codes[i] for i in chosen}
     own = set(chosen)
@@ -239,16 +242,16 @@ def _apply(  # type: ignore[no-untyped-def]
 def test_coder_corrections_simulated(report) -> None:  # type: ignore[no-untyped-def]
     """200 corrections chosen from the review queue against 200 at random (5 seeds), and
     corrections taken from the other folds, on the out-of-fold predictions."""
-    titles, codes = _coder._builtin_history()
+    titles, codes = _coder.data._builtin_history()
     pred, conf, _ = _oof(titles, codes)
-    keys = [_coder._main_job(t) for t in titles]
+    keys = [_coder.cleaning._main_job(t) for t in titles]
 
     def p50(pr, cf) -> float:  # type: ignore[no-untyped-def]
-        ok = np.array([_coder._agrees(p, e) for p, e in zip(pr, codes)])
+        ok = np.array([_coder.calibration._agrees(p, e) for p, e in zip(pr, codes)])
         return float(precision_at_coverage(cf, ok, [0.5])["precision"][0])
 
     def detailed(pr) -> float:  # type: ignore[no-untyped-def]
-        return float(np.mean([_coder._agrees(p, e) for p, e in zip(pr, codes)]))
+        return float(np.mean([_coder.calibration._agrees(p, e) for p, e in zip(pr, codes)]))
 
     base = p50(pred, conf)
     # The queue: main jobs by count * (1 - confidence of their most frequent title); a person
@@ -273,11 +276,11 @@ def test_coder_corrections_simulated(report) -> None:  # type: ignore[no-untyped
         f"({np.mean(rnd) - base:+.1%}, seeds {min(rnd):.1%}-{max(rnd):.1%}); "
         f"detailed {detailed(pred):.1%} -> {detailed(q_pred):.1%} (queue)"
     )
-    from matchcore.normalize._coder_corrections import SAME_JOB_CONFIDENCE
+    from matchcore.normalize._coder.corrections import SAME_JOB_CONFIDENCE
 
     # Corrections by cross-validation: every title of the other folds is a correction (as a
     # service's reviewed titles are), applied to the held-out fold's titles sharing a main job.
-    ids = _coder._fold_ids(len(titles), 5, 0)
+    ids = _coder.evaluation._fold_ids(len(titles), 5, 0)
     cv_pred, cv_conf = list(pred), conf.copy()
     for f in range(5):
         train = [i for i in range(len(titles)) if ids[i] != f and keys[i]]
@@ -300,3 +303,36 @@ def test_coder_small_batch_latency(benchmark, top_k: int) -> None:  # type: igno
     titles = _synthetic_titles(200, seed=1)
     coder.code(titles, progress=False)
     benchmark(coder.code, titles, top_k=top_k, progress=False)
+
+
+def test_coder_vectorizer_against_scikit_learn(report) -> None:  # type: ignore[no-untyped-def]
+    # The coder's hand-written TF-IDF n-grams against scikit-learn's vectorizer given the same
+    # n-grams: the same values to float32 rounding, and why the hand-written one is kept.
+    docs = [t for t, _, _ in _coder.model._documents()]
+    texts = [_coder.cleaning._prepare(t)[0] for t in _synthetic_titles(20_000, seed=3)]
+    ours = _coder.vectorizer._CharNgrams(2)
+    ours.fit_transform(docs)
+    theirs = TfidfVectorizer(
+        analyzer=ours._grams, sublinear_tf=True, dtype=np.float32, lowercase=False
+    )
+    theirs.fit(docs)
+
+    def best(fn):  # type: ignore[no-untyped-def]
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            out = fn()
+            times.append(time.perf_counter() - t0)
+        return min(times), out
+
+    t_ours, a = best(lambda: ours.transform(texts))
+    t_theirs, b = best(lambda: theirs.transform(texts))
+    columns = np.array([theirs.vocabulary_[g] for g in ours.vocabulary_])
+    gap = float(abs(a - b[:, columns]).max())
+    report(
+        f"coder n-gram TF-IDF, {len(texts):,} titles: hand-written {len(texts) / t_ours:,.0f}/s, "
+        f"scikit-learn {len(texts) / t_theirs:,.0f}/s (x{t_theirs / t_ours:.1f}); "
+        f"largest difference {gap:.1e}"
+    )
+    assert gap < 1e-5
+    assert t_ours < t_theirs

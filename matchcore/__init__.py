@@ -15,7 +15,6 @@ Examples
 import logging
 
 from matchcore import assign, evaluate, normalize, occupations, records, report, scoring, synth
-from matchcore._config import MatchConfig
 from matchcore._errors import (
     AmbiguousRegion,
     ConfigError,
@@ -32,6 +31,7 @@ from matchcore._match import match
 from matchcore._matcher import NO_ANSWER_REASONS, Matcher, MatcherAnswer, SavedIndexError
 from matchcore._result import MatchResult
 from matchcore._version import __version__
+from matchcore.scoring._config import MatchConfig
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 

@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from matchcore._config import RECOMMEND_EPS_FACTOR, MatchConfig
 from matchcore._daily import prices_table
 from matchcore._errors import InvalidParameter
 from matchcore._memory import trim_heap
 from matchcore._progress import Progress
 from matchcore._result import MatchResult
 from matchcore.scoring import Candidates
+from matchcore.scoring._config import RECOMMEND_EPS_FACTOR, MatchConfig
 
 __all__ = ["UNMATCHED_REASONS", "match"]
 

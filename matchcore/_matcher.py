@@ -49,11 +49,11 @@ import polars as pl
 from numpy.typing import NDArray
 
 from matchcore import records
-from matchcore._config import MatchConfig
 from matchcore._errors import InvalidParameter, MatchcoreError
 from matchcore._version import __version__
 from matchcore.normalize import TitleCoder
 from matchcore.scoring import VacancyIndex
+from matchcore.scoring._config import MatchConfig
 
 __all__ = ["NO_ANSWER_REASONS", "Matcher", "MatcherAnswer", "SavedIndexError"]
 

@@ -112,7 +112,7 @@ def test_never_backs_off_at_zero_threshold(coder: TitleCoder) -> None:
     out = TitleCoder(threshold=0.0).code(["销售", "文员"], progress=False)
     assert out["needs_review"].to_list() == (out["confidence"] < 0.5).to_list()
     codes = mc.occupations.load().codes
-    assert out["code"].to_list() == [codes[_coder._rank_reference(row, 1)[0]] for row in p]
+    assert out["code"].to_list() == [codes[_coder.ranking._rank_reference(row, 1)[0]] for row in p]
 
 
 @pytest.mark.parametrize(("top_k", "ties"), [(5, False), (5, True), (12, True)])
@@ -130,9 +130,9 @@ def test_decide_matches_slow_reference(top_k: int, ties: bool) -> None:
         p = np.round(p, 1) + np.float32(1e-3)  # many exact ties at the bottom of the top k
         p[:, :40] = p[:, 40:80]
     p /= p.sum(axis=1, keepdims=True)
-    best, chosen, raw, backed, ranked = _coder._decide(p, 0.4, top_k)
+    best, chosen, raw, backed, ranked = _coder.ranking._decide(p, 0.4, top_k)
     for r in range(p.shape[0]):
-        order = _coder._rank_reference(p[r], top_k)
+        order = _coder.ranking._rank_reference(p[r], top_k)
         assert ranked[r].tolist() == order
         assert len(set(order)) == len(order)
         b = order[0]
@@ -161,13 +161,13 @@ def test_rank_reference_prefers_codes_under_likely_groups() -> None:
     p[sales], p[seller], p[cook] = 0.3, 0.2, 0.4
     p[codes.index("4-01-02-03")] = 0.05
     p[codes.index("2-06-07-02")] = 0.05
-    assert _coder._rank_reference(p, 3) == [seller, cook, codes.index("2-06-07-02")]
-    fast = _coder._rank(p[None, :], 3)[0].tolist()
-    assert fast == _coder._rank_reference(p, 3)
+    assert _coder.ranking._rank_reference(p, 3) == [seller, cook, codes.index("2-06-07-02")]
+    fast = _coder.ranking._rank(p[None, :], 3)[0].tolist()
+    assert fast == _coder.ranking._rank_reference(p, 3)
 
 
 def test_vectorizer_matches_reference() -> None:
-    v = _coder._CharNgrams(2)
+    v = _coder.vectorizer._CharNgrams(2)
     docs = ["电工 学徒", "电焊工", "cnc操机", "电工"]
     x = v.fit_transform(docs).toarray()
     vocab = v.vocabulary_
@@ -259,18 +259,18 @@ def _shared_coder() -> TitleCoder:
 
 
 def test_shipped_calibration_is_current() -> None:
-    shipped = _coder._shipped_calibration()
+    shipped = _coder.calibration._shipped_calibration()
     assert shipped is not None
     key, _ = shipped
-    assert key == _coder._calibration_key(TitleCoder().threshold)
+    assert key == _coder.calibration._calibration_key(TitleCoder().threshold)
 
 
 @pytest.mark.slow
 def test_shipped_calibration_rebuilds_closely() -> None:
     # Refit by cross-validation as shipped. clean_title (owned elsewhere) may have changed a
     # few titles' cleaning since, so compare the maps on a grid rather than their breakpoints.
-    rebuilt = _coder._build_calibration(TitleCoder().threshold)
-    shipped = json.loads(_coder._read_data("coder_calibration.json"))
+    rebuilt = _coder.evaluation._build_calibration(TitleCoder().threshold)
+    shipped = json.loads(_coder.data._read_data("coder_calibration.json"))
     assert rebuilt["key"] == shipped["key"]
     grid = np.linspace(0.0, 1.0, 201)
     for part in ("detailed", "parent"):
@@ -289,10 +289,10 @@ def test_cross_validate_small() -> None:
 
 
 def test_accuracy_rule() -> None:
-    assert _coder._agrees("4-01-02-01", "4-01-02-00")
-    assert not _coder._agrees("4-01-02-00", "4-01-02-01")  # coarser is not right
-    assert not _coder._agrees("4-01-03-01", "4-01-02-00")
-    assert not _coder._agrees(None, "4-01-02-00")
+    assert _coder.calibration._agrees("4-01-02-01", "4-01-02-00")
+    assert not _coder.calibration._agrees("4-01-02-00", "4-01-02-01")  # coarser is not right
+    assert not _coder.calibration._agrees("4-01-03-01", "4-01-02-00")
+    assert not _coder.calibration._agrees(None, "4-01-02-00")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
@@ -334,36 +334,12 @@ def test_threshold_backs_off_a_close_call(coder: TitleCoder) -> None:
     assert out["needs_review"][0]
 
 
-def test_naive_bayes_groups_term_matches_reference() -> None:
-    import dataclasses
-
-    params = dataclasses.replace(_coder._PARAMS, nb1=0.1, nb2=0.1)
-    hist = [("电工", _coder._tree().index["6-31-01-03"])]
-    model = _coder._Model(hist, params)
-    plain = _coder._Model(hist, _coder._PARAMS)
-    texts = ["电工", "销售代表"]
-    s_nb, _ = model.scores(texts)
-    s_plain, _ = plain.scores(texts)
-    q = model.vectorizer.transform(texts).toarray()
-    expect = s_plain.astype(np.float64)
-    for weight, log_theta_t, log_pg, col in model.nb:
-        ll = q @ log_theta_t.astype(np.float64) + log_pg
-        post = ll - np.log(np.exp(ll - ll.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True))
-        post -= ll.max(axis=1, keepdims=True)
-        for r in range(len(texts)):
-            for i, g in enumerate(col):
-                expect[r, i] += weight * (post[r, g] if g >= 0 else post[r].max())
-    np.testing.assert_allclose(s_nb, expect, rtol=1e-4, atol=1e-4)
-    p = model.proba(texts)
-    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
-
-
 @pytest.mark.parametrize("ngram", [1, 2, 3])
 def test_vectorized_counts_match_text_by_text(ngram: int) -> None:
     import random
 
-    v = _coder._CharNgrams(ngram)
-    v.fit_transform([t for t, _, _ in _coder._tree().docs[:2000]])
+    v = _coder.vectorizer._CharNgrams(ngram)
+    v.fit_transform([t for t, _, _ in _coder.model._documents()[:2000]])
     rng = random.Random(ngram)
     alphabet = "电工焊保安司机 abc汽修"
     texts = [" ".join("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))).split())]
@@ -374,7 +350,7 @@ def test_vectorized_counts_match_text_by_text(ngram: int) -> None:
     assert_counts_equal(v, texts)
 
 
-def assert_counts_equal(v: _coder._CharNgrams, texts: list[str]) -> None:
+def assert_counts_equal(v: _coder.vectorizer._CharNgrams, texts: list[str]) -> None:
     """The vectorized n-gram counts of ``texts`` are the text-by-text reference's, exactly."""
     fast = v._counts(texts)
     slow = v._counts_reference(texts)
@@ -389,16 +365,16 @@ def test_code_matches_per_title_reference(coder: TitleCoder) -> None:
     titles = ["电工", "保洁/保安", "销售", "", "？？", "厨师/帮厨/服务员", "业务员", "电工"]
     for top_k in (1, 3, 5):
         out = coder.code(titles, top_k=top_k, progress=False)
-        tree = _coder._tree()
+        tree = mc.occupations.load().arrays()
         model = coder._model()
         for t, row in zip(titles, out.iter_rows(named=True)):
-            main, others = _coder._prepare(t) if t.strip() else ("", ())
+            main, others = _coder.cleaning._prepare(t) if t.strip() else ("", ())
             if not main:
                 assert row["code"] is None and row["alternatives"] == []
                 continue
             texts = [main, *others]
             p = model.proba(texts)
-            _, chosen, _, _, ranked = _coder._decide(p, coder.threshold, top_k)
+            _, chosen, _, _, ranked = _coder.ranking._decide(p, coder.threshold, top_k)
             code = tree.codes[int(chosen[0])]
             alts = [tree.codes[int(c)] for c in chosen[1:]]
             alts += [tree.codes[int(x)] for x in ranked[0]]
@@ -410,18 +386,18 @@ def test_code_matches_per_title_reference(coder: TitleCoder) -> None:
 def test_nearest_title_term_matches_brute_force() -> None:
     import dataclasses
 
-    tree = _coder._tree()
+    tree = mc.occupations.load().arrays()
     hist = [
-        (_coder._prepare(t)[0], tree.index[c])
+        (_coder.cleaning._prepare(t)[0], tree.index[c])
         for t, c in [
             ("机电工程师", "2-02-11-01"),
             ("维修电工", "6-31-01-03"),
             ("电工", "6-31-01-03"),
         ]
     ]
-    params = dataclasses.replace(_coder._PARAMS, knn=0.8, knn_power=4.0)
-    model = _coder._Model(hist, params)
-    plain = _coder._Model(hist, dataclasses.replace(params, knn=0.0))
+    params = dataclasses.replace(_coder.model._PARAMS, knn=0.8, knn_power=4.0)
+    model = _coder.model._Model(hist, params)
+    plain = _coder.model._Model(hist, dataclasses.replace(params, knn=0.0))
     texts = ["新能源电工", "机电工程", "保安"]
     s_knn, _ = model.scores(texts)
     s_plain, _ = plain.scores(texts)
@@ -440,13 +416,13 @@ def test_linear_term_matches_brute_force() -> None:
     # the scores of the two terms computed one by one from the documents.
     import dataclasses
 
-    tree = _coder._tree()
+    tree = mc.occupations.load().arrays()
     hist = [
-        (_coder._prepare(t)[0], tree.index[c])
+        (_coder.cleaning._prepare(t)[0], tree.index[c])
         for t, c in [("维修电工", "6-31-01-03"), ("保安员", "4-07-05-01")]
     ]
-    params = dataclasses.replace(_coder._PARAMS, knn=0.0)
-    model = _coder._Model(hist, params)
+    params = dataclasses.replace(_coder.model._PARAMS, knn=0.0)
+    model = _coder.model._Model(hist, params)
     texts = ["新能源电工", "保安", "机电工程", "Java开发"]
     s, empty = model.scores(texts)
     assert not empty.any()
@@ -456,7 +432,7 @@ def test_linear_term_matches_brute_force() -> None:
         "definition": params.w_definition,
         "words": params.w_words,
     }
-    docs = [(t, i, weight[k]) for t, i, k in tree.docs]
+    docs = [(t, i, weight[k]) for t, i, k in _coder.model._documents()]
     docs += [(t, i, params.w_history) for t, i in hist]
     x = model.vectorizer.transform([t for t, _, _ in docs]).toarray().astype(np.float64)
     q = model.vectorizer.transform(texts).toarray().astype(np.float64)
@@ -484,19 +460,21 @@ def _normalize_reference(text: str) -> str:
     import unicodedata
 
     text = unicodedata.normalize("NFKC", text).lower()
-    text = _coder._DIGITS_RE.sub(" ", text)
-    return _coder._SPACE_RE.sub(" ", text).strip()
+    text = _coder.cleaning._DIGITS_RE.sub(" ", text)
+    return _coder.cleaning._SPACE_RE.sub(" ", text).strip()
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=30), st.text(alphabet="电工Java8k万 _-İẞ²①٣", max_size=12)))
 def test_normalize_fast_path_matches_reference(text: str) -> None:
-    assert _coder._normalize(text) == _normalize_reference(text)
+    assert _coder.cleaning._normalize(text) == _normalize_reference(text)
 
 
 def test_normalize_fast_path_on_real_titles() -> None:
-    titles, _ = _coder._builtin_history()
-    assert [_coder._normalize(t) for t in titles] == [_normalize_reference(t) for t in titles]
+    titles, _ = _coder.data._builtin_history()
+    assert [_coder.cleaning._normalize(t) for t in titles] == [
+        _normalize_reference(t) for t in titles
+    ]
 
 
 def test_pipelined_batches_match_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -505,9 +483,9 @@ def test_pipelined_batches_match_one_batch(monkeypatch: pytest.MonkeyPatch) -> N
     titles = [*TITLES, "电工"] * 3 + [f"焊工{i}号" for i in range(20)]
     coder = TitleCoder()
     whole = coder.code(titles, progress=False)
-    monkeypatch.setattr(_coder, "_BATCH", 4)
+    monkeypatch.setattr(_coder.worker, "_BATCH", 4)
     threaded = coder.code(titles, progress=False)
-    monkeypatch.setattr(_coder, "ThreadPoolExecutor", lambda **kw: None)
+    monkeypatch.setattr(_coder.worker, "ThreadPoolExecutor", lambda **kw: None)
     inline = coder.code(titles, progress=False)
     # Each text is scored on its own (row by row), so the figures are the same to the bit.
     assert threaded.equals(whole)

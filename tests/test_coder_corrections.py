@@ -17,8 +17,8 @@ import matchcore as mc
 from matchcore import cli
 from matchcore._errors import InvalidParameter, InvalidValue, MissingColumns
 from matchcore.normalize import TitleCoder, _coder
-from matchcore.normalize._coder_corrections import SAME_JOB_CONFIDENCE
-from matchcore.normalize._coder_coverage import precision_at_coverage, review_threshold
+from matchcore.normalize._coder.corrections import SAME_JOB_CONFIDENCE
+from matchcore.normalize._coder.coverage import precision_at_coverage, review_threshold
 
 # Titles sharing pieces (仓, 管, 员, 电, 工) so that a correction could leak through the n-grams.
 POOL = [
@@ -170,7 +170,7 @@ def test_version_follows_model_history_and_corrections() -> None:
 def test_a_correction_changes_only_titles_sharing_its_main_job(
     coder: TitleCoder, corrected: str, code: str, others: list[str]
 ) -> None:
-    key = _coder._main_job(corrected)
+    key = _coder.cleaning._main_job(corrected)
     if not key:
         with pytest.raises(InvalidValue):
             TitleCoder().correct(corrected, code)
@@ -179,7 +179,7 @@ def test_a_correction_changes_only_titles_sharing_its_main_job(
     before = coder.code(others, progress=False)
     after = after_coder.code(others, progress=False)
     for i, title in enumerate(others):
-        if title and _coder._main_job(title) == key:
+        if title and _coder.cleaning._main_job(title) == key:
             assert after["code"][i] == mc.occupations.load().resolve(code)
             assert after["confidence"][i] in (1.0, SAME_JOB_CONFIDENCE)
             assert not after["needs_review"][i]
@@ -275,7 +275,7 @@ def test_review_threshold_from_coverage_or_precision() -> None:
 
 
 def test_shipped_curve_is_cross_validated_and_monotone() -> None:
-    curve = _coder._shipped_curve()
+    curve = _coder.calibration._shipped_curve()
     assert curve is not None
     assert len(curve["coverage"]) == 100
     assert curve["threshold"] == sorted(curve["threshold"], reverse=True)
@@ -284,10 +284,10 @@ def test_shipped_curve_is_cross_validated_and_monotone() -> None:
 
 @pytest.mark.parametrize("target", [0.2, 0.5, 0.8])
 def test_needs_review_by_target_coverage(target: float) -> None:
-    titles = [t for t, _ in zip(_coder._builtin_history()[0], range(400))]
+    titles = [t for t, _ in zip(_coder.data._builtin_history()[0], range(400))]
     coder = TitleCoder(review_coverage=target, threshold=0.15)
     coded = coder.code(titles, progress=False)
-    thr = review_threshold(_coder._shipped_curve() or {}, coverage=target)
+    thr = review_threshold(_coder.calibration._shipped_curve() or {}, coverage=target)
     settled = coded.filter(~pl.col("needs_review"))
     assert (settled["confidence"] >= thr).all()
     # Titles under the threshold are all reviewed; a higher target settles more.
@@ -356,11 +356,11 @@ def test_generic_words_are_not_occupations_of_the_classification() -> None:
     # they mean production work and keep their code).
     tax = mc.occupations.load()
     known = {t for o in tax for t in (o.name, *o.aliases)}
-    text = _coder._read_data("coder_generic.csv")
+    text = _coder.data._read_data("coder_generic.csv")
     words = [r["word"] for r in csv.DictReader(io.StringIO(text))]
     assert len(words) == len(set(words))
     assert not [w for w in words if w in known]
-    assert not _coder._says_nothing("学徒工") and not _coder._says_nothing("普工")
+    assert not _coder.cleaning._says_nothing("学徒工") and not _coder.cleaning._says_nothing("普工")
 
 
 def test_over_long_title_is_coded_by_its_head(coder: TitleCoder) -> None:
@@ -369,8 +369,10 @@ def test_over_long_title_is_coded_by_its_head(coder: TitleCoder) -> None:
     got = coder.code(["电工（持证）" + tail, "电工（持证）"], progress=False)
     assert got["code"][0] == got["code"][1] == "6-31-01-03"
     assert got["needs_review"].to_list() == [True, False]
-    assert _coder._prepare("电工（持证）" + tail)[0] == "电工"
-    assert _coder._prepare("电工" + "啊" * 10_000)[0] == "电工" + "啊" * (_coder._MAX_CHARS - 2)
+    assert _coder.cleaning._prepare("电工（持证）" + tail)[0] == "电工"
+    assert _coder.cleaning._prepare("电工" + "啊" * 10_000)[0] == "电工" + "啊" * (
+        _coder.cleaning._MAX_CHARS - 2
+    )
 
 
 def test_office_clerk_follows_the_classification(coder: TitleCoder) -> None:
@@ -402,7 +404,7 @@ def test_dictionary_words_agree_with_the_classification() -> None:
         for t in (o.name, *o.aliases):
             alias.setdefault(t, set()).add(o.code)
     clash = []
-    for word, code in _coder._words():
+    for word, code in _coder.data._words():
         if word in alias and word not in DICTIONARY_EXCEPTIONS:
             # The same minor group (level 3) as one of the classification's codes of the word,
             # or one of its groups or subgroups.
@@ -426,29 +428,31 @@ def test_dictionary_words_agree_with_the_classification() -> None:
 def test_core_from_prepared_text_matches_cleaning_again(title: str) -> None:
     # The fast path (the core recovered from the prepared main text) against the slow one.
     if title.strip():
-        assert _coder._core_of(title, _coder._prepare(title)[0]) == _coder._main_job(title)
+        assert _coder.cleaning._core_of(
+            title, _coder.cleaning._prepare(title)[0]
+        ) == _coder.cleaning._main_job(title)
 
 
 def test_core_from_prepared_text_on_the_shipped_history() -> None:
-    titles = _coder._builtin_history()[0]
-    assert [_coder._core_of(t, _coder._prepare(t)[0]) for t in titles] == [
-        _coder._main_job(t) for t in titles
+    titles = _coder.data._builtin_history()[0]
+    assert [_coder.cleaning._core_of(t, _coder.cleaning._prepare(t)[0]) for t in titles] == [
+        _coder.cleaning._main_job(t) for t in titles
     ]
 
 
 def test_strata_follow_the_history_of_the_main_job() -> None:
     jobs = {"电工": ("6-31-01-03", "6-31-01-03"), "保安": ("4-07-05-01", "2-02-01-00")}
     jobs["文员"] = ("3-01-02-05", "3-01-02-05", "3-01-02-02")
-    got = _coder._strata(
+    got = _coder.calibration._strata(
         ["电工", "电工", "保安", "文员", "文员", "厨师", "电工"],
         ["6-31-01-03", "4-07-05-01", "4-07-05-01", "3-01-02-05", "3-01-02-02", "4-03-02-01", None],
         np.array([False, False, False, False, False, False, False]),
         jobs,
     ).tolist()
-    names = [_coder._STRATA[k] for k in got]
+    names = [_coder.calibration._STRATA[k] for k in got]
     assert names == ["agree", "disagree", "mixed", "mixed", "disagree", "detailed", "detailed"]
-    backed = _coder._strata(["电工"], ["6-31-01-00"], np.array([True]), jobs)
-    assert _coder._STRATA[int(backed[0])] == "parent"
+    backed = _coder.calibration._strata(["电工"], ["6-31-01-00"], np.array([True]), jobs)
+    assert _coder.calibration._STRATA[int(backed[0])] == "parent"
 
 
 def test_fitted_history_sets_the_stratum_of_its_main_jobs() -> None:
@@ -458,10 +462,14 @@ def test_fitted_history_sets_the_stratum_of_its_main_jobs() -> None:
     assert coder._model().job_codes == {"挖机师傅": ("6-30-05-05", "6-30-05-05")}
     cal = coder._calibration()
     assert cal is not None
-    raw = _coder._decide(coder._model().proba([_coder._prepare("挖机师傅")[0]]), 0.15, 5)[2]
+    raw = _coder.ranking._decide(
+        coder._model().proba([_coder.cleaning._prepare("挖机师傅")[0]]), 0.15, 5
+    )[2]
     got = coder.code(["挖机师傅", "挖机"], progress=False)["confidence"].to_list()
     assert got[0] == pytest.approx(cal(raw, np.array([1]))[0])  # the "agree" map
-    raw2 = _coder._decide(coder._model().proba([_coder._prepare("挖机")[0]]), 0.15, 5)[2]
+    raw2 = _coder.ranking._decide(
+        coder._model().proba([_coder.cleaning._prepare("挖机")[0]]), 0.15, 5
+    )[2]
     assert got[1] == pytest.approx(cal(raw2, np.array([0]))[0])  # no history: "detailed"
 
 
@@ -471,11 +479,11 @@ def test_fitted_history_sets_the_stratum_of_its_main_jobs() -> None:
     | st.text(alphabet="仓管员电工学徒（）()+/ 5kK急聘包吃住ab-、", max_size=30)
 )
 def test_correction_lookup_fast_path_matches_cleaning_again(title: str) -> None:
-    from matchcore.normalize._coder_corrections import Corrections
+    from matchcore.normalize._coder.corrections import Corrections
 
     table = Corrections().add("仓管员", "4-02-06-03").add("电工 学徒", "6-31-01-03")
     table.add("java 开发", "2-02-10-03")
-    slow = table._by_key.get(_coder._main_job(title)) if title.strip() else None
+    slow = table._by_key.get(_coder.cleaning._main_job(title)) if title.strip() else None
     assert table.lookup(title) == slow
 
 
@@ -490,6 +498,6 @@ def test_correction_lookup_fast_path_matches_cleaning_again(title: str) -> None:
 )
 def test_generic_rows_fast_path_matches_the_rule(titles: list[str]) -> None:
     titles = [t for t in titles if t.strip()]
-    mains = [_coder._prepare(t)[0] for t in titles]
-    expect = [_coder._names_no_occupation(t) for t in titles]
-    assert _coder._generic_rows(titles, mains).tolist() == expect
+    mains = [_coder.cleaning._prepare(t)[0] for t in titles]
+    expect = [_coder.cleaning._names_no_occupation(t) for t in titles]
+    assert _coder.cleaning._generic_rows(titles, mains).tolist() == expect

@@ -15,7 +15,7 @@ from test_coder import TITLES, _normalize_reference, assert_counts_equal
 from matchcore.normalize import TitleCoder, _coder
 
 
-def _softmax_reference(model: _coder._Model, texts: list[str]) -> np.ndarray:
+def _softmax_reference(model: _coder.model._Model, texts: list[str]) -> np.ndarray:
     """The softmax of the scores over the whole matrix at once, float32 as the model does."""
     s, empty = model.scores(texts)
     s = s * np.float32(1.0 / model.params.temperature)
@@ -34,9 +34,9 @@ def test_blocked_softmax_is_the_whole_matrix_softmax(
     rows: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     model = TitleCoder()._model()
-    texts = [_coder._prepare(t)[0] if t.strip() else "" for t in TITLES * 6]
+    texts = [_coder.cleaning._prepare(t)[0] if t.strip() else "" for t in TITLES * 6]
     texts += [f"焊工{i}号" for i in range(40)]
-    monkeypatch.setattr(_coder, "_ROWS", rows)
+    monkeypatch.setattr(_coder.model, "_ROWS", rows)
     fast = model.proba(texts)
     slow = _softmax_reference(model, texts)
     assert fast.dtype == np.float32
@@ -50,8 +50,8 @@ def test_driver_threads_match_one_batch(workers: int, monkeypatch: pytest.Monkey
     titles = TITLES * 3 + [f"焊工{i}号" for i in range(30)] + [f"普工{i}" for i in range(30)]
     coder = TitleCoder()
     whole = coder.code(titles, progress=False)
-    monkeypatch.setattr(_coder, "_BATCH", 5)
-    monkeypatch.setattr(_coder, "_WORKERS", workers)
+    monkeypatch.setattr(_coder.worker, "_BATCH", 5)
+    monkeypatch.setattr(_coder.worker, "_WORKERS", workers)
     assert coder.code(titles, progress=False).equals(whole)
 
 
@@ -65,16 +65,16 @@ def test_cleaning_process_matches_inline(monkeypatch: pytest.MonkeyPatch) -> Non
     titles = list(dict.fromkeys(titles))
     coder = TitleCoder()
     inline = coder.code(titles, progress=False)
-    expect = _coder._prepare_all(titles)
-    monkeypatch.setattr(_coder, "_BATCH", 4)
-    monkeypatch.setattr(_coder, "_PROCESS_MIN", 10)
+    expect = _coder.worker._prepare_all(titles)
+    monkeypatch.setattr(_coder.worker, "_BATCH", 4)
+    monkeypatch.setattr(_coder.worker, "_PROCESS_MIN", 10)
     for t in titles[5:]:
-        _coder._prepare.data.pop(t, None)
-    chunks = list(_coder._cleaned(titles))
+        _coder.cleaning._prepare.data.pop(t, None)
+    chunks = list(_coder.worker._cleaned(titles))
     assert [len(c) for c in chunks] == [len(titles[i : i + 4]) for i in range(0, len(titles), 4)]
     assert [pr for c in chunks for pr in c] == expect
-    assert all(_coder._prepare.get(t) == e for t, e in zip(titles, expect) if t.strip())
-    _coder._prepare.cache_clear()
+    assert all(_coder.cleaning._prepare.get(t) == e for t, e in zip(titles, expect) if t.strip())
+    _coder.cleaning._prepare.cache_clear()
     assert coder.code(titles, progress=False).equals(inline)
 
 
@@ -86,10 +86,10 @@ def _die(titles: list[str]) -> None:
 def uncleaned(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[Any]]:
     """30 titles not cleaned before, enough for the cleaning process, and their inline result."""
     titles = [f"保安{i}" for i in range(30)]
-    expect = _coder._prepare_all(titles)
-    _coder._prepare.cache_clear()
-    monkeypatch.setattr(_coder, "_BATCH", 4)
-    monkeypatch.setattr(_coder, "_PROCESS_MIN", 10)
+    expect = _coder.worker._prepare_all(titles)
+    _coder.cleaning._prepare.cache_clear()
+    monkeypatch.setattr(_coder.worker, "_BATCH", 4)
+    monkeypatch.setattr(_coder.worker, "_PROCESS_MIN", 10)
     return titles, expect
 
 
@@ -97,8 +97,8 @@ def test_cleaning_falls_back_when_the_process_dies(
     uncleaned: tuple[list[str], list[Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     titles, expect = uncleaned
-    monkeypatch.setattr(_coder, "_prepare_all", _die)
-    chunks = list(_coder._cleaned(titles))
+    monkeypatch.setattr(_coder.worker, "_prepare_all", _die)
+    chunks = list(_coder.worker._cleaned(titles))
     assert [pr for c in chunks for pr in c] == expect
 
 
@@ -109,7 +109,7 @@ def test_memo_is_bounded_and_clears() -> None:
         calls.append(t)
         return t.upper(), ()
 
-    memo = _coder._Memo(fn, maxsize=3)
+    memo = _coder.cleaning._Memo(fn, maxsize=3)
     assert [memo(t) for t in "abcab"] == [(t.upper(), ()) for t in "abcab"]
     assert calls == ["a", "b", "c"]
     memo("d")  # drops the oldest, "a"
@@ -119,7 +119,7 @@ def test_memo_is_bounded_and_clears() -> None:
 
 
 def test_memo_put_many_is_puts_one_by_one() -> None:
-    one, many = _coder._Memo(str, maxsize=5), _coder._Memo(str, maxsize=5)
+    one, many = _coder.cleaning._Memo(str, maxsize=5), _coder.cleaning._Memo(str, maxsize=5)
     for keys in (["a", "b", "c"], ["d", "e", "f", "g"], list("hijklmn")):
         values = [(k.upper(), ()) for k in keys]
         for k, v in zip(keys, values):
@@ -147,9 +147,9 @@ def test_counts_by_tables_match_text_by_text(raw: list[str], ngram: int) -> None
     assert_counts_equal(v, texts)
 
 
-def _vectorizer(ngram: int) -> _coder._CharNgrams:
-    v = _coder._CharNgrams(ngram)
-    v.fit_transform([t for t, _, _ in _coder._tree().docs[:500]] + ["电工 焊工 abc", "😀龘"])
+def _vectorizer(ngram: int) -> _coder.vectorizer._CharNgrams:
+    v = _coder.vectorizer._CharNgrams(ngram)
+    v.fit_transform([t for t, _, _ in _coder.model._documents()[:500]] + ["电工 焊工 abc", "😀龘"])
     return v
 
 
@@ -162,8 +162,8 @@ def _workplace_reference(text: str) -> str:
     out = []
     for tok in text.split(" "):
         done = False
-        for w in sorted(_coder.WORKPLACE_WORDS, key=len, reverse=True):
-            for j in _coder.WORKPLACE_JOBS:
+        for w in sorted(_coder.cleaning.WORKPLACE_WORDS, key=len, reverse=True):
+            for j in _coder.cleaning.WORKPLACE_JOBS:
                 if not done and tok.endswith(w + j) and len(tok) - len(w + j) >= 2:
                     tok = tok[: len(tok) - len(w + j)] + j
                     done = True
@@ -173,7 +173,7 @@ def _workplace_reference(text: str) -> str:
 
 def _prepare_reference(title: str) -> tuple[str, tuple[str, ...]]:
     """_prepare from clean_title and _normalize_reference: no shared NFKC, no cache."""
-    ct = _coder.clean_title(title)
+    ct = _coder.cleaning.clean_title(title)
     core = _workplace_reference(_normalize_reference(ct.core))
     main = f"{core} {_workplace_reference(_normalize_reference(title))}".strip()
     others = (_workplace_reference(_normalize_reference(t)) for t in ct.titles)
@@ -193,14 +193,14 @@ def _prepare_reference(title: str) -> tuple[str, tuple[str, ...]]:
     ],
 )
 def test_workplace_words_leave_the_job_text(text: str, expect: str) -> None:
-    assert _coder._without_workplace(text) == expect == _workplace_reference(text)
+    assert _coder.cleaning._without_workplace(text) == expect == _workplace_reference(text)
 
 
 def test_prepare_matches_reference_on_real_titles() -> None:
-    titles, _ = _coder._builtin_history()
+    titles, _ = _coder.data._builtin_history()
     expect = [_prepare_reference(t) for t in titles]
-    assert [_coder._prepare.fn(t) for t in titles] == expect
-    assert [_coder._prepare(t) for t in titles] == expect
+    assert [_coder.cleaning._prepare.fn(t) for t in titles] == expect
+    assert [_coder.cleaning._prepare(t) for t in titles] == expect
 
 
 normalize_text = st.text(
@@ -211,9 +211,9 @@ normalize_text = st.text(
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=30), normalize_text))
 def test_prepare_matches_reference_on_generated_text(title: str) -> None:
-    assert _coder._normalize.__wrapped__(title) == _normalize_reference(title)
-    assert _coder._prepare.fn(title) == _prepare_reference(title)
-    assert _coder._prepare(title) == _prepare_reference(title)
+    assert _coder.cleaning._normalize.__wrapped__(title) == _normalize_reference(title)
+    assert _coder.cleaning._prepare.fn(title) == _prepare_reference(title)
+    assert _coder.cleaning._prepare(title) == _prepare_reference(title)
 
 
 def test_cleaning_inline_in_a_daemon_process(
@@ -227,6 +227,6 @@ def test_cleaning_inline_in_a_daemon_process(
         raise AssertionError("daemonic processes are not allowed to have children")
 
     titles, expect = uncleaned
-    monkeypatch.setattr(_coder, "ProcessPoolExecutor", no_process)
+    monkeypatch.setattr(_coder.worker, "ProcessPoolExecutor", no_process)
     monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
-    assert [pr for c in _coder._cleaned(titles) for pr in c] == expect
+    assert [pr for c in _coder.worker._cleaned(titles) for pr in c] == expect

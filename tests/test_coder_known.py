@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import matchcore as mc
 from matchcore.normalize import _coder
-from matchcore.normalize._coder_known import KnownWords, add_terms
+from matchcore.normalize._coder.known import KnownWords, add_terms
 
 WORDS = [("车工", 0), ("挡车工", 1), ("叉车工", 2), ("纺织", 3), ("电工", 4), ("维修电工", 4)]
 
@@ -20,8 +20,6 @@ def test_maximal_words_only() -> None:
     assert kw.inside("数控车工") == set()  # 车工 is the word itself here
     # a code also named by a maximal word is not taken off
     assert kw.inside("维修电工") == set()
-    assert kw.exact("挡车工 挡车工") == (1,)
-    assert kw.exact("纺织挡车工") == ()
 
 
 def test_words_with_a_space_or_one_character_are_not_looked_up() -> None:
@@ -43,15 +41,13 @@ def test_terms_add_only_their_entries(texts: list[str]) -> None:
     import numpy as np
 
     kw = KnownWords(WORDS, n_codes=5)
-    terms = kw.terms(texts, inside=0.3, exact=0.1)
+    terms = kw.terms(texts, inside=0.3)
     scores = np.zeros((len(texts), 5), dtype=np.float32)
     add_terms(scores, terms)
     for i, t in enumerate(texts):
         want = np.zeros(5, dtype=np.float32)
         for r in kw.inside(t):
             want[r] = -0.3
-        for r in kw.exact(t):
-            want[r] = 0.1
         assert np.array_equal(scores[i], want)
 
 
@@ -71,8 +67,8 @@ def test_a_trade_word_inside_another_word_does_not_code_the_title(
 
 
 def test_shipped_words_include_the_classification_aliases() -> None:
-    model = _coder._base_model(True)
-    tree = _coder._tree()
+    model = _coder.model._base_model(True)
+    tree = mc.occupations.load().arrays()
     found = [tree.codes[r] for _, _, rows in model.known.find("纺织挡车工") for r in rows]
     assert "6-04-03-03" in found  # 挡车工 is the classification's alias of 织布工
     assert "6-18-01-01" in [tree.codes[r] for r in model.known.inside("纺织挡车工")]

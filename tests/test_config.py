@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import matchcore as mc
-from matchcore._config import DEFAULT_WEIGHTS
+from matchcore.scoring._config import DEFAULT_WEIGHTS
 
 
 def test_defaults():

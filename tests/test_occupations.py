@@ -174,3 +174,22 @@ def test_search_exact_then_fuzzy():
 
 def test_load_is_cached():
     assert load() is load()
+
+
+def test_arrays_agree_with_the_tree():
+    # The index arrays (used by the title coder) say what ancestors() and depth() say, code
+    # by code; level is the segment level, which is not the tree depth for a few codes.
+    tax = load()
+    a = tax.arrays()
+    assert a is tax.arrays()
+    assert list(a.codes) == tax.codes
+    desc = a.desc.toarray()
+    for i, c in enumerate(tax.codes):
+        anc = [a.index[x] for x in tax.ancestors(c)]
+        assert [j for j in a.chain[i] if j >= 0] == [*anc, i]
+        assert [j for j in a.up[i] if j >= 0] == [i, *reversed(anc)]
+        assert len(anc) + 1 == tax.depth(c)
+        assert np.flatnonzero(desc[i]).tolist() == sorted([i, *anc])
+        assert a.level[i] == mc.occupations.code_depth(c)
+        assert a.names[i] == tax[c].name
+    assert mc.occupations.code_depth("1-01-00-01") == 4 != tax.depth("1-01-00-01")

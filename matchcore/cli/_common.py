@@ -8,7 +8,6 @@ import re
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
-from matchcore._config import MatchConfig
 from matchcore._errors import (
     AmbiguousRegion,
     ConfigError,
@@ -22,6 +21,7 @@ from matchcore._errors import (
     UsageError,
 )
 from matchcore.db._errors import DatabaseError, DbArgumentError, DbNotConfigured, DbWriteError
+from matchcore.scoring._config import MatchConfig
 
 __all__ = [
     "EXIT_ERROR",

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from matchcore import synth
-from matchcore._config import MatchConfig
 from matchcore._match import match
 from matchcore._provenance import provenance
 from matchcore.cli._common import (
@@ -21,6 +20,7 @@ from matchcore.cli._common import (
 )
 from matchcore.cli._match import no_match_warning, print_done, write_results
 from matchcore.cli._output import Staging, check_folder
+from matchcore.scoring._config import MatchConfig
 
 __all__ = ["HELP", "add_arguments", "run"]
 

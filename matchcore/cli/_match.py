@@ -17,7 +17,6 @@ from pathlib import Path
 import polars as pl
 
 from matchcore import report
-from matchcore._config import MatchConfig
 from matchcore._errors import MissingColumns, UnsupportedFile, UsageError
 from matchcore._io import EXCEL_MAX_ROWS, SUFFIXES, read_table
 from matchcore._match import match
@@ -35,6 +34,7 @@ from matchcore.cli._common import (
 )
 from matchcore.cli._output import Staging, check_folder
 from matchcore.db._cli import add_db_arguments, check_args, read_inputs, uses_db, write_outputs
+from matchcore.scoring._config import MatchConfig
 
 __all__ = ["HELP", "add_arguments", "no_match_warning", "run", "write_results"]
 

@@ -13,6 +13,7 @@ Examples
 """
 
 from matchcore._errors import UnknownOccupation
+from matchcore.occupations._arrays import TaxonomyArrays, code_depth
 from matchcore.occupations._taxonomy import (
     Occupation,
     SearchHit,
@@ -26,7 +27,9 @@ __all__ = [
     "Occupation",
     "SearchHit",
     "Taxonomy",
+    "TaxonomyArrays",
     "UnknownOccupation",
+    "code_depth",
     "from_rows",
     "load",
     "normalize_code",

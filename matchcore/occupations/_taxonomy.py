@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 from rapidfuzz import fuzz, process, utils
 
 from matchcore._errors import InvalidParameter, UnknownOccupation
+from matchcore.occupations._arrays import TaxonomyArrays
 
 __all__ = ["Occupation", "SearchHit", "Taxonomy", "load"]
 
@@ -163,6 +164,7 @@ class Taxonomy:
             if depth != len(self.ancestors(c)) + 1:  # pragma: no cover - structural guard
                 raise RuntimeError(f"inconsistent tree at {c}")
         self._search_index: tuple[list[str], list[str]] | None = None
+        self._arrays: TaxonomyArrays | None = None
 
     # -- mapping protocol -------------------------------------------------------------------
     def _has_packed(self, packed: int) -> bool:
@@ -281,6 +283,20 @@ class Taxonomy:
     def depth(self, code: object) -> int:
         """Depth in the tree: 1 for a major group, up to 4."""
         return int(self._depth_at[self._row[self.resolve(code)], 4])
+
+    def arrays(self) -> TaxonomyArrays:
+        """The tree as index arrays (ancestors, subtree sums), built once and kept.
+
+        Examples
+        --------
+        >>> import matchcore as mc
+        >>> a = mc.occupations.load().arrays()
+        >>> a.codes[int(a.up[a.index["6-31-01-03"], 1])]
+        '6-31-01-00'
+        """
+        if self._arrays is None:
+            self._arrays = TaxonomyArrays.of(self)
+        return self._arrays
 
     # -- vectorised ---------------------------------------------------------------------------
     def encode(self, codes: ArrayLike | str) -> NDArray[np.int64]:

@@ -19,13 +19,13 @@ import polars as pl
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from matchcore._config import MatchConfig
 from matchcore._errors import InvalidParameter, MissingColumns
 from matchcore.normalize import DRIVING_CLASSES
 from matchcore.occupations import load
 from matchcore.records._columns import scoring_columns
 from matchcore.scoring._codes import CodeTable, code_table
 from matchcore.scoring._components import trainee_eligible
+from matchcore.scoring._config import MatchConfig
 from matchcore.scoring._related import major_codes, related_table, wish_id
 
 __all__ = [

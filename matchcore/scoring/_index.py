@@ -53,7 +53,6 @@ import polars as pl
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
-from matchcore._config import MatchConfig
 from matchcore._errors import InvalidParameter
 from matchcore._memory import trim_heap
 from matchcore._progress import Progress
@@ -66,6 +65,7 @@ from matchcore.scoring._components import (
     education_allowed,
     region_allowed,
 )
+from matchcore.scoring._config import MatchConfig
 from matchcore.scoring._features import (
     CIRCUITY,
     Features,

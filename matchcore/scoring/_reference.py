@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from matchcore._config import MatchConfig
 from matchcore.normalize import covers
 from matchcore.scoring._components import Pair, _lvl, _num, components
+from matchcore.scoring._config import MatchConfig
 from matchcore.scoring._features import CIRCUITY, _seats, distance_km
 
 __all__ = ["reference_candidates", "reference_components"]

@@ -10,9 +10,9 @@ import numpy as np
 import polars as pl
 from numpy.typing import ArrayLike, NDArray
 
-from matchcore._config import MatchConfig
 from matchcore._errors import InvalidParameter, MissingColumns
 from matchcore.scoring._components import component_names
+from matchcore.scoring._config import MatchConfig
 
 __all__ = ["fit_weights"]
 

@@ -7,9 +7,8 @@ strongest 2-gram, 车工, with the lathe operator's one-word name, and a short n
 every title that merely contains its characters (挡车工, 叉车工, 洗车工 → 车工). A reader takes the
 longest word instead. :class:`KnownWords` finds every known word inside a main job and keeps the
 *maximal* ones (a match inside a longer match is part of that word, not a word of its own). The
-coder then takes a fixed amount off the codes named only by such inner words, and adds a smaller
-one to the codes of a main job that is a known word as a whole; the n-grams still decide among
-the rest, and wherever no word is known.
+coder then takes a fixed amount off the codes named only by such inner words; the n-grams still
+decide among the rest, and wherever no word is known.
 """
 
 from __future__ import annotations
@@ -98,29 +97,19 @@ class KnownWords:
                     out.update(r for r in rows if r not in maximal)
         return out
 
-    def exact(self, text: str) -> tuple[int, ...]:
-        """Code rows of ``text``'s first token when the whole token is a known word."""
-        return self._codes.get(text.split(" ", 1)[0], ())
-
-    def terms(self, texts: Sequence[str], inside: float, exact: float) -> sp.csr_array:
-        """Rows of ``texts`` by code rows: ``-inside`` for the codes :meth:`inside` names,
-        ``+exact`` for the codes of a main job that is a known word as a whole."""
+    def terms(self, texts: Sequence[str], inside: float) -> sp.csr_array:
+        """Rows of ``texts`` by code rows: ``-inside`` for the codes :meth:`inside` names."""
         indptr = [0]
         indices: list[int] = []
-        values: list[float] = []
-        for text in texts:
-            entry: dict[int, float] = {}
-            if inside:
-                entry.update(dict.fromkeys(self.inside(text), -inside))
-            if exact:
-                entry.update(dict.fromkeys(self.exact(text), exact))
-            for row in sorted(entry):
-                indices.append(row)
-                values.append(entry[row])
-            indptr.append(len(indices))
+        if inside:
+            for text in texts:
+                indices.extend(sorted(self.inside(text)))
+                indptr.append(len(indices))
+        else:
+            indptr.extend([0] * len(texts))
         return sp.csr_array(
             (
-                np.asarray(values, dtype=np.float32),
+                np.full(len(indices), -inside, dtype=np.float32),
                 np.asarray(indices, dtype=np.intp),
                 np.asarray(indptr, dtype=np.intp),
             ),

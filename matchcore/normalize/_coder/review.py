@@ -16,8 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-if TYPE_CHECKING:
-    from matchcore.normalize._coder import TitleCoder
+from matchcore._errors import InvalidParameter
+from matchcore._io import write_table
+from matchcore.normalize._coder.cleaning import _main_job
+from matchcore.normalize._coder.inputs import _as_list
+
+if TYPE_CHECKING:  # (annotations only: the coder module imports this one)
+    from matchcore.normalize._coder.coder import TitleCoder
 
 __all__ = ["QUEUE_COLUMNS", "review_queue"]
 
@@ -51,9 +56,6 @@ def review_queue(
     the queue is deterministic. ``title`` is the group's most frequent title (the first seen
     among equals); ``suggested_code`` the coder's code of it.
     """
-    from matchcore._errors import InvalidParameter
-    from matchcore.normalize._coder import _as_list, _main_job
-
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise InvalidParameter.of(
             "limit", "TitleCoder.review_queue", limit, "None or an int in [1, inf)"
@@ -114,7 +116,5 @@ def review_queue(
         schema=schema,
     )
     if path is not None:
-        from matchcore._io import write_table
-
         write_table(out, path)
     return out

@@ -26,7 +26,17 @@ from typing import Any, cast
 
 import polars as pl
 
+from matchcore import occupations
 from matchcore._errors import InvalidParameter, InvalidValue, MissingColumns
+from matchcore._io import read_table
+from matchcore.normalize._coder.cleaning import (
+    _MAX_CHARS,
+    _core_of,
+    _main_job,
+    _normalize_nfkc,
+    _prepare,
+)
+from matchcore.normalize._text import _nfkc
 
 __all__ = [
     "CORRECTION_COLUMNS",
@@ -44,21 +54,9 @@ CORRECTION_COLUMNS = ("title", "main_job", "code", "who", "when")
 _SCHEMA = {c: pl.Utf8 for c in CORRECTION_COLUMNS}
 
 
-def _coder() -> Any:
-    """The coder's module (imported on first use: it imports this one)."""
-    from matchcore.normalize import _coder as module
-
-    return module
-
-
-def _main_job(title: str) -> str:
-    return cast(str, _coder()._main_job(title))
-
-
 def _text(title: str) -> str:
     """A title's text once normalized (what makes two titles the same title)."""
-    c = _coder()
-    return cast(str, c._normalize_nfkc(c._nfkc(title[: c._MAX_CHARS])))
+    return _normalize_nfkc(_nfkc(title[:_MAX_CHARS]))
 
 
 def _now() -> str:
@@ -66,8 +64,6 @@ def _now() -> str:
 
 
 def _resolve(code: object) -> str | None:
-    from matchcore import occupations
-
     norm = occupations.normalize_code(code)
     return norm if norm is not None and norm in occupations.load() else None
 
@@ -83,7 +79,7 @@ class Corrections:
 
     Examples
     --------
-    >>> from matchcore.normalize._coder_corrections import Corrections
+    >>> from matchcore.normalize._coder.corrections import Corrections
     >>> c = Corrections().add("仓管员", "4-02-06-03", who="u1", when="2026-01-05")
     >>> c.lookup("仓管员（包吃住）"), c.lookup("仓库主管")
     ('4-02-06-03', None)
@@ -183,11 +179,10 @@ class Corrections:
         main job's first word)."""
         if not self._by_key or not title or not title.strip():
             return None
-        c = _coder()
-        main = c._prepare(title)[0]  # remembered: code() has just prepared it
+        main = _prepare(title)[0]  # remembered: code() has just prepared it
         if main.split(" ", 1)[0] not in self._firsts:
             return None
-        key = c._core_of(title, main)
+        key = _core_of(title, main)
         return key if key in self._by_key else None
 
     def lookup(self, title: str) -> str | None:
@@ -220,8 +215,6 @@ def read_corrections(source: Any) -> pl.DataFrame:
     if isinstance(source, pl.DataFrame):
         return source
     if isinstance(source, (str, Path)):
-        from matchcore._io import read_table
-
         return read_table(Path(source))
     raise InvalidParameter.of(
         "source",
@@ -241,7 +234,7 @@ def apply_corrections(coded: pl.DataFrame, corrections: Corrections) -> pl.DataF
     """
     if not len(corrections) or coded.height == 0:
         return coded
-    tree = _coder()._tree()
+    tree = occupations.load().arrays()
     titles = coded["title"].to_list()
     found = [corrections.lookup(t) if t else None for t in titles]
     hit = [i for i, c in enumerate(found) if c is not None]
@@ -258,7 +251,7 @@ def apply_corrections(coded: pl.DataFrame, corrections: Corrections) -> pl.DataF
         width = len(alts[i])
         before = [c for c in [codes[i], *alts[i]] if c is not None and c != new]
         row = tree.index[new]
-        codes[i], names[i], levels[i] = new, tree.names[row], int(tree.depth[row])
+        codes[i], names[i], levels[i] = new, tree.names[row], int(tree.level[row])
         conf[i], review[i] = corrections.confidence(titles[i]), False
         alts[i] = list(dict.fromkeys(before))[:width]
     return coded.with_columns(

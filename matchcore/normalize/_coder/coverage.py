@@ -53,7 +53,7 @@ def precision_at_coverage(
 
     Examples
     --------
-    >>> from matchcore.normalize._coder_coverage import precision_at_coverage
+    >>> from matchcore.normalize._coder.coverage import precision_at_coverage
     >>> t = precision_at_coverage([0.9, 0.8, 0.3, 0.1], [True, True, False, True], [0.5, 1.0])
     >>> t["precision"].to_list()
     [1.0, 0.75]
@@ -115,7 +115,7 @@ def review_threshold(
 
     Examples
     --------
-    >>> from matchcore.normalize._coder_coverage import review_threshold
+    >>> from matchcore.normalize._coder.coverage import review_threshold
     >>> curve = {"coverage": [0.5, 1.0], "threshold": [0.8, 0.1], "precision": [0.95, 0.7]}
     >>> review_threshold(curve, coverage=0.5), review_threshold(curve, precision=0.9)
     (0.8, 0.8)
