@@ -1010,32 +1010,7 @@ class VacancyIndex:
                     ]
                 kept = _Kept.concat(parts)
             else:
-                sigs = self._signatures(sf, legal, all_groups=False, k=k)
-                kept = self._run(engine, legal, sigs, k, bar)
-                if len(kept.rows) >= TRIM_PAIRS:
-                    trim_heap()  # the workers' freed blocks, before the large copies below
-                # exactness: who could have a better pair outside their groups?
-                kth = np.full(sf.n, -np.inf, dtype=np.float64)
-                cnt = np.bincount(kept.rows, minlength=sf.n)
-                full = cnt >= k
-                if len(kept.rows):
-                    mins = np.full(sf.n, np.inf)
-                    np.minimum.at(mins, kept.rows, kept.vals.astype(np.float64))
-                    kth[full] = mins[full]
-                # outside the groups a seeker relates to the occupation component is 0: such a
-                # pair is under the suitability floor, or scores at most 1 - w_occupation
-                bound = 1.0 - engine.t.w["occupation"] + 1e-5
-                need = np.zeros(sf.n, dtype=bool)
-                if cfg.min_occupation <= 0:
-                    need[legal] = (kth[legal] < bound) & (sigs % 1024 != 0)
-                n_fallback = int(need.sum())
-                if n_fallback:
-                    kept.keep(~need[kept.rows])
-                    frows = np.flatnonzero(need).astype(np.int64)
-                    extra = self._run(
-                        engine, frows, self._signatures(sf, frows, all_groups=True, k=k), k, bar
-                    )
-                    kept = _Kept.concat([kept, extra])
+                kept, n_fallback = self._search(engine, sf, legal, k, bar)
         if len(kept.rows) >= TRIM_PAIRS:
             trim_heap()
         scores, comps = self._assemble(sf, kept)
@@ -1055,6 +1030,40 @@ class VacancyIndex:
         return Candidates(
             scores, comps, k, excluded, stats, _context=(self, sf), in_reach=self._in_reach(sf)
         )
+
+    def _search(
+        self, engine: _Engine, sf: Features, legal: NDArray[np.int64], k: int, bar: Progress
+    ) -> tuple[_Kept, int]:
+        """The exact top-``k`` of the seeker rows ``legal`` (blocked, with the fallback), and how
+        many seekers needed the fallback."""
+        cfg = self._config()
+        sigs = self._signatures(sf, legal, all_groups=False, k=k)
+        kept = self._run(engine, legal, sigs, k, bar)
+        if len(kept.rows) >= TRIM_PAIRS:
+            trim_heap()  # the workers' freed blocks, before the large copies below
+        # exactness: who could have a better pair outside their groups?
+        kth = np.full(sf.n, -np.inf, dtype=np.float64)
+        cnt = np.bincount(kept.rows, minlength=sf.n)
+        full = cnt >= k
+        if len(kept.rows):
+            mins = np.full(sf.n, np.inf)
+            np.minimum.at(mins, kept.rows, kept.vals.astype(np.float64))
+            kth[full] = mins[full]
+        # outside the groups a seeker relates to the occupation component is 0: such a
+        # pair is under the suitability floor, or scores at most 1 - w_occupation
+        bound = 1.0 - engine.t.w["occupation"] + 1e-5
+        need = np.zeros(sf.n, dtype=bool)
+        if cfg.min_occupation <= 0:
+            need[legal] = (kth[legal] < bound) & (sigs % 1024 != 0)
+        n_fallback = int(need.sum())
+        if n_fallback:
+            kept.keep(~need[kept.rows])
+            frows = np.flatnonzero(need).astype(np.int64)
+            extra = self._run(
+                engine, frows, self._signatures(sf, frows, all_groups=True, k=k), k, bar
+            )
+            kept = _Kept.concat([kept, extra])
+        return kept, n_fallback
 
     def _in_reach(self, sf: Features) -> NDArray[np.int64]:
         """Postings in each seeker's cities (the region constraint alone, before suitability)."""
