@@ -182,7 +182,9 @@ def _move_rejected(rej: pl.DataFrame, row_map: dict[str, NDArray[np.int64]]) -> 
         for r, text in zip(new.tolist(), part["reason"].to_list(), strict=True):
             if text is not None:
                 text = _PREFIX.sub(f"第 {r + 2} 行：", text, count=1)
-                text = _SAME_AS.sub(lambda m: f"与第 {int(mapping[int(m[1]) - 2]) + 2} 行相同", text)
+                text = _SAME_AS.sub(
+                    lambda m: f"与第 {int(mapping[int(m[1]) - 2]) + 2} 行相同", text
+                )
             reasons.append(text)
         out.append(
             part.with_columns(
@@ -234,7 +236,10 @@ class Incremental:
         """:func:`matchcore.records.prepare` of both tables, preparing only the changed rows."""
         from matchcore import records
 
-        self.sides = {"seekers": _side(seekers, "seekers"), "vacancies": _side(vacancies, "vacancies")}
+        self.sides = {
+            "seekers": _side(seekers, "seekers"),
+            "vacancies": _side(vacancies, "vacancies"),
+        }
         p = self.prev
         reused = {
             t: _reused_rows(self.sides[t], None if p is None else getattr(p, t))
@@ -365,7 +370,9 @@ class Incremental:
         dirty = np.flatnonzero(legal & ~clean).astype(np.int64)
         new_v = live & ~v_clean
         with Progress(total=None, desc="candidates", enabled=progress) as bar:
-            kept_d, fb = index._search(engine, sf, dirty, kb, bar) if len(dirty) else (_Kept.empty(), 0)
+            kept_d, fb = (
+                index._search(engine, sf, dirty, kb, bar) if len(dirty) else (_Kept.empty(), 0)
+            )
             c_rows = np.flatnonzero(clean).astype(np.int64)
             if len(c_rows) and new_v.any():
                 sub = copy.copy(index)
@@ -381,7 +388,10 @@ class Incremental:
                     v_new_of_old[p.lists.cols[keep_idx]].astype(np.int32),
                     p.lists.vals[keep_idx],
                 ]
-                + [np.ascontiguousarray(p.lists.comps[keep_idx, j]) for j in range(p.lists.comps.shape[1])]
+                + [
+                    np.ascontiguousarray(p.lists.comps[keep_idx, j])
+                    for j in range(p.lists.comps.shape[1])
+                ]
             )
         else:
             o = _Kept.empty()
@@ -422,7 +432,9 @@ class Incremental:
             indptr,
             both.cols.copy(),
             both.vals.copy(),
-            np.stack(both.arrays[3:], axis=1) if len(both.arrays) > 3 else np.zeros((0, 0), np.float32),
+            np.stack(both.arrays[3:], axis=1)
+            if len(both.arrays) > 3
+            else np.zeros((0, 0), np.float32),
             complete,
         )
         out = _Kept([a[rank < k] for a in both.arrays])
