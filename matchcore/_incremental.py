@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -157,12 +158,17 @@ def _reused_rows(today: _Side, before: _Side | None) -> tuple[NDArray[np.int64],
     return hit["i"].to_numpy(), hit["j"].to_numpy()
 
 
-def _moved(frame: pl.DataFrame, new_row: pl.Expr) -> pl.DataFrame:
+def _moved(frame: pl.DataFrame, new_row: pl.Series) -> pl.DataFrame:
     """A prepared table with ``row`` from ``new_row`` and ``line`` = row + 2."""
     dtype = frame.schema["row"]
     return frame.with_columns(
         new_row.cast(dtype).alias("row"), (new_row + 2).cast(frame.schema["line"]).alias("line")
     )
+
+
+def _same_as(m: re.Match[str], to: NDArray[np.int64]) -> str:
+    """The duplicate's reason "与第 N 行相同" with N moved through ``to`` (old -> new row)."""
+    return f"与第 {int(to[int(m[1]) - 2]) + 2} 行相同"
 
 
 def _move_rejected(rej: pl.DataFrame, row_map: dict[str, NDArray[np.int64]]) -> pl.DataFrame:
@@ -182,9 +188,7 @@ def _move_rejected(rej: pl.DataFrame, row_map: dict[str, NDArray[np.int64]]) -> 
         for r, text in zip(new.tolist(), part["reason"].to_list(), strict=True):
             if text is not None:
                 text = _PREFIX.sub(f"第 {r + 2} 行：", text, count=1)
-                text = _SAME_AS.sub(
-                    lambda m: f"与第 {int(mapping[int(m[1]) - 2]) + 2} 行相同", text
-                )
+                text = _SAME_AS.sub(functools.partial(_same_as, to=mapping), text)
             reasons.append(text)
         out.append(
             part.with_columns(
@@ -260,7 +264,7 @@ class Incremental:
             coder=self.coder,
             progress=progress,
         )
-        self.stats.update({f"prepared_{t}": int(len(fresh[t])) for t in fresh})
+        self.stats.update({f"prepared_{t}": len(fresh[t]) for t in fresh})
         self.reused_pos: dict[str, tuple[NDArray[np.int64], NDArray[np.int64]]] = {}
         if p is None or all(len(r[0]) == 0 for r in reused.values()):
             self.prepared = part
@@ -446,7 +450,7 @@ class Incremental:
             "method": "incremental" if p is not None else "blocked",
             "pairs_scored": engine.pairs_scored,
             "fallback_seekers": fb,
-            "rescored_seekers": int(len(dirty)),
+            "rescored_seekers": len(dirty),
             "kept_seekers": int(clean.sum()),
             "new_postings": int(new_v.sum()),
             "seconds": time.perf_counter() - t0,
