@@ -219,6 +219,71 @@ def _rank(rows_sorted: NDArray[Any]) -> NDArray[np.int64]:
     return np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
 
 
+#: pair scores a chunk of :func:`_by_city` holds at a time
+SCAN_CHUNK = 1 << 21
+
+
+def _by_city(
+    index: Any,
+    engine: Any,
+    sf: Any,
+    rows: NDArray[np.int64],
+    cols: NDArray[np.int64],
+    k: int,
+    n_jobs: int,
+) -> Any:
+    """The top-``k`` of each seeker of ``rows`` among the postings ``cols`` (a few new ones).
+
+    One dense block a city: the new postings of the city against the seekers who reach it
+    (their city or a willing one: the blocking of ``VacancyIndex``, which is exact, since the
+    region constraint holds nowhere else). Cheaper than blocking by each seeker's set of
+    cities when the postings are few: the block is built once a city, not once a set. Each
+    seeker's pairs of all its cities are cut to its best ``k`` (ties by ``vacancy_id``)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from matchcore.scoring._index import _Kept
+
+    if not len(rows) or not len(cols):
+        return _Kept.empty()
+    reach = index._seeker_cities(sf)  # per column: a city id of each seeker, -1 none
+    v_city = index._city_ids(index.vacancies_.arrays["city"])
+    tasks = []
+    for city in np.unique(v_city[cols]).tolist():
+        c_cols = cols[v_city[cols] == city]
+        if city >= len(index.cities_) and index._config().scope != "province":
+            continue  # a posting of no known city is in no seeker's block
+        hit = np.zeros(len(rows), dtype=bool)
+        for col in reach:
+            hit |= col[rows] == city
+        if not hit.any():
+            continue
+        block = engine.block(np.asarray(c_cols, dtype=np.int64))
+        c_rows = rows[hit]
+        step = max(1, SCAN_CHUNK // len(c_cols))
+        tasks += [(c_rows[i : i + step], block) for i in range(0, len(c_rows), step)]
+
+    def work(task: tuple[NDArray[np.int64], Any]) -> Any:
+        return engine.topk(task[0], task[1], k)
+
+    if n_jobs > 1 and len(tasks) > 1:
+        with ThreadPoolExecutor(n_jobs) as ex:
+            parts = list(ex.map(work, tasks))
+    else:
+        parts = [work(t) for t in tasks]
+    kept = _Kept.concat(parts)
+    order = _sort_key(kept.rows, kept.vals, index.vacancies_.arrays["tiebreak"][kept.cols])
+    keep = order[_rank(kept.rows[order]) < k]
+    return _Kept([a[keep] for a in kept.arrays])
+
+
+def scatter(known: NDArray[np.bool_], old: pl.Series, new: pl.Series) -> pl.Series:
+    """``old`` where ``known``, ``new`` elsewhere, each in order."""
+    out = np.empty(len(known), dtype=object)
+    out[known] = old.to_numpy()
+    out[~known] = new.to_numpy()
+    return pl.Series("reason", out, dtype=pl.Utf8)
+
+
 class Incremental:
     """One day's incremental run: :meth:`prepare`, :meth:`candidates`, then :meth:`state`."""
 
@@ -379,9 +444,7 @@ class Incremental:
             )
             c_rows = np.flatnonzero(clean).astype(np.int64)
             if len(c_rows) and new_v.any():
-                sub = copy.copy(index)
-                sub.dropped_ = ~new_v
-                kept_n, _ = sub._search(engine, sf, c_rows, kb, bar)
+                kept_n = _by_city(index, engine, sf, c_rows, np.flatnonzero(new_v), kb, n_jobs)
             else:
                 kept_n = _Kept.empty()
         # merge: yesterday's (src 0) and the new postings' (src 1) pairs of clean seekers
@@ -461,6 +524,34 @@ class Incremental:
             scores, comps, k, excluded, stats, _context=(index, sf), in_reach=index._in_reach(sf)
         )
 
+    # -- reasons -------------------------------------------------------------------------------
+    def known_reasons(
+        self, rows: NDArray[np.int64], cols: NDArray[np.int64]
+    ) -> tuple[NDArray[np.bool_], pl.Series] | None:
+        """Which of the pairs (today's seeker rows, posting columns) were recommended
+        yesterday between a clean seeker and a clean posting, and yesterday's sentences of
+        those (in order): a sentence is a function of the pair's two rows."""
+        p = self.prev
+        if p is None or p.recommendations is None or not len(rows):
+            return None
+        clean = self.clean_s[rows] & self.clean_v[cols]
+        if not clean.any():
+            return None
+        pairs = pl.DataFrame(
+            {
+                "seeker_id": self.sf.ids[rows[clean]].astype(str),
+                "vacancy_id": self.index.vacancies_.ids[cols[clean]].astype(str),
+            }
+        )
+        got = pairs.join(
+            p.recommendations, on=["seeker_id", "vacancy_id"], how="left", maintain_order="left"
+        )["reason"]
+        hit = got.is_not_null().to_numpy()
+        mask = np.zeros(len(rows), dtype=bool)
+        mask[np.flatnonzero(clean)[hit]] = True
+        self.stats["reasons_reused"] = int(mask.sum())
+        return mask, got.filter(pl.Series(hit))
+
     # -- tomorrow ------------------------------------------------------------------------------
     def state(self, recommendations: pl.DataFrame | None = None) -> DayState:
         """What tomorrow's run reuses."""
@@ -473,5 +564,9 @@ class Incremental:
             vectorizer=self.index.vectorizer_,
             age=np.asarray(self.sf.arrays["age"], dtype=np.float32),
             lists=self.lists,
-            recommendations=recommendations,
+            recommendations=(
+                None
+                if recommendations is None
+                else recommendations.select("seeker_id", "vacancy_id", "reason")
+            ),
         )

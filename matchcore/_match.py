@@ -312,7 +312,9 @@ def match(
             )
             rec = rec if day is None else day.unbias(rec)
         with _stage("explain", timings, bar, peaks):
-            recommendations = _recommendations(cand, rec, ps, pv)
+            recommendations = _recommendations(
+                cand, rec, ps, pv, None if inc is None else inc.known_reasons
+            )
             if spill is not None:
                 spill.cleanup()
         with _stage("tables", timings, bar, peaks):
@@ -367,7 +369,9 @@ def _spill_components(cand: Any, folder: Path) -> None:
 REASON_CHUNK = 1_000_000
 
 
-def _recommendations(cand: Any, rec: Any, ps: pl.DataFrame, pv: pl.DataFrame) -> pl.DataFrame:
+def _recommendations(
+    cand: Any, rec: Any, ps: pl.DataFrame, pv: pl.DataFrame, reuse: Any = None
+) -> pl.DataFrame:
     from matchcore.scoring import component_names
     from matchcore.scoring._reasons import reasons
 
@@ -385,6 +389,9 @@ def _recommendations(cand: Any, rec: Any, ps: pl.DataFrame, pv: pl.DataFrame) ->
         data[name] = pl.Series(cand.components.pop(name)[pos], dtype=pl.Float32)
     data["assigned"] = pl.Series(rec.assigned, dtype=pl.Boolean)
     index, sf = cand._context  # the fitted index and seeker features behind the candidates
+    known = None if reuse is None else reuse(rows, cols)  # (mask, yesterday's sentences)
+    if known is not None:
+        rows, cols = rows[~known[0]], cols[~known[0]]
     # in chunks: a sentence depends on its own pair only, and the per-pair field gathers of a
     # whole province (9.5 M lists) would otherwise be held all at once
     step = REASON_CHUNK
@@ -393,6 +400,10 @@ def _recommendations(cand: Any, rec: Any, ps: pl.DataFrame, pv: pl.DataFrame) ->
         for i in range(0, len(rows), step)
     ]
     data["reason"] = pl.concat(parts) if parts else reasons(index, sf, rows, cols)
+    if known is not None:
+        from matchcore._incremental import scatter
+
+        data["reason"] = scatter(known[0], known[1], data["reason"])
     return pl.DataFrame(data)
 
 
