@@ -52,7 +52,6 @@ recommended yesterday, yesterday's sentence is reused.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import functools
 import re
