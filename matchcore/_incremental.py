@@ -218,6 +218,10 @@ def _rank(rows_sorted: NDArray[Any]) -> NDArray[np.int64]:
     return np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
 
 
+#: up to this share of the seekers new or changed, they are scored city by city
+#: (:func:`_by_city`); more, by the blocked search of a full run (same pairs, same scores)
+FEW = 0.1
+
 #: pair scores a chunk of :func:`_by_city` holds at a time
 SCAN_CHUNK = 1 << 21
 
@@ -438,9 +442,14 @@ class Incremental:
         dirty = np.flatnonzero(legal & ~clean).astype(np.int64)
         new_v = live & ~v_clean
         with Progress(total=None, desc="candidates", enabled=progress) as bar:
-            kept_d, fb = (
-                index._search(engine, sf, dirty, kb, bar) if len(dirty) else (_Kept.empty(), 0)
-            )
+            fb = 0
+            if len(dirty) and len(dirty) <= FEW * n_s:
+                # a few seekers: one block a city of all its postings (no group blocking)
+                kept_d = _by_city(index, engine, sf, dirty, np.flatnonzero(live), kb, n_jobs)
+            elif len(dirty):
+                kept_d, fb = index._search(engine, sf, dirty, kb, bar)
+            else:
+                kept_d = _Kept.empty()
             c_rows = np.flatnonzero(clean).astype(np.int64)
             if len(c_rows) and new_v.any():
                 kept_n = _by_city(index, engine, sf, c_rows, np.flatnonzero(new_v), kb, n_jobs)
