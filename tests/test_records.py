@@ -107,7 +107,9 @@ def test_given_codes_have_confidence_one_and_titles_are_coded_once():
         coder=coder,
     )
     assert len(coder.calls) == 1
-    assert sorted(coder.calls[0]) == ["普工", "电工"]
+    # 焊工: the wish of c's title is coded too (a stated code does not stop the title's wishes
+    # from counting: a row's wishes do not depend on which other rows needed coding); e is not
+    assert sorted(coder.calls[0]) == ["普工", "焊工", "电工"]
     got = dict(zip(p.seekers["seeker_id"], p.seekers["occupation_confidence"], strict=True))
     assert got == {"a": 0.8, "b": 0.8, "c": 1.0, "d": 1.0}
     assert p.seekers.filter(seeker_id="d")["occupation_code"].item() == "6-18-02-04"
