@@ -120,8 +120,10 @@ def test_no_coder_needed_when_every_row_has_a_code():
         def code(self, titles):
             raise AssertionError("should not be called")
 
+    # (a seeker's desired title is read for its wishes even beside a stated code, so the
+    # seeker here states no title)
     p = run(
-        [seeker(desired_occupation="6-31-01-03")],
+        [seeker(desired_occupation="6-31-01-03", desired_title=None)],
         [vacancy(occupation_code="6310103")],
         coder=Boom(),
     )
