@@ -96,13 +96,14 @@ class _Side:
 class _Lists:
     """Each seeker's best pairs, an exact prefix of its ranking (``complete``: all of them).
 
-    Entries are grouped by seeker row (``indptr``) in rank order; ``comps`` is (n, components).
+    Entries are grouped by seeker row (``indptr``) in rank order; ``comps`` holds one array
+    a component, aligned with the entries.
     """
 
     indptr: NDArray[np.int64]
     cols: NDArray[np.int32]
     vals: NDArray[np.float32]
-    comps: NDArray[np.float32]
+    comps: tuple[NDArray[np.float32], ...]
     complete: NDArray[np.bool_]
 
 
@@ -463,10 +464,7 @@ class Incremental:
                     v_new_of_old[p.lists.cols[keep_idx]].astype(np.int32),
                     p.lists.vals[keep_idx],
                 ]
-                + [
-                    np.ascontiguousarray(p.lists.comps[keep_idx, j])
-                    for j in range(p.lists.comps.shape[1])
-                ]
+                + [comp[keep_idx] for comp in p.lists.comps]
             )
         else:
             o = _Kept.empty()
@@ -505,11 +503,9 @@ class Incremental:
         indptr = np.r_[0, np.cumsum(np.bincount(both.rows, minlength=n_s))].astype(np.int64)
         self.lists = _Lists(
             indptr,
-            both.cols.copy(),
-            both.vals.copy(),
-            np.stack(both.arrays[3:], axis=1)
-            if len(both.arrays) > 3
-            else np.zeros((0, 0), np.float32),
+            both.cols,
+            both.vals,
+            tuple(both.arrays[3:]),
             complete,
         )
         out = _Kept([a[rank < k] for a in both.arrays])

@@ -70,7 +70,7 @@ def _top(state: DayState, k: int) -> tuple[sp.csr_array, np.ndarray]:
         (np.clip(lists.vals[sel][o].astype(np.float64), 0, 1), (rows[sel][o], lists.cols[sel][o])),
         shape=(n, m),
     )
-    return scores, lists.comps[sel][o]
+    return scores, np.stack(lists.comps, axis=1)[sel][o]
 
 
 def _same_candidates(result, cfg):
