@@ -282,10 +282,11 @@ def _by_city(
 
 def scatter(known: NDArray[np.bool_], old: pl.Series, new: pl.Series) -> pl.Series:
     """``old`` where ``known``, ``new`` elsewhere, each in order."""
-    out = np.empty(len(known), dtype=object)
-    out[known] = old.to_numpy()
-    out[~known] = new.to_numpy()
-    return pl.Series("reason", out, dtype=pl.Utf8)
+    idx = np.empty(len(known), dtype=np.int64)
+    idx[known] = np.arange(int(known.sum()))
+    idx[~known] = len(old) + np.arange(len(known) - int(known.sum()))
+    both = pl.concat([old.cast(pl.Utf8).rename("reason"), new.cast(pl.Utf8).rename("reason")])
+    return both.gather(idx)
 
 
 class Incremental:
@@ -543,8 +544,8 @@ class Incremental:
             return None
         pairs = pl.DataFrame(
             {
-                "seeker_id": self.sf.ids[rows[clean]].astype(str),
-                "vacancy_id": self.index.vacancies_.ids[cols[clean]].astype(str),
+                "seeker_id": self.prepared.seekers["seeker_id"].gather(rows[clean]),
+                "vacancy_id": self.prepared.vacancies["vacancy_id"].gather(cols[clean]),
             }
         )
         got = pairs.join(
