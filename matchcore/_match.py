@@ -74,6 +74,7 @@ def match(
     progress: bool | None = None,
     previous: Any = None,
     outcomes: Any = None,
+    incremental: bool = False,
 ) -> MatchResult:
     """Run the whole job on raw seeker and vacancy tables.
 
@@ -156,6 +157,11 @@ def match(
     outcomes : polars.DataFrame, optional
         ``seeker_id, vacancy_id, outcome`` (``hired``, ``declined`` or ``no_show``): hired
         seekers leave the run, hires take openings, declined pairs are not proposed again.
+    incremental : bool
+        Keep what tomorrow's run reuses (``MatchResult.state``) and, where ``previous`` is a
+        result that kept it (same config but ``keep_margin``, same coder), prepare and score
+        only the rows that changed since: same tables as a full run, except that the title
+        weights (TF-IDF) of the first day of the chain are kept (``matchcore/_incremental.py``).
 
     Returns
     -------
@@ -196,17 +202,29 @@ def match(
     timings: dict[str, float] = {}
     peaks: dict[str, float] = {}  # process peak RSS after each stage, GiB
     spill: tempfile.TemporaryDirectory[str] | None = None
+    inc = None  # day to day, only what changed: matchcore/_incremental.py
+    if incremental:
+        from matchcore._incremental import Incremental
+
+        inc = Incremental(previous, config, coder)
     with Progress(total=6, desc="match", enabled=progress) as bar:
         with _stage("prepare", timings, bar, peaks):
-            prepared = records.prepare(
-                seekers, vacancies, within=config.within, coder=coder, progress=progress
+            prepared = (
+                records.prepare(
+                    seekers, vacancies, within=config.within, coder=coder, progress=progress
+                )
+                if inc is None
+                else inc.prepare(seekers, vacancies, progress)
             )
         ps, pv = prepared.seekers, prepared.vacancies
         with _stage("candidates", timings, bar, peaks):
-            index = scoring.VacancyIndex(
-                config, n_jobs=min(4, os.cpu_count() or 1), progress=progress
-            )
-            cand = index.fit(pv).candidates(ps)  # the result does not depend on n_jobs
+            if inc is None:
+                index = scoring.VacancyIndex(
+                    config, n_jobs=min(4, os.cpu_count() or 1), progress=progress
+                )
+                cand = index.fit(pv).candidates(ps)  # the result does not depend on n_jobs
+            else:
+                cand = inc.candidates(ps, pv, min(4, os.cpu_count() or 1), progress)
             if cand.scores.nnz > SPILL_PAIRS:
                 spill = tempfile.TemporaryDirectory(prefix="matchcore-", ignore_cleanup_errors=True)
                 cand = cand.spill(spill.name)  # the in-memory components go with the old one
@@ -253,7 +271,12 @@ def match(
                 rank=rec.rank,
                 score=rec.score,
                 extra={"assigned": pl.Series(rec.assigned, dtype=pl.Boolean)},
+                reasons=inc is None,
             )
+            if inc is not None:
+                recommendations = recommendations.with_columns(
+                    inc.reasons(cand, np.asarray(rec.seeker), np.asarray(rec.vacancy))
+                )
             if spill is not None:
                 spill.cleanup()
         with _stage("tables", timings, bar, peaks):
@@ -271,6 +294,8 @@ def match(
     }
     if day is not None:
         stats["daily"] = day.stats
+    if inc is not None:
+        stats["incremental"] = inc.stats
     return MatchResult(
         recommendations=recommendations,
         assignments=assignments,
@@ -285,6 +310,7 @@ def match(
         n_input={"seekers": seekers.height, "vacancies": vacancies.height},
         prices=prices_table(solved, pv),
         **({} if day is None else {"changes": changes}),
+        state=None if inc is None else inc.state(recommendations),
     )
 
 

@@ -71,6 +71,10 @@ class MatchResult:
         ``vacancy_id, price``: the assignment auction's final price of each vacancy, from which
         the next day's ``match(..., previous=...)`` warm-starts (no rows when the assignment
         was solved by another method).
+    state : matchcore._incremental.DayState or None
+        With ``match(..., incremental=True)``: what the next day's incremental run reuses
+        (prepared rows, each seeker's candidate list, the title weights). In memory only, not
+        written with the tables; None otherwise.
     """
 
     recommendations: pl.DataFrame
@@ -88,6 +92,7 @@ class MatchResult:
     prices: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema={"vacancy_id": pl.Utf8, "price": pl.Float64})
     )
+    state: Any = field(default=None, repr=False, compare=False)
 
     def summary(self) -> dict[str, Any]:
         """Headline figures: counts, fill rate, accounting of every input row, stage times.

@@ -19,8 +19,8 @@ from matchcore.scoring._components import (
     component_names,
     registered,
 )
-from matchcore.scoring._fake import fake_prepared
 from matchcore.scoring._reference import reference_candidates, reference_components
+from matchcore.synth import fake_prepared
 
 PHRASE = "学历完全对口"
 

@@ -202,7 +202,7 @@ def test_no_candidates_reason():
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 10_000), st.integers(1, 6))
 def test_candidates_top_keeps_each_rows_best_pairs_ties_to_the_lower_vacancy_id(seed, m):
-    from matchcore.scoring._fake import fake_prepared
+    from matchcore.synth import fake_prepared
 
     s, v = fake_prepared(25, 30, seed=seed % 50, n_cities=1)
     cand = mc.scoring.candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=8)
@@ -227,7 +227,7 @@ def test_candidates_top_keeps_each_rows_best_pairs_ties_to_the_lower_vacancy_id(
 
 
 def test_candidates_lookup_refuses_a_pair_that_is_not_stored():
-    from matchcore.scoring._fake import fake_prepared
+    from matchcore.synth import fake_prepared
 
     s, v = fake_prepared(30, 20, seed=1)
     cand = mc.scoring.candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=2)

@@ -138,7 +138,9 @@ def test_given_codes_have_confidence_one_and_titles_are_coded_once():
         coder=coder,
     )
     assert len(coder.calls) == 1
-    assert sorted(coder.calls[0]) == ["普工", "电工"]
+    # 焊工: the wish of c's title is coded too (a stated code does not stop the title's wishes
+    # from counting: a row's wishes do not depend on which other rows needed coding); e is not
+    assert sorted(coder.calls[0]) == ["普工", "焊工", "电工"]
     got = dict(zip(p.seekers["seeker_id"], p.seekers["occupation_confidence"], strict=True))
     assert got == {"a": 0.8, "b": 0.8, "c": 1.0, "d": 1.0}
     assert p.seekers.filter(seeker_id="d")["occupation_code"].item() == "6-18-02-04"
@@ -149,8 +151,10 @@ def test_no_coder_needed_when_every_row_has_a_code():
         def code(self, titles):
             raise AssertionError("should not be called")
 
+    # (a seeker's desired title is read for its wishes even beside a stated code, so the
+    # seeker here states no title)
     p = run(
-        [seeker(desired_occupation="6-31-01-03")],
+        [seeker(desired_occupation="6-31-01-03", desired_title=None)],
         [vacancy(occupation_code="6310103")],
         coder=Boom(),
     )

@@ -408,8 +408,10 @@ def prepare(
         else:
             titles = pl.concat([s_table["desired_title"], v_table["title"]])
             need = pl.concat([s_need, v_need])
-        # each wish of a seeker's desired title is coded too, in the same call
-        parts = _wish_parts(s_table["desired_title"].filter(s_need)) if s_table.height else []
+        # each wish of a seeker's desired title is coded too, in the same call: of every kept
+        # seeker, a stated code or not (codes_of reads the wishes of all of them; taking only
+        # the rows to code made a row's wishes depend on which other rows were in the table)
+        parts = _wish_parts(s_table["desired_title"].filter(~s_bad)) if s_table.height else []
         if parts:
             titles = pl.concat([titles, pl.Series(parts, dtype=pl.Utf8)])
             need = pl.concat([need, pl.Series([True] * len(parts))])

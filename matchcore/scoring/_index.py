@@ -777,7 +777,7 @@ class Candidates:
         Examples
         --------
         >>> import matchcore as mc
-        >>> from matchcore.scoring._fake import fake_prepared
+        >>> from matchcore.synth import fake_prepared
         >>> s, v = fake_prepared(30, 20, seed=2)
         >>> c = mc.scoring.candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=4)
         >>> int(np.diff(c.scores.indptr).max()), int(np.diff(c.top(2).scores.indptr).max())
@@ -809,7 +809,7 @@ class Candidates:
         Examples
         --------
         >>> import matchcore as mc
-        >>> from matchcore.scoring._fake import fake_prepared
+        >>> from matchcore.synth import fake_prepared
         >>> s, v = fake_prepared(30, 20, seed=2)
         >>> c = mc.scoring.candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=4)
         >>> r, col = c.pairs()
@@ -849,7 +849,7 @@ class Candidates:
         Examples
         --------
         >>> import matchcore as mc
-        >>> from matchcore.scoring._fake import fake_prepared
+        >>> from matchcore.synth import fake_prepared
         >>> s, v = fake_prepared(20, 30, seed=0)
         >>> c = mc.scoring.candidates(s, v, k=3)
         >>> c.explain([0], [0])[0].startswith("职业")
@@ -894,7 +894,7 @@ class Candidates:
         Examples
         --------
         >>> import matchcore as mc
-        >>> from matchcore.scoring._fake import fake_prepared
+        >>> from matchcore.synth import fake_prepared
         >>> s, v = fake_prepared(30, 20, seed=2)
         >>> c = mc.scoring.candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=4)
         >>> r, col = c.pairs()
@@ -935,13 +935,32 @@ class Candidates:
             data[name] = pl.Series(np.asarray(self.components[name][pos]), dtype=pl.Float32)
         data.update(extra or {})
         if with_reasons:
-            step = REASON_CHUNK
-            parts = [
-                build_reasons(index, sf, rows[i : i + step], cols[i : i + step])
-                for i in range(0, len(rows), step)
-            ]
-            data["reason"] = pl.concat(parts) if parts else build_reasons(index, sf, rows, cols)
+            data["reason"] = self.reasons(rows, cols)
         return pl.DataFrame(data)
+
+    def reasons(self, rows: ArrayLike, cols: ArrayLike) -> pl.Series:
+        """The ``reason`` sentence of each pair (seeker row, vacancy column), in Chinese.
+
+        Built :data:`REASON_CHUNK` pairs at a time: a sentence depends on its own pair only.
+
+        Examples
+        --------
+        >>> import matchcore as mc
+        >>> s, v = mc.synth.fake_prepared(n_seekers=30, n_vacancies=12, seed=1)
+        >>> c = mc.scoring.candidates(s, v, mc.MatchConfig(min_occupation=0.0, min_score=0.0), k=4)
+        >>> r, col = c.pairs()
+        >>> c.reasons(r[:2], col[:2]).len()
+        2
+        """
+        index, sf = self._fitted("Candidates.reasons")
+        r = np.asarray(rows, dtype=np.int64).ravel()
+        c = np.asarray(cols, dtype=np.int64).ravel()
+        step = REASON_CHUNK
+        parts = [
+            build_reasons(index, sf, r[i : i + step], c[i : i + step])
+            for i in range(0, len(r), step)
+        ]
+        return pl.concat(parts) if parts else build_reasons(index, sf, r, c)
 
     def to_frame(self, *, top: int | None = None, reasons: bool = True) -> pl.DataFrame:
         """The pairs as a table: seeker_id, vacancy_id, rank, score, one column per component, reason.
@@ -999,7 +1018,7 @@ class VacancyIndex:
     Examples
     --------
     >>> import matchcore as mc
-    >>> from matchcore.scoring._fake import fake_prepared
+    >>> from matchcore.synth import fake_prepared
     >>> seekers, vacancies = fake_prepared(50, 40, seed=0)
     >>> index = mc.scoring.VacancyIndex(mc.MatchConfig(candidates=5)).fit(vacancies)
     >>> cand = index.candidates(seekers)
@@ -1102,7 +1121,7 @@ class VacancyIndex:
         Examples
         --------
         >>> import matchcore as mc
-        >>> from matchcore.scoring._fake import fake_prepared
+        >>> from matchcore.synth import fake_prepared
         >>> s, v = fake_prepared(30, 20, seed=1, n_cities=1)
         >>> index = mc.scoring.VacancyIndex().fit(v).drop([0, 1, 2])
         >>> bool(np.isin(index.candidates(s).scores.indices, [0, 1, 2]).any())
@@ -1318,33 +1337,7 @@ class VacancyIndex:
                     ]
                 kept = _Kept.concat(parts)
             else:
-                sigs = self._signatures(sf, legal, all_groups=False, k=k)
-                kept = self._run(engine, legal, sigs, k, bar)
-                if len(kept.rows) >= TRIM_PAIRS:
-                    trim_heap()  # the workers' freed blocks, before the large copies below
-                # exactness: who could have a better pair outside their groups?
-                kth = np.full(sf.n, -np.inf, dtype=np.float64)
-                cnt = np.bincount(kept.rows, minlength=sf.n)
-                full = cnt >= k
-                if len(kept.rows):
-                    mins = np.full(sf.n, np.inf)
-                    np.minimum.at(mins, kept.rows, kept.vals.astype(np.float64))
-                    kth[full] = mins[full]
-                # outside the groups a seeker relates to, each component is at most its
-                # ``group_high`` (occupation: 0): such a pair is under the suitability floor, or
-                # scores at most this bound
-                bound = _outside_group_bound(engine.t.w) + 1e-5
-                need = np.zeros(sf.n, dtype=bool)
-                if cfg.min_occupation <= 0:
-                    need[legal] = (kth[legal] < bound) & (sigs % 1024 != 0)
-                n_fallback = int(need.sum())
-                if n_fallback:
-                    kept.keep(~need[kept.rows])
-                    frows = np.flatnonzero(need).astype(np.int64)
-                    extra = self._run(
-                        engine, frows, self._signatures(sf, frows, all_groups=True, k=k), k, bar
-                    )
-                    kept = _Kept.concat([kept, extra])
+                kept, n_fallback = self._search(engine, sf, legal, k, bar)
         if len(kept.rows) >= TRIM_PAIRS:
             trim_heap()
         scores, comps = self._assemble(sf, kept)
@@ -1364,6 +1357,41 @@ class VacancyIndex:
         return Candidates(
             scores, comps, k, excluded, stats, _context=(self, sf), in_reach=self._in_reach(sf)
         )
+
+    def _search(
+        self, engine: _Engine, sf: Features, legal: NDArray[np.int64], k: int, bar: Progress
+    ) -> tuple[_Kept, int]:
+        """The exact top-``k`` of the seeker rows ``legal`` (blocked, with the fallback), and how
+        many seekers needed the fallback."""
+        cfg = self._config()
+        sigs = self._signatures(sf, legal, all_groups=False, k=k)
+        kept = self._run(engine, legal, sigs, k, bar)
+        if len(kept.rows) >= TRIM_PAIRS:
+            trim_heap()  # the workers' freed blocks, before the large copies below
+        # exactness: who could have a better pair outside their groups?
+        kth = np.full(sf.n, -np.inf, dtype=np.float64)
+        cnt = np.bincount(kept.rows, minlength=sf.n)
+        full = cnt >= k
+        if len(kept.rows):
+            mins = np.full(sf.n, np.inf)
+            np.minimum.at(mins, kept.rows, kept.vals.astype(np.float64))
+            kth[full] = mins[full]
+        # outside the groups a seeker relates to, each component is at most its
+        # ``group_high`` (occupation: 0): such a pair is under the suitability floor, or
+        # scores at most this bound
+        bound = _outside_group_bound(engine.t.w) + 1e-5
+        need = np.zeros(sf.n, dtype=bool)
+        if cfg.min_occupation <= 0:
+            need[legal] = (kth[legal] < bound) & (sigs % 1024 != 0)
+        n_fallback = int(need.sum())
+        if n_fallback:
+            kept.keep(~need[kept.rows])
+            frows = np.flatnonzero(need).astype(np.int64)
+            extra = self._run(
+                engine, frows, self._signatures(sf, frows, all_groups=True, k=k), k, bar
+            )
+            kept = _Kept.concat([kept, extra])
+        return kept, n_fallback
 
     def _in_reach(self, sf: Features) -> NDArray[np.int64]:
         """Postings in each seeker's cities (the region constraint alone, before suitability)."""
@@ -1421,7 +1449,7 @@ def candidates(
     Examples
     --------
     >>> import matchcore as mc
-    >>> from matchcore.scoring._fake import fake_prepared
+    >>> from matchcore.synth import fake_prepared
     >>> s, v = fake_prepared(30, 20, seed=2)
     >>> c = mc.scoring.candidates(s, v, k=4)
     >>> c.to_frame(top=1).columns[:5]
