@@ -245,7 +245,7 @@ def _by_city(
     seeker's pairs of all its cities are cut to its best ``k`` (ties by ``vacancy_id``)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from matchcore.scoring._index import _Kept
+    from matchcore.scoring._engine import _Kept
 
     if not len(rows) or not len(cols):
         return _Kept.empty()
@@ -387,7 +387,8 @@ class Incremental:
 
         from matchcore._progress import Progress
         from matchcore.scoring import VacancyIndex
-        from matchcore.scoring._index import Candidates, _Engine, _Kept
+        from matchcore.scoring._candidates import Candidates
+        from matchcore.scoring._engine import _Engine, _Kept
 
         t0 = time.perf_counter()
         cfg = self.config

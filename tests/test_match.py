@@ -275,12 +275,12 @@ def test_assign_candidates_restricts_the_assignment(province, result):
 
 
 def test_reasons_in_chunks_equal_one_piece(monkeypatch):
-    from matchcore.scoring import _index
+    from matchcore.scoring import _candidates
 
     seekers, vacancies = mc.synth.province(400, 100, seed=3)
     cfg = mc.MatchConfig(top_k=5)
     whole = mc.match(seekers, vacancies, config=cfg, progress=False).recommendations
-    monkeypatch.setattr(_index, "REASON_CHUNK", 7)
+    monkeypatch.setattr(_candidates, "REASON_CHUNK", 7)
     chunked = mc.match(seekers, vacancies, config=cfg, progress=False).recommendations
     assert whole.height > 7
     assert chunked.equals(whole)
@@ -309,7 +309,7 @@ def test_spilled_components_give_the_same_tables(monkeypatch):
 def test_edge_positions_equal_a_search_over_every_pair_key(n, m, density, seed):
     import scipy.sparse as sp
 
-    from matchcore.scoring._index import _positions as _edge_positions
+    from matchcore.scoring._candidates import _positions as _edge_positions
 
     rng = np.random.default_rng(seed)
     dense = (rng.random((n, m)) < density) * rng.random((n, m))
