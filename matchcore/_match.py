@@ -283,7 +283,7 @@ def match(
             assignments, unmatched = _assignments_and_unmatched(
                 solved.vacancy_of, cand, ps, pv, prepared.rejected
             )
-            audit = _audit(pv, vacancies)
+            audit = _audit(pv)
             if day is not None:
                 unmatched, changes = day.finish(assignments, unmatched, recommendations)
     stats = {
@@ -388,24 +388,11 @@ def _assignments_and_unmatched(
     )
 
 
-def _audit(pv: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
-    """One row per (flagged posting, category) with the words found, from the raw text."""
-    from matchcore.normalize import audit_posting
-
-    flagged = pv.filter(pl.col("audit").list.len() > 0).select("vacancy_id", "row")
-    text_cols = [c for c in ("title", "requirements", "description") if c in raw.columns]
-    out: list[dict[str, Any]] = []
-    for vid, row in flagged.iter_rows():
-        raw_row = raw.row(int(row), named=True)
-        text = "\n".join(str(raw_row[c]) for c in text_cols if raw_row[c] is not None)
-        for finding in audit_posting(text):
-            out.append(
-                {
-                    "vacancy_id": vid,
-                    "row": row,
-                    "category": finding.category,
-                    "words": "、".join(finding.words),
-                }
-            )
-    schema = {"vacancy_id": pl.Utf8, "row": pl.UInt32, "category": pl.Utf8, "words": pl.Utf8}
-    return pl.DataFrame(out, schema=schema)
+def _audit(pv: pl.DataFrame) -> pl.DataFrame:
+    """One row per (flagged posting, category) with the words found, as prepare found them."""
+    return (
+        pv.filter(pl.col("audit").list.len() > 0)
+        .select("vacancy_id", "row", category="audit", words="audit_words")
+        .explode("category", "words")
+        .with_columns(pl.col("row").cast(pl.UInt32))
+    )

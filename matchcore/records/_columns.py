@@ -159,6 +159,10 @@ PREPARED_VACANCIES: dict[str, PreparedColumn] = {
         pl.List(pl.Utf8()),
         "categories of discriminatory requirements found in title, requirements and description",
     ),
+    "audit_words": _C(
+        pl.List(pl.Utf8()),
+        "the words found for each `audit` category, in its order (joined by 、)",
+    ),
     "housing": _C(pl.Boolean(), "the title or requirements offer housing (包住, 宿舍)"),
     "driving_class": _C(pl.Utf8(), "the driving licence class asked for (`B2`)"),
 }

@@ -106,38 +106,47 @@ def _salary_columns(problems: _Problems, col: dict[str, pl.Series]) -> tuple[pl.
     return lo2.cast(pl.Float64), hi2.cast(pl.Float64)
 
 
-def _audit(col: dict[str, pl.Series], title: pl.Series) -> pl.Series:
-    """Discriminatory-requirement categories found in the title and requirement text.
+def _audit(col: dict[str, pl.Series], title: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Discriminatory-requirement categories found in the title and requirement text, and the
+    words found for each (joined by 、), in the audit's order of categories.
 
     Each text column is audited per distinct value (a province repeats its requirement
-    phrases far more than its titles) and the categories are merged in the audit's order.
+    phrases far more than its titles); the findings of a posting's texts are merged only for the
+    few postings with any.
     """
 
     def run(u: pl.Series) -> pl.DataFrame:
-        found = [_audit_one(t) for t in u.to_list()]
-        return pl.DataFrame({"audit": found}, schema={"audit": pl.List(pl.Utf8)})
+        found = [[f"{f.category}\t{'、'.join(f.words)}" for f in audit_posting(t)] for t in u]
+        return pl.DataFrame({"found": found}, schema={"found": pl.List(pl.Utf8)})
 
     n = title.len()
     parts = [
-        _by_distinct(texts, run)["audit"]
+        _by_distinct(texts, run)["found"].fill_null([])
         for texts in (title, col["requirements"], col["description"])
         if texts.null_count() < n
     ]
-    if not parts:
-        return pl.Series("audit", [[]] * n, dtype=pl.List(pl.Utf8))
-    order = {c: i for i, c in enumerate(CATEGORIES)}
-    merged = pl.DataFrame({f"a{i}": p for i, p in enumerate(parts)}).select(
-        pl.concat_list([pl.col(f"a{i}").fill_null([]) for i in range(len(parts))])
-        .list.unique(maintain_order=True)
-        .list.eval(pl.element().sort_by(pl.element().replace_strict(order, default=99)))
-        .alias("audit")
+    cats: list[list[str]] = [[] for _ in range(n)]
+    words: list[list[str]] = [[] for _ in range(n)]
+    if parts:
+        any_found = pl.DataFrame({f"a{i}": p for i, p in enumerate(parts)}).select(
+            pl.any_horizontal([pl.col(f"a{i}").list.len() > 0 for i in range(len(parts))])
+        )
+        order = {c: i for i, c in enumerate(CATEGORIES)}
+        lists = [p.to_list() for p in parts] if any_found.to_series().any() else []
+        for row in any_found.to_series().arg_true().to_list():
+            merged: dict[str, list[str]] = {}
+            for found in lists:
+                for entry in found[row]:
+                    cat, ws = entry.split("\t", 1)
+                    seen = merged.setdefault(cat, [])
+                    seen.extend(w for w in ws.split("、") if w and w not in seen)
+            keys = sorted(merged, key=lambda c: order.get(c, len(order)))
+            cats[row] = keys
+            words[row] = ["、".join(merged[c]) for c in keys]
+    return (
+        pl.Series("audit", cats, dtype=pl.List(pl.Utf8)),
+        pl.Series("audit_words", words, dtype=pl.List(pl.Utf8)),
     )
-    return merged["audit"]
-
-
-def _audit_one(text: str) -> list[str]:
-    """The categories ``audit_posting`` finds in one text, in its order."""
-    return list(dict.fromkeys(f.category for f in audit_posting(text)))
 
 
 def _vacancies(
@@ -284,7 +293,7 @@ def _vacancies(
     out["expires_at"] = _optional(
         problems, col["expires_at"], "expires_at", _parse(col["expires_at"], "date")
     )["value"]
-    out["audit"] = _audit(col, title)
+    out["audit"], out["audit_words"] = _audit(col, title)
     out["housing"] = _housing(col, title)
     out["driving_class"] = _driving(
         pl.select(
