@@ -20,23 +20,13 @@ from matchcore._errors import InvalidParameter
 from matchcore._memory import trim_heap
 from matchcore._progress import Progress
 from matchcore._result import MatchResult
+from matchcore._unmatched import UNMATCHED_REASONS, rejected_reason
 from matchcore.scoring import Candidates
 from matchcore.scoring._config import RECOMMEND_EPS_FACTOR, MatchConfig
 
 __all__ = ["UNMATCHED_REASONS", "match"]
 
 log = logging.getLogger(__name__)
-
-#: Why a seeker ends in ``MatchResult.unmatched``: stable code -> the Chinese message of the
-#: ``reason`` column (``rejected`` names the field: see ``MatchResult.rejected`` for the detail).
-UNMATCHED_REASONS: dict[str, str] = {
-    "rejected": "记录无法使用：{field}缺失或无法识别（详见 rejected 表）",
-    "duplicate_id": "求职者编号重复：只处理该编号首次出现的那一行（详见 rejected 表）",
-    "age": "不在法定劳动年龄内",
-    "no_candidate": "可达范围内没有岗位：所在及意向地区内没有满足硬性条件的岗位",
-    "no_suitable": "可达范围内没有适合该求职者的岗位（职业、专业或岗位要求不符）",
-    "out_competed": "竞争未中：可匹配的岗位均已由得分更高的求职者填满",
-}
 
 
 @contextmanager
@@ -363,9 +353,7 @@ def _assignments_and_unmatched(
         .agg(pl.col("id").first(), pl.col("field").first())
         .with_columns(dup=pl.col("row").is_in(duplicates.implode()))
     )
-    from matchcore.records import COLUMN_LABELS
-
-    head, tail = UNMATCHED_REASONS["rejected"].split("{field}")
+    messages = {f: rejected_reason(f) for f in errors["field"].unique().drop_nulls().to_list()}
     dropped = errors.select(
         pl.when(~pl.col("dup")).then(pl.col("id")).alias("seeker_id"),
         pl.when(pl.col("dup"))
@@ -375,11 +363,7 @@ def _assignments_and_unmatched(
         pl.col("row").cast(pl.UInt32),
         pl.when(pl.col("dup"))
         .then(pl.lit(UNMATCHED_REASONS["duplicate_id"]))
-        .otherwise(
-            pl.lit(head)
-            + pl.col("field").replace_strict(COLUMN_LABELS, default=pl.col("field"))
-            + pl.lit(tail)
-        )
+        .otherwise(pl.col("field").replace_strict(messages, default=None, return_dtype=pl.Utf8))
         .alias("reason"),
     )
     unmatched = pl.concat([kept, dropped.select(kept.columns)], how="vertical_relaxed").sort("row")

@@ -50,6 +50,7 @@ from numpy.typing import NDArray
 
 from matchcore import records
 from matchcore._errors import InvalidParameter, MatchcoreError
+from matchcore._unmatched import NO_ANSWER_REASONS, rejected_reason
 from matchcore._version import __version__
 from matchcore.normalize import TitleCoder
 from matchcore.scoring import VacancyIndex
@@ -66,23 +67,6 @@ _EMPTY_SEEKERS = pl.DataFrame(
 _EMPTY_VACANCIES = pl.DataFrame(
     schema={"vacancy_id": pl.Utf8, "title": pl.Utf8, "openings": pl.Int64, "region": pl.Utf8}
 )
-
-#: Why a seeker got no recommendation: machine code -> the message a caseworker reads.
-NO_ANSWER_REASONS = {
-    "rejected": "求职登记信息无法使用（{field}），请核对后重新提交",
-    "age": "不在法定劳动年龄范围内，暂不推荐岗位",
-    "no_candidate": "所在地区及意向地区内暂无符合条件的岗位",
-}
-
-# Field names in the "rejected" message, as a caseworker calls them (others are shown as named).
-_FIELD_ZH = {
-    "seeker_id": "求职者编号",
-    "desired_title": "求职意向",
-    "desired_occupation": "意向职业",
-    "region": "所在地区",
-    "birth_year": "出生年份",
-    "category": "人员类别",
-}
 
 _UNMATCHED_SCHEMA = {"seeker_id": pl.Utf8, "row": pl.UInt32, "code": pl.Utf8, "reason": pl.Utf8}
 _NO_UNMATCHED = pl.DataFrame(schema=_UNMATCHED_SCHEMA)  # built once (polars frames are immutable)
@@ -663,14 +647,13 @@ def _unmatched(
             code = "age" if i in age else "no_candidate"
             out.append((sid, row, code, NO_ANSWER_REASONS[code]))
     if rejected.height:
-        head, tail = NO_ANSWER_REASONS["rejected"].split("{field}")
         first: dict[int, tuple[str, str]] = {}  # a rejected row's first error
         cols = (rejected[c].to_list() for c in ("table", "severity", "row", "id", "field"))
         for table, severity, row, sid, field in zip(*cols):
             if table == "seekers" and severity == "error" and row not in first:
                 first[row] = (sid, field)
         for row, (sid, field) in first.items():
-            out.append((sid, row, "rejected", f"{head}{_FIELD_ZH.get(field, field)}{tail}"))
+            out.append((sid, row, "rejected", rejected_reason(field)))
     if not out:
         return _NO_UNMATCHED
     out.sort(key=lambda r: r[1])

@@ -124,7 +124,7 @@ def test_every_seeker_row_is_answered_or_has_a_coded_chinese_reason(fitted):
     reasons = dict(zip(got.unmatched["code"], got.unmatched["reason"]))
     assert reasons["age"] == mc.NO_ANSWER_REASONS["age"]
     assert reasons["no_candidate"] == mc.NO_ANSWER_REASONS["no_candidate"]
-    assert reasons["rejected"] == "求职登记信息无法使用（求职意向），请核对后重新提交"
+    assert reasons["rejected"] == "记录无法使用：求职意向缺失或无法识别（详见 rejected 表）"
     assert got.rejected.filter(pl.col("severity") == "error")["id"].unique().to_list() == [
         "no_title"
     ]
