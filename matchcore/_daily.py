@@ -46,7 +46,7 @@ at the starting prices never re-bids. So :meth:`matchcore.assign._auction._Marke
 every seed against the prices the seeds produce, lowers the bid of each seed out of slackness
 to what it would bid now (or releases it), and repeats until all comply; a vacancy with a free
 opening is priced 0 by construction, as in a cold start. The result carries the same guarantee
-and a valid certificate. Measured: it saves bids, not time (see ``/work/notes/issue-17-daily.md``):
+and a valid certificate. Measured (``benchmarks/test_bench_daily.py``): it saves bids, not time:
 the auction's time goes to the long tail of rounds among near-tied seekers, which a warm start
 does not shorten. The recommendations' auction (several places a seeker) is not warm-started.
 """

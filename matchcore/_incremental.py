@@ -38,7 +38,7 @@ every title score. The incremental run keeps the weights fitted on the first day
 (``DayState.vectorizer``) so that yesterday's scores stay valid; a full run (``incremental=False``
 or no usable state) fits them again. The two differ by a few 1/1024 steps of some title scores:
 measured on the daily benchmark, the objective differs from a fresh full solve by less than
-the keep rule's effect (``/work/notes/issue-17-incremental.md``). Refit by running one day with
+the keep rule's effect (``benchmarks/test_bench_daily.py`` prints both). Refit by running one day with
 ``incremental=False`` (e.g. weekly) and chaining from it.
 
 Everything else is recomputed on the whole day (features of all rows, ``in_reach``, congestion
