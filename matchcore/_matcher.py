@@ -458,7 +458,7 @@ class Matcher:
         >>> far = pl.DataFrame({"seeker_id": ["x1"], "desired_title": ["电工"], "region": ["西藏"]})
         >>> got = matcher.answer(far, k=3)
         >>> got.recommendations.height, got.unmatched.rows()
-        (0, [('x1', 0, 'no_candidate', '所在地区及意向地区内暂无符合条件的岗位')])
+        (0, [('x1', 0, 'no_candidate', '可达范围内没有岗位：所在及意向地区内没有满足硬性条件的岗位')])
         """
         snap = self._snapshot()  # the one state this call reads
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
