@@ -46,6 +46,10 @@ log = logging.getLogger(__name__)
 
 #: The result tables written for each run, in this order.
 RESULT_TABLES = ("recommendations", "assignments", "unmatched", "rejected", "audit")
+#: provenance columns of the runs table stored as JSONB (written as JSON text, read back parsed)
+_JSON_COLUMNS = (
+    "versions", "config", "input_counts", "row_counts", "summary", "sources", "schemas"
+)  # fmt: skip
 
 _DTYPES: dict[str, pl.DataType] = {
     str(t): t()
@@ -326,16 +330,7 @@ def write_run(
                     f"INSERT INTO {qs}.runs (run_id, {', '.join(keys)}) VALUES ($1, "
                     + ", ".join(
                         f"${i + 2}::jsonb"
-                        if k
-                        in (
-                            "versions",
-                            "config",
-                            "input_counts",
-                            "row_counts",
-                            "summary",
-                            "sources",
-                            "schemas",
-                        )
+                        if k in _JSON_COLUMNS
                         else (f"${i + 2}::timestamptz" if k.endswith("_at") else f"${i + 2}")
                         for i, k in enumerate(keys)
                     )
@@ -419,15 +414,7 @@ def read_run(
                 if prov_df.height == 0:
                     raise DbQueryError(f"模式 {schema} 中没有运行 {run_id}")
                 prov = prov_df.row(0, named=True)
-                for k in (
-                    "versions",
-                    "config",
-                    "input_counts",
-                    "row_counts",
-                    "summary",
-                    "sources",
-                    "schemas",
-                ):
+                for k in _JSON_COLUMNS:
                     if isinstance(prov.get(k), str):
                         prov[k] = json.loads(prov[k])
                 tables = {}
