@@ -62,7 +62,8 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from matchcore._config import MatchConfig
+from matchcore.scoring._config import MatchConfig
+from matchcore.scoring._engine import order_by_score, rank_in_rows
 
 __all__ = ["BUFFER", "DayState", "Incremental"]
 
@@ -200,25 +201,6 @@ def _move_rejected(rej: pl.DataFrame, row_map: dict[str, NDArray[np.int64]]) -> 
     return pl.concat(out, how="vertical") if out else rej.head(0)
 
 
-def _sort_key(rows: NDArray[Any], vals: NDArray[Any], tb: NDArray[Any]) -> NDArray[np.intp]:
-    """Order of entries by (row, score descending, tie-break ascending)."""
-    bits = np.asarray(vals, dtype=np.float32).view(np.uint32).astype(np.uint64)
-    neg = (bits >> np.uint64(31)) == 1
-    asc = np.where(neg, np.uint64(0xFFFFFFFF) - bits, bits | np.uint64(0x80000000))
-    key = (np.asarray(rows, dtype=np.uint64) << np.uint64(32)) | (np.uint64(0xFFFFFFFF) - asc)
-    o1 = np.argsort(tb, kind="stable")
-    return o1[np.argsort(key[o1], kind="stable")]
-
-
-def _rank(rows_sorted: NDArray[Any]) -> NDArray[np.int64]:
-    """0-based rank of each entry within its row (entries grouped by row)."""
-    n = len(rows_sorted)
-    if n == 0:
-        return np.zeros(0, np.int64)
-    starts = np.flatnonzero(np.r_[True, rows_sorted[1:] != rows_sorted[:-1]])
-    return np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
-
-
 #: up to this share of the seekers new or changed, they are scored city by city
 #: (:func:`_by_city`); more, by the blocked search of a full run (same pairs, same scores)
 FEW = 0.1
@@ -275,8 +257,8 @@ def _by_city(
     else:
         parts = [work(t) for t in tasks]
     kept = _Kept.concat(parts)
-    order = _sort_key(kept.rows, kept.vals, index.vacancies_.arrays["tiebreak"][kept.cols])
-    keep = order[_rank(kept.rows[order]) < k]
+    order = order_by_score(kept.rows, kept.vals, index.vacancies_.arrays["tiebreak"][kept.cols])
+    keep = order[rank_in_rows(kept.rows[order]) < k]
     return _Kept([a[keep] for a in kept.arrays])
 
 
@@ -474,10 +456,10 @@ class Incremental:
         new_trunc = np.bincount(kept_n.rows, minlength=n_s) >= kb
         merged = _Kept.concat([o, kept_n])
         src = np.r_[np.zeros(n_old, np.int8), np.ones(len(merged.rows) - n_old, np.int8)]
-        order = _sort_key(merged.rows, merged.vals, tb[merged.cols])
+        order = order_by_score(merged.rows, merged.vals, tb[merged.cols])
         rows_s = merged.rows[order]
         src_s = src[order]
-        rank = _rank(rows_s)
+        rank = rank_in_rows(rows_s)
         # exact prefix: up to the last entry of each list that may continue below its end
         bound = np.full(n_s, np.iinfo(np.int64).max)
         for s_, trunc in ((0, ~complete_old), (1, new_trunc)):
@@ -493,7 +475,7 @@ class Incremental:
         complete[clean] = (complete_old & ~new_trunc & (count <= kb))[clean]
         clean_lists = _Kept([a[sel] for a in merged.arrays])
         # new seekers' lists, in rank order
-        od = _sort_key(kept_d.rows, kept_d.vals, tb[kept_d.cols])
+        od = order_by_score(kept_d.rows, kept_d.vals, tb[kept_d.cols])
         dirty_lists = _Kept([a[od] for a in kept_d.arrays])
         cnt_d = np.bincount(dirty_lists.rows, minlength=n_s)
         complete[dirty] = cnt_d[dirty] < kb
@@ -501,7 +483,7 @@ class Incremental:
         both = _Kept.concat([clean_lists, dirty_lists])
         og = np.argsort(both.rows, kind="stable")
         both = _Kept([a[og] for a in both.arrays])
-        rank = _rank(both.rows)
+        rank = rank_in_rows(both.rows)
         indptr = np.r_[0, np.cumsum(np.bincount(both.rows, minlength=n_s))].astype(np.int64)
         self.lists = _Lists(
             indptr,

@@ -86,9 +86,8 @@ def _same_candidates(result, cfg):
     # every kept list is an exact prefix of the seeker's ranking; a complete one all of it
     deep = ref.candidates(result.seekers, k=cfg.candidates + inc.BUFFER)
     rows, cols = deep.pairs()
-    order = inc._sort_key(
-        rows, deep.scores.data.astype(np.float32), ref.vacancies_.arrays["tiebreak"][cols]
-    )
+    scores = deep.scores.data.astype(np.float32)
+    order = np.lexsort((ref.vacancies_.arrays["tiebreak"][cols], -scores, rows))
     rows, cols = rows[order], cols[order]
     lists = state.lists
     n_ref = np.bincount(rows, minlength=len(lists.indptr) - 1)

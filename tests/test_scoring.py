@@ -545,3 +545,28 @@ def test_drop_and_shared_vectorizer():
     np.testing.assert_allclose(joined["title"], joined["title_w"])
     with pytest.raises(mc.InvalidParameter, match="fitted TfidfVectorizer"):
         VacancyIndex().fit(v, vectorizer=object())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),
+            st.sampled_from([-1.5, -0.0, 0.0, 0.25, 0.5, 1.0, float(np.float32(0.1))]),
+            st.integers(0, 6),
+        ),
+        max_size=40,
+    )
+)
+def test_order_by_score_is_row_then_score_then_tiebreak(entries):
+    from matchcore.scoring._engine import order_by_score, rank_in_rows
+
+    rows = np.array([e[0] for e in entries], dtype=np.int64)
+    vals = np.array([e[1] for e in entries], dtype=np.float32)
+    tb = np.array([e[2] for e in entries], dtype=np.int64)
+    got = order_by_score(rows, vals, tb)
+    want = np.lexsort((np.arange(len(rows)), tb, -vals, rows))  # -0.0 == 0.0: stable by position
+    assert np.array_equal(got, want)
+    ranks = rank_in_rows(rows[got])
+    for r in np.unique(rows):
+        assert np.array_equal(ranks[rows[got] == r], np.arange(int((rows == r).sum())))
