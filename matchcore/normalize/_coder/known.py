@@ -35,7 +35,7 @@ class KnownWords:
         space (an alias such as ``普工/操作工`` names two words) or shorter than :data:`MIN_LEN`
         are skipped.
     n_codes
-        The number of code rows (the columns of :meth:`matrix`).
+        The number of code rows (the columns of :meth:`terms`).
 
     Examples
     --------
@@ -60,42 +60,42 @@ class KnownWords:
     def __len__(self) -> int:
         return len(self._codes)
 
+    def _matches(self, token: str) -> list[tuple[int, int, tuple[int, ...]]]:
+        """Every known word of ``token``: ``(start, end, code rows)``, longest first."""
+        n = len(token)
+        return [
+            (start, start + length, rows)
+            for length in self._lengths
+            if length <= n
+            for start in range(n - length + 1)
+            if (rows := self._codes.get(token[start : start + length])) is not None
+        ]
+
+    @staticmethod
+    def _maximal(
+        matches: list[tuple[int, int, tuple[int, ...]]],
+    ) -> list[tuple[int, int, tuple[int, ...]]]:
+        """The matches (longest first) lying inside no longer one, in order of position."""
+        kept: list[tuple[int, int, tuple[int, ...]]] = []
+        for start, end, rows in matches:  # a contained match meets its container first
+            if not any(s <= start and end <= e for s, e, _ in kept):
+                kept.append((start, end, rows))
+        return sorted(kept)
+
     def find(self, text: str) -> list[tuple[int, int, tuple[int, ...]]]:
         """The maximal known words of ``text``'s first token: ``(start, end, code rows)`` in order.
 
         A match lying inside a longer match is dropped; overlapping matches neither of which
         contains the other are both kept.
         """
-        token = text.split(" ", 1)[0]
-        found: list[tuple[int, int, tuple[int, ...]]] = []
-        n = len(token)
-        for length in self._lengths:  # longest first: a contained match meets its container
-            if length > n:
-                continue
-            for start in range(n - length + 1):
-                rows = self._codes.get(token[start : start + length])
-                if rows is None:
-                    continue
-                end = start + length
-                if any(s <= start and end <= e for s, e, _ in found):
-                    continue
-                found.append((start, end, rows))
-        found.sort()
-        return found
+        return self._maximal(self._matches(text.split(" ", 1)[0]))
 
     def inside(self, text: str) -> set[int]:
         """Code rows named only by words lying inside a longer known word of ``text``'s first
         token (车工 inside 挡车工): rows a maximal word also names are not among them."""
-        token = text.split(" ", 1)[0]
-        maximal = {r for _, _, rows in self.find(text) for r in rows}
-        out: set[int] = set()
-        n = len(token)
-        for length in self._lengths:
-            for start in range(n - length + 1):
-                rows = self._codes.get(token[start : start + length])
-                if rows is not None:
-                    out.update(r for r in rows if r not in maximal)
-        return out
+        matches = self._matches(text.split(" ", 1)[0])
+        maximal = {r for _, _, rows in self._maximal(matches) for r in rows}
+        return {r for _, _, rows in matches for r in rows if r not in maximal}
 
     def terms(self, texts: Sequence[str], inside: float) -> sp.csr_array:
         """Rows of ``texts`` by code rows: ``-inside`` for the codes :meth:`inside` names."""
@@ -115,23 +115,6 @@ class KnownWords:
             ),
             shape=(len(texts), self.n_codes),
         )
-
-    def inside_reference(self, text: str) -> set[int]:
-        """:meth:`inside` by brute force over every pair of spans (for the tests)."""
-        token = text.split(" ", 1)[0]
-        spans = [
-            (s, e)
-            for s in range(len(token))
-            for e in range(s + MIN_LEN, len(token) + 1)
-            if token[s:e] in self._codes
-        ]
-        maximal = [
-            (s, e)
-            for s, e in spans
-            if not any((s2 <= s and e <= e2) and (s2, e2) != (s, e) for s2, e2 in spans)
-        ]
-        named = {r for s, e in maximal for r in self._codes[token[s:e]]}
-        return {r for s, e in spans for r in self._codes[token[s:e]]} - named
 
 
 def add_terms(scores: NDArray[np.float32], terms: sp.csr_array) -> None:
