@@ -125,28 +125,36 @@ def _audit(col: dict[str, pl.Series], title: pl.Series) -> tuple[pl.Series, pl.S
         for texts in (title, col["requirements"], col["description"])
         if texts.null_count() < n
     ]
-    cats: list[list[str]] = [[] for _ in range(n)]
-    words: list[list[str]] = [[] for _ in range(n)]
+    rows: list[int] = []
+    cats: list[list[str]] = []
+    words: list[list[str]] = []
     if parts:
-        any_found = pl.DataFrame({f"a{i}": p for i, p in enumerate(parts)}).select(
+        found_any = pl.DataFrame({f"a{i}": p for i, p in enumerate(parts)}).select(
             pl.any_horizontal([pl.col(f"a{i}").list.len() > 0 for i in range(len(parts))])
         )
+        rows = found_any.to_series().arg_true().to_list()
         order = {c: i for i, c in enumerate(CATEGORIES)}
-        lists = [p.to_list() for p in parts] if any_found.to_series().any() else []
-        for row in any_found.to_series().arg_true().to_list():
+        lists = [p.gather(rows).to_list() for p in parts]  # the flagged postings only
+        for i in range(len(rows)):
             merged: dict[str, list[str]] = {}
             for found in lists:
-                for entry in found[row]:
+                for entry in found[i]:
                     cat, ws = entry.split("\t", 1)
                     seen = merged.setdefault(cat, [])
                     seen.extend(w for w in ws.split("、") if w and w not in seen)
             keys = sorted(merged, key=lambda c: order.get(c, len(order)))
-            cats[row] = keys
-            words[row] = ["、".join(merged[c]) for c in keys]
-    return (
-        pl.Series("audit", cats, dtype=pl.List(pl.Utf8)),
-        pl.Series("audit_words", words, dtype=pl.List(pl.Utf8)),
+            cats.append(keys)
+            words.append(["、".join(merged[c]) for c in keys])
+    flagged = pl.DataFrame(
+        {"i": rows, "audit": cats, "audit_words": words},
+        schema={"i": pl.UInt32, "audit": pl.List(pl.Utf8), "audit_words": pl.List(pl.Utf8)},
     )
+    out = (
+        pl.DataFrame({"i": pl.arange(0, n, dtype=pl.UInt32, eager=True)})
+        .join(flagged, on="i", how="left", maintain_order="left")
+        .select(pl.col("audit", "audit_words").fill_null([]))
+    )
+    return out["audit"], out["audit_words"]
 
 
 def _vacancies(
