@@ -55,6 +55,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,8 +64,13 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from matchcore import records
+from matchcore._progress import Progress
+from matchcore._result import MatchResult
+from matchcore.scoring import VacancyIndex
+from matchcore.scoring._candidates import Candidates
 from matchcore.scoring._config import MatchConfig
-from matchcore.scoring._engine import order_by_score, rank_in_rows
+from matchcore.scoring._engine import _Engine, _Kept, order_by_score, rank_in_rows
 
 __all__ = ["BUFFER", "DayState", "Incremental"]
 
@@ -127,7 +134,6 @@ class DayState:
 
 
 def _side(frame: pl.DataFrame, table: str) -> _Side:
-    from matchcore import records
 
     schema = tuple((str(k), str(v)) for k, v in frame.schema.items())
     id_col = "seeker_id" if table == "seekers" else "vacancy_id"
@@ -225,9 +231,6 @@ def _by_city(
     region constraint holds nowhere else). Cheaper than blocking by each seeker's set of
     cities when the postings are few: the block is built once a city, not once a set. Each
     seeker's pairs of all its cities are cut to its best ``k`` (ties by ``vacancy_id``)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from matchcore.scoring._engine import _Kept
 
     if not len(rows) or not len(cols):
         return _Kept.empty()
@@ -275,7 +278,6 @@ class Incremental:
     """One day's incremental run: :meth:`prepare`, :meth:`candidates`, then :meth:`state`."""
 
     def __init__(self, previous: Any, config: MatchConfig, coder: Any) -> None:
-        from matchcore._result import MatchResult
 
         state = previous.state if isinstance(previous, MatchResult) else None
         if isinstance(state, DayState) and (
@@ -290,7 +292,6 @@ class Incremental:
     # -- prepare -------------------------------------------------------------------------------
     def prepare(self, seekers: pl.DataFrame, vacancies: pl.DataFrame, progress: Any) -> Any:
         """:func:`matchcore.records.prepare` of both tables, preparing only the changed rows."""
-        from matchcore import records
 
         self.sides = {
             "seekers": _side(seekers, "seekers"),
@@ -365,12 +366,6 @@ class Incremental:
     def candidates(self, ps: pl.DataFrame, pv: pl.DataFrame, n_jobs: int, progress: Any) -> Any:
         """The day's :class:`~matchcore.scoring.Candidates`, scoring only clean seekers x new
         postings and new seekers x all postings (see the module docstring)."""
-        import time
-
-        from matchcore._progress import Progress
-        from matchcore.scoring import VacancyIndex
-        from matchcore.scoring._candidates import Candidates
-        from matchcore.scoring._engine import _Engine, _Kept
 
         t0 = time.perf_counter()
         cfg = self.config
