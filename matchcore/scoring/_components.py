@@ -29,31 +29,35 @@ priority           (advanced manufacturing + urgently needed occupation + specia
 Adding a component
 ==================
 Write its ``value`` (vectorised, over feature arrays named in ``seeker_features`` /
-``vacancy_features``: the keys of ``Features.arrays``) and its ``reference`` (one pair of
-prepared rows, a :class:`Pair`), and append a :class:`Component` to :data:`COMPONENTS` below; add
-a test. The engine scores it over the distinct feature rows of each block, the reference, the
-explanations (its ``reason``), ``MatchConfig`` (its default weight) and the recommendations table
-(one column, after the others) pick it up from the registry. :func:`registered` adds one for the
-length of a ``with`` block (tests, experiments).
+``vacancy_features``: the keys of ``Features.arrays``), its ``reference`` (one pair of
+prepared rows, a :class:`Pair`) and, if the reason sentence should mention it, its ``reason``
+(a :class:`~matchcore.scoring._phrases.Phrase`, or a function of its values), and append a
+:class:`Component` to :data:`COMPONENTS` below; add a test. The engine scores it over the
+distinct feature rows of each block; the reference, the reason sentences, ``MatchConfig`` (its
+default weight) and the recommendations table (one column, after the others) pick it up from the
+registry. :func:`registered` adds one for the length of a ``with`` block (tests, experiments).
+The built-in components' phrases are in :mod:`matchcore.scoring._phrases`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from matchcore._errors import InvalidParameter
 from matchcore.normalize import ANY_WORK, FIELD_WORK, PRODUCTION_WORK
 from matchcore.occupations import load
+from matchcore.scoring import _phrases as phrases
+from matchcore.scoring._measures import title_table
+from matchcore.scoring._phrases import Pairs, Phrase, values_phrase
 from matchcore.scoring._related import (
     MAJOR_FIT,
     WITHIN_MINOR,
@@ -297,37 +301,6 @@ def priority_score(
 
 
 # -- title and occupation: tables over distinct ids ---------------------------------------------
-#: title cosines are rounded to 1/TITLE_QUANTUM so that every path gets equal values
-TITLE_QUANTUM = 1024.0
-
-
-def title_table(a: sp.csr_matrix, b: sp.csr_matrix) -> NDArray[np.float32]:
-    """Dense cosine table of TF-IDF rows ``a`` x ``b``, rounded to 1/1024."""
-    if a.shape[1] == 0 or a.shape[0] == 0 or b.shape[0] == 0:
-        return np.zeros((a.shape[0], b.shape[0]), dtype=F32)
-    d = (a @ b.T).toarray()
-    return (np.round(d * TITLE_QUANTUM) / TITLE_QUANTUM).astype(F32)
-
-
-def title_pairs(
-    a: sp.csr_matrix, ia: NDArray[Any], b: sp.csr_matrix, ib: NDArray[Any]
-) -> NDArray[np.float32]:
-    """Title cosine of row pairs ``(a[ia[i]], b[ib[i]])``, rounded like :func:`title_table`."""
-    out = np.zeros(len(ia), dtype=F32)
-    if a.shape[1] == 0 or len(ia) == 0:
-        return out
-    key = ia.astype(np.int64) * (b.shape[0] + 1) + ib
-    uk, inv = np.unique(key, return_inverse=True)
-    ua, ub = uk // (b.shape[0] + 1), uk % (b.shape[0] + 1)
-    vals = np.zeros(len(uk), dtype=np.float64)
-    step = 500_000
-    for s in range(0, len(uk), step):
-        x = a[ua[s : s + step]].multiply(b[ub[s : s + step]])
-        vals[s : s + step] = np.asarray(x.sum(axis=1)).ravel()
-    out[:] = (np.round(vals * TITLE_QUANTUM) / TITLE_QUANTUM)[inv]
-    return out
-
-
 @dataclass(frozen=True)
 class ScoreContext:
     """What a ``value`` function may read besides the feature arrays.
@@ -583,10 +556,12 @@ class Component:
         group the seeker's wishes and major relate to; None when the value does not depend on
         the occupation group (its bound is then ``high``). The exactness bound of the group
         blocking is the weighted sum of these.
-    reason : callable ``(ndarray) -> list of str or None``, optional
-        Phrase of the reason sentence for each value (None: no phrase). The built-in
-        components' phrases read more than their value and are written in
-        ``matchcore.scoring._explain``; a new component states its phrase here.
+    reason : Phrase or callable ``(ndarray) -> list of str or None``, optional
+        What the reason sentence says of the component: a :class:`~matchcore.scoring._phrases.Phrase`
+        (said pair by pair and column-wise, from any features; the built-in components' are in
+        ``matchcore.scoring._phrases``), or, for a phrase that reads the value alone, a function
+        from the values of many pairs to one phrase each (None or "": nothing to say). None: the
+        component says nothing.
     low, high : float
         Range of the value.
     higher_is_better : bool
@@ -603,7 +578,7 @@ class Component:
     vacancy_features: tuple[str, ...] = ()
     table: str | None = None
     group_high: float | None = None
-    reason: Callable[[NDArray[Any]], list[str | None]] | None = None
+    reason: Phrase | Callable[[NDArray[Any]], Sequence[str | None]] | None = None
     low: float = 0.0
     high: float = 1.0
     higher_is_better: bool = True
@@ -617,6 +592,21 @@ class Component:
         """Highest value outside the seeker's occupation groups (see ``group_high``)."""
         return self.high if self.group_high is None else self.group_high
 
+    def phrase(self) -> Phrase | None:
+        """The component's clause of the reason sentence (see ``reason``)."""
+        if self.reason is None or isinstance(self.reason, Phrase):
+            return self.reason
+        return values_phrase(self.values_of, self.reason)
+
+    def values_of(self, pairs: Pairs) -> NDArray[np.float32]:
+        """The component's value for each of ``pairs`` (elementwise, one value a pair)."""
+        sf, vf = pairs.sf, pairs.vf
+        ctx = ScoreContext(sf.title_matrix, vf.title_matrix, sf.wish_sets, sf.major_sets)
+        s = {f: pairs.seeker(f) for f in self.seeker_features}
+        v = {f: pairs.vacancy(f) for f in self.vacancy_features}
+        value = np.asarray(self.value(s, v, ctx), dtype=np.float32)
+        return np.broadcast_to(value, (pairs.n,))
+
 
 _LEVELS_S = ("edu", "skill", "prof", "eligible")
 _LEVELS_V = ("edu", "skill", "prof", "internship", "am", "urgent", "session")
@@ -626,21 +616,23 @@ COMPONENTS: tuple[Component, ...] = (
     Component(
         "occupation", "职业", "tree similarity of occupation codes, or of the major's groups",
         0.40, occupation_value, occupation_reference, ("wish", "major"), ("occ",),
-        table="occupation", group_high=0.0,
+        table="occupation", group_high=0.0, reason=phrases.OCCUPATION,
     ),
     Component(
         "title", "职位名称", "TF-IDF character n-gram cosine of the cleaned titles",
         0.10, title_value, lambda p: p.title_sim, ("title",), ("title",), table="title",
+        reason=phrases.TITLE,
     ),
     Component(
         "education", "学历", "meets the minimum 1, one level short 0.5, far short 0",
         0.10, lambda s, v, ctx: education_score(s["edu"], v["edu"]), education_reference,
-        _LEVELS_S, _LEVELS_V, table="levels",
+        _LEVELS_S, _LEVELS_V, table="levels", reason=phrases.EDUCATION,
     ),
     Component(
         "salary", "薪资", "how far the offer reaches the seeker's expectation",
         0.10, lambda s, v, ctx: salary_score(s["expect"], v["offer"]), salary_reference,
         ("expect", "years"), ("offer", "exp_min"), table="numbers",
+        reason=phrases.SALARY,
     ),
     Component(
         "region", "地域", "same county 1, same city 0.75, same province 0.4, elsewhere 0",
@@ -650,17 +642,18 @@ COMPONENTS: tuple[Component, ...] = (
         ),
         region_reference,
         ("county", "city", "w_county", "w_city", "w_prov"), ("county", "city"), table="region",
+        reason=phrases.REGION,
     ),
     Component(
         "experience", "工作经验", "years over years required, capped at 1",
         0.05, lambda s, v, ctx: experience_score(s["years"], v["exp_min"]), experience_reference,
-        ("expect", "years"), ("offer", "exp_min"), table="numbers",
+        ("expect", "years"), ("offer", "exp_min"), table="numbers", reason=phrases.EXPERIENCE,
     ),
     Component(
         "skill", "技能等级", "meets the skill level 1, one short 0.5, far short 0",
         0.05, lambda s, v, ctx: level_score(s["skill"], v["skill"]),
         lambda p: _level_reference(_lvl(p.s["skill_level"]), _lvl(p.v["skill_level_min"])),
-        _LEVELS_S, _LEVELS_V, table="levels",
+        _LEVELS_S, _LEVELS_V, table="levels", reason=phrases.SKILL,
     ),
     Component(
         "professional_title", "职称", "meets the professional title 1, one short 0.5",
@@ -668,7 +661,7 @@ COMPONENTS: tuple[Component, ...] = (
         lambda p: _level_reference(
             _lvl(p.s["professional_title"]), _lvl(p.v["professional_title_min"])
         ),
-        _LEVELS_S, _LEVELS_V, table="levels",
+        _LEVELS_S, _LEVELS_V, table="levels", reason=phrases.PROFESSIONAL_TITLE,
     ),
     Component(
         "priority", "重点扶持", "advanced manufacturing, urgent occupation, trainee, session",
@@ -676,7 +669,7 @@ COMPONENTS: tuple[Component, ...] = (
         lambda s, v, ctx: priority_score(
             v["am"], v["urgent"], v["session"], v["internship"], s["eligible"]
         ),
-        priority_reference, _LEVELS_S, _LEVELS_V, table="levels",
+        priority_reference, _LEVELS_S, _LEVELS_V, table="levels", reason=phrases.PRIORITY,
     ),
 )  # fmt: skip
 

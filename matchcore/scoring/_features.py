@@ -26,6 +26,7 @@ from matchcore.records._columns import scoring_columns
 from matchcore.scoring._codes import CodeTable, code_table
 from matchcore.scoring._components import trainee_eligible
 from matchcore.scoring._config import MatchConfig
+from matchcore.scoring._measures import distance_km
 from matchcore.scoring._related import major_codes, related_table, wish_id
 
 __all__ = [
@@ -167,25 +168,6 @@ def _coords(county: NDArray[np.int32]) -> NDArray[np.float32]:
 #: road distance over straight-line distance between county seats (a common detour factor for
 #: road networks); the commuting limit ``max_commute_km`` is read as a distance by road
 CIRCUITY = 1.25
-
-
-def distance_km(a: NDArray[np.float32], b: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Great-circle distance in km between broadcastable (..., 2) longitude/latitude arrays.
-
-    NaN where either place is unknown.
-
-    Examples
-    --------
-    >>> qd, lx = np.array([120.38, 36.07]), np.array([120.52, 36.89])  # 青岛市区, 莱西
-    >>> round(float(distance_km(qd, lx)))
-    92
-    """
-    a = np.radians(np.asarray(a, dtype=np.float64))
-    b = np.radians(np.asarray(b, dtype=np.float64))
-    dlon = b[..., 0] - a[..., 0]
-    dlat = b[..., 1] - a[..., 1]
-    h = np.sin(dlat / 2) ** 2 + np.cos(a[..., 1]) * np.cos(b[..., 1]) * np.sin(dlon / 2) ** 2
-    return (2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))).astype(np.float32)
 
 
 def _drive(df: pl.DataFrame) -> NDArray[np.int8]:

@@ -55,7 +55,6 @@ __all__ = [
     "MAJOR_FIT",
     "NEAR",
     "NEIGHBOURS",
-    "OCCUPATION_PHRASES",
     "RelatedTable",
     "licence_of",
     "major_codes",
@@ -332,15 +331,6 @@ def relatedness(wish: str | None, code: str | None) -> float:
     return round(float(related_table().rel[wish_id(wish), col]), 6)
 
 
-#: the occupation clause of a reason, by kind (see :func:`occupation_kind`)
-OCCUPATION_PHRASES: dict[int, str] = {
-    0: "职业相同（{label}）",
-    1: "职业相近（{label}）",
-    2: "专业对口（{major}→{label}）",
-    3: "符合{wish}意向（{label}）",
-    4: "职业关联较弱（{label}）",
-    5: "职业不同（{label}）",
-}
 #: relatedness from which two occupations are called 相近
 NEAR = SIBLING
 
