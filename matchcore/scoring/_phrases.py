@@ -123,7 +123,7 @@ def _titles_of(titles: Any, idx: NDArray[Any]) -> pl.Series:
     """``titles[idx]`` as a Series, from whichever is shorter: the pairs (a few pairs of a large
     index, online) or the distinct titles (a million pairs of the whole job, gathered by polars).
     Also for the names of majors."""
-    arr = np.asarray(titles, dtype=object)
+    arr = np.asarray(titles)
     if len(idx) < len(arr):
         return pl.Series(arr[idx].tolist(), dtype=pl.Utf8)
     return pl.Series(arr.tolist(), dtype=pl.Utf8).gather(idx)
