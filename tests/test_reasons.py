@@ -109,6 +109,10 @@ def test_the_sentence_follows_the_places_with_the_notes_between_the_components()
     assert {id(p) for p in said} == {id(c.reason) for c in COMPONENTS} | {id(n) for n in NOTES}
     # every built-in component states its own clause: a Phrase on the component itself
     assert all(isinstance(c.reason, mc.scoring._phrases.Phrase) for c in COMPONENTS)
+    # components still compare (a phrase holds a polars expression, which has no truth value)
+    import dataclasses
+
+    assert dataclasses.replace(COMPONENTS[0]) == COMPONENTS[0] != COMPONENTS[1]
 
 
 def test_a_new_component_with_a_phrase_of_its_own_is_said_in_its_place():

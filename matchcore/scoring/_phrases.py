@@ -206,9 +206,11 @@ class OnePair:
     i: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Phrase:
     """One clause of the reason sentence, said for one pair and for many.
+
+    Compared by identity (a polars expression has no truth value to compare by).
 
     Attributes
     ----------
