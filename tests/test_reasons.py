@@ -109,10 +109,17 @@ def test_the_sentence_follows_the_places_with_the_notes_between_the_components()
     assert {id(p) for p in said} == {id(c.reason) for c in COMPONENTS} | {id(n) for n in NOTES}
     # every built-in component states its own clause: a Phrase on the component itself
     assert all(isinstance(c.reason, mc.scoring._phrases.Phrase) for c in COMPONENTS)
-    # components still compare (a phrase holds a polars expression, which has no truth value)
+    # phrases compare by identity (a polars expression has no truth value), so components do too
     import dataclasses
 
-    assert dataclasses.replace(COMPONENTS[0]) == COMPONENTS[0] != COMPONENTS[1]
+    import polars as pl
+
+    from matchcore.scoring._phrases import Phrase
+
+    twin = Phrase(str, dict, pl.col("x")), Phrase(str, dict, pl.col("x"))
+    assert twin[0] == twin[0] != twin[1]
+    other = dataclasses.replace(COMPONENTS[0], reason=twin[0])
+    assert dataclasses.replace(other) == other != dataclasses.replace(other, reason=twin[1])
 
 
 def test_a_new_component_with_a_phrase_of_its_own_is_said_in_its_place():
