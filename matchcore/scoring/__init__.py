@@ -6,7 +6,8 @@ hard constraints as a :class:`Candidates` result (a ``scipy.sparse.csr_array`` o
 one array per registered component), exactly equal to a brute-force scan of all pairs without ever
 forming the full matrix (see :mod:`matchcore.scoring._index` for the design). The components are
 :class:`Component` objects in one registry (:data:`COMPONENTS`, :func:`components`; see
-:mod:`matchcore.scoring._components` for how to add one). ``Candidates.top(m)``,
+:mod:`matchcore.scoring._components` for how to add one; a component's :class:`Phrase` is what
+the reason sentence says of it). ``Candidates.top(m)``,
 ``Candidates.lookup(rows, cols)`` and ``Candidates.frame(rows, cols, rank=...)`` are what later
 stages read; ``Candidates.to_frame()`` gives the table with a Chinese ``reason`` per pair, and
 :func:`fit_weights` learns the weights of :class:`matchcore.MatchConfig` from past hires
@@ -41,6 +42,7 @@ from matchcore.scoring._components import (
 )
 from matchcore.scoring._index import Candidates, VacancyIndex, candidates
 from matchcore.scoring._outcomes import outcome_labels
+from matchcore.scoring._phrases import Phrase
 from matchcore.scoring._related import major_codes, relatedness
 from matchcore.scoring._weights import fit_weights
 
@@ -48,6 +50,7 @@ __all__ = [
     "COMPONENTS",
     "Candidates",
     "Component",
+    "Phrase",
     "VacancyIndex",
     "candidates",
     "component_names",

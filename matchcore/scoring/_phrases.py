@@ -223,7 +223,35 @@ class Phrase:
     seeker_features, vacancy_features : tuple of str
         Keys of ``Features.arrays`` that ``one`` reads from ``OnePair.s`` / ``OnePair.v``.
     place : float
-        Position in the sentence (ascending; equal places keep the registry's order).
+        Position in the sentence (ascending; equal places keep the registry's order). The
+        built-in ones: occupation 10, title 20, region 30, distance 35, education 40, salary 50,
+        experience 60, driving licence 65, skill 70, professional title 80, priority 90, a
+        posting under review 100.
+
+    Examples
+    --------
+    A component that says "学历正对口" right after the education clause, where the seeker has
+    exactly the level the posting asks for:
+
+    >>> import numpy as np, polars as pl, matchcore as mc
+    >>> exact = mc.scoring.Phrase(
+    ...     one=lambda p: "学历正对口" if 0 <= p.v["edu"] == p.s["edu"] else None,
+    ...     columns=lambda p: {"hit": (p.vacancy("edu") >= 0) & (p.seeker("edu") == p.vacancy("edu"))},
+    ...     expr=pl.when(pl.col("hit")).then(pl.lit("学历正对口")),
+    ...     seeker_features=("edu",), vacancy_features=("edu",), place=45)
+    >>> component = mc.scoring.Component(
+    ...     "exact_education", "学历正对口", "the seeker has the very level asked", 0.05,
+    ...     lambda s, v, ctx: ((s["edu"] == v["edu"]) & (v["edu"] >= 0)).astype(np.float32),
+    ...     lambda p: float(p.v["education_min"] is not None
+    ...                     and p.s["education"] == p.v["education_min"]),
+    ...     ("edu",), ("edu",), reason=exact)
+    >>> s, v = mc.synth.fake_prepared(20, 30, seed=0, n_cities=1)
+    >>> loose = mc.MatchConfig(min_occupation=0.0, min_score=0.0)
+    >>> with mc.scoring.registered(component):
+    ...     table = mc.scoring.candidates(s, v, loose, k=3).to_frame()
+    >>> said = table.filter(pl.col("exact_education") == 1)["reason"][0]
+    >>> said.split("；")[2:4]
+    ['学历满足（大专≥大专）', '学历正对口']
     """
 
     one: Callable[[OnePair], str | None]
