@@ -391,15 +391,15 @@ TITLE = Phrase(
 def _region_one(p: OnePair) -> str:
     s, v = p.s, p.v
     county, city = v["county"], v["city"]
-    if county > 0 and (county == s["county"] or county in set(s["w_county"])):
+    if county > 0 and (county == s["county"] or county in s["w_county"]):
         if county == s["county"]:
             return f"同在{region_name(county)}"
         return f"在意向地区{region_name(county)}"
     if city == s["city"]:
         return f"同在{region_name(city)}"
-    if city in set(s["w_city"]):
+    if city in s["w_city"]:
         return f"在意向城市{region_name(city)}"
-    if city // 10000 == s["city"] // 10000 or (city // 10000) * 10000 in set(s["w_prov"]):
+    if city // 10000 == s["city"] // 10000 or (city // 10000) * 10000 in s["w_prov"]:
         return f"省内异地（{region_name(city)}）"
     return f"外地（{region_name(city)}）"
 
