@@ -172,3 +172,35 @@ def test_a_new_component_with_a_phrase_of_its_own_is_said_in_its_place():
             at = next(i for i, x in enumerate(parts) if x.startswith("学历正对口"))
             assert parts[at - 1].startswith("学历")  # right after the education clause
     assert "学历正对口" not in "".join(reasons(index, sf, rows, cols).to_list())
+
+
+@pytest.mark.parametrize(
+    ("reason", "names"),
+    [
+        ("学历正对口", 'reason" parameter of registered must be None, a Phrase'),
+        ("phrase", 'reason.one/.columns" parameter of registered must be two functions'),
+        ("expr", 'reason.expr" parameter of registered must be a polars expression'),
+    ],
+)
+def test_a_component_with_an_unusable_reason_is_refused_by_name(reason, names):
+    import polars as pl
+
+    from matchcore.scoring._components import Component, component_names, registered
+    from matchcore.scoring._phrases import Phrase
+
+    said = {
+        "学历正对口": "学历正对口",
+        "phrase": Phrase("学历正对口", dict, pl.lit("x")),
+        "expr": Phrase(str, dict, "学历正对口"),
+    }[reason]
+    bad = Component(
+        "bad_reason", "x", "x", 0.1, lambda s, v, ctx: s["edu"] * 0.0, lambda p: 0.0,
+        ("edu",), ("edu",), reason=said,
+    )  # fmt: skip
+    before = component_names()
+    import re
+
+    want = re.escape(f"Component('bad_reason').{names}")
+    with pytest.raises(mc.InvalidParameter, match=want), registered(bad):
+        pass
+    assert component_names() == before

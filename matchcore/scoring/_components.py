@@ -50,6 +50,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+import polars as pl
 from numpy.typing import ArrayLike, NDArray
 
 from matchcore._errors import InvalidParameter
@@ -711,6 +712,24 @@ def default_weights() -> dict[str, float]:
     return {c.name: c.weight for c in components()}
 
 
+def _check_reason(c: Component) -> None:
+    """A component's reason is None, a function of its values, or a whole :class:`Phrase`."""
+    where = f"Component({c.name!r}).reason"
+    r = c.reason
+    if r is None or (callable(r) and not isinstance(r, Phrase)):
+        return
+    if not isinstance(r, Phrase):
+        raise InvalidParameter.of(
+            where, "registered", type(r).__name__, "None, a Phrase or a function of the values"
+        )
+    if not (callable(r.one) and callable(r.columns)):
+        raise InvalidParameter.of(
+            f"{where}.one/.columns", "registered", (r.one, r.columns), "two functions"
+        )
+    if not isinstance(r.expr, pl.Expr):
+        raise InvalidParameter.of(f"{where}.expr", "registered", r.expr, "a polars expression")
+
+
 @contextmanager
 def registered(*extra: Component) -> Iterator[tuple[Component, ...]]:
     """Add components to the registry for the length of a ``with`` block.
@@ -742,6 +761,7 @@ def registered(*extra: Component) -> Iterator[tuple[Component, ...]]:
                 f"Component({c.name!r}).table", "registered", c.table,
                 "None (a new component gets a table of its own)",
             )  # fmt: skip
+        _check_reason(c)
         names.add(c.name)
     _EXTRA.extend(extra)
     try:
